@@ -1,0 +1,3 @@
+from gradient_studio.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,277 @@
+"""``gradient-studio``: the window, or ``render``/``list`` without one.
+
+Every mistake in the arguments ends the same way: exit status 2 and one line on stderr,
+``gradient-studio: error: …``, saying what is wrong and where — no traceback, and no output
+file created or touched. Heavy modules (sympy, Qt) are imported only by the paths that need
+them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from gradient_studio import __version__
+
+PROG = "gradient-studio"
+# Options whose value may start with a minus sign: "--start -1.5,2" must work as typed.
+_NEGATIVE_OK = {"--start", "--xrange", "--yrange", "--lr", "--param"}
+_IMAGE_FORMATS = {".png", ".svg", ".gif"}
+_DATA_FORMATS = {".csv", ".json"}
+MAX_SIZE = 10000
+
+
+class UsageError(Exception):
+    """A problem with what the person typed; becomes one line on stderr and exit 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        description="A playground for gradient-based optimisation. With no command, opens "
+        "the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    render = commands.add_parser(
+        "render",
+        help="run optimisers headless and write the result to a file",
+        description="Run optimisers on a function and write trajectories (.csv, .json), "
+        "a picture (.png, .svg) or an animation (.gif). Example: gradient-studio render "
+        "--preset rosenbrock --optimizer sgd --optimizer adam:lr=0.05 --out race.png",
+    )
+    source = render.add_mutually_exclusive_group(required=True)
+    source.add_argument("--function", metavar="TEXT", help="f(x, y), e.g. 'x^2 + 10y^2'")
+    source.add_argument("--preset", metavar="NAME", help="a preset (see 'gradient-studio list')")
+    render.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="set a parameter of the function (repeatable)",
+    )
+    render.add_argument(
+        "--optimizer",
+        action="append",
+        default=[],
+        metavar="NAME[:KEY=VALUE,...]",
+        help="an optimiser, with hyperparameters (repeatable; default sgd), e.g. adam:lr=0.05",
+    )
+    render.add_argument(
+        "--lr", metavar="VALUE", help="learning rate of every optimiser not given one"
+    )
+    render.add_argument(
+        "--start", action="append", default=[], metavar="X,Y", help="a start point (repeatable)"
+    )
+    render.add_argument("--steps", metavar="N", help="the most steps to take (default: 200)")
+    render.add_argument("--xrange", metavar="A,B", help="the view's x range")
+    render.add_argument("--yrange", metavar="C,D", help="the view's y range")
+    render.add_argument("--size", metavar="WxH", help="image size in pixels (default 1200x900)")
+    render.add_argument("--frames", metavar="N", help="GIF frames (default 120)")
+    render.add_argument("--fps", metavar="N", help="GIF frames per second (default 30)")
+    render.add_argument(
+        "--out", required=True, metavar="FILE", help="output: .csv .json .png .svg or .gif"
+    )
+
+    commands.add_parser("list", help="list the presets and the optimisers")
+    return parser
+
+
+def _join_negative_values(argv: Sequence[str]) -> list[str]:
+    """Turn ``--start -1.5,2`` into ``--start=-1.5,2``, which argparse understands."""
+    out: list[str] = []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg in _NEGATIVE_OK and i + 1 < len(argv) and argv[i + 1][:1] == "-":
+            nxt = argv[i + 1]
+            if len(nxt) > 1 and (nxt[1].isdigit() or nxt[1] == "."):
+                out.append(f"{arg}={nxt}")
+                i += 2
+                continue
+        out.append(arg)
+        i += 1
+    return out
+
+
+def _number(text: str, what: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise UsageError(f"{what}: {text!r} is not a number") from None
+    if not math.isfinite(value) or "_" in text:
+        raise UsageError(f"{what}: {text!r} is not a finite number")
+    return value
+
+
+def _integer(text: str | None, what: str, default: int, low: int, high: int) -> int:
+    if text is None:
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        raise UsageError(f"{what}: {text!r} is not a whole number") from None
+    if not low <= value <= high:
+        raise UsageError(f"{what} must be between {low} and {high}, got {value}")
+    return value
+
+
+def _pair(text: str | None, what: str) -> tuple[float, float] | None:
+    if text is None:
+        return None
+    parts = text.split(",")
+    if len(parts) != 2:
+        raise UsageError(f"{what}: expected two numbers like -1.5,2, got {text!r}")
+    return (_number(parts[0], what), _number(parts[1], what))
+
+
+def _assignment(text: str, what: str) -> tuple[str, float]:
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise UsageError(f"{what}: expected NAME=VALUE, got {text!r}")
+    return name.strip(), _number(value.strip(), f"{what} {name.strip()}")
+
+
+def _optimizer(text: str) -> Any:
+    from gradient_studio.engine import OptimizerChoice
+
+    name, _, rest = text.partition(":")
+    hyper = (
+        dict(_assignment(item, "--optimizer") for item in rest.split(",") if item) if rest else {}
+    )
+    try:
+        return OptimizerChoice(name.strip(), hyper)
+    except (KeyError, ValueError) as e:
+        raise UsageError(f"--optimizer: {e.args[0]}") from None
+
+
+def _size(text: str | None, default: tuple[int, int]) -> tuple[int, int]:
+    if text is None:
+        return default
+    w, sep, h = text.lower().partition("x")
+    try:
+        size = (int(w), int(h))
+    except ValueError:
+        raise UsageError(f"--size: expected WIDTHxHEIGHT like 1200x900, got {text!r}") from None
+    if not sep or not all(1 <= v <= MAX_SIZE for v in size):
+        raise UsageError(f"--size: width and height must be 1 to {MAX_SIZE} pixels, got {text!r}")
+    return size
+
+
+def _check_out(text: str) -> Path:
+    out = Path(text)
+    ext = out.suffix.lower()
+    if ext not in _IMAGE_FORMATS | _DATA_FORMATS:
+        known = " ".join(sorted(_IMAGE_FORMATS | _DATA_FORMATS))
+        raise UsageError(f"--out: unknown file type {out.suffix or '(none)'!r}; use one of {known}")
+    folder = out.parent
+    if not folder.is_dir():
+        raise UsageError(f"--out: the folder {str(folder)!r} does not exist")
+    if not os.access(folder, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
+        raise UsageError(f"--out: cannot write to {str(out)!r}")
+    if out.is_dir():
+        raise UsageError(f"--out: {str(out)!r} is a folder")
+    return out
+
+
+def _render(args: argparse.Namespace) -> int:
+    out = _check_out(args.out)
+    ext = out.suffix.lower()
+    image_options: dict[str, Any] = {}
+    given = [f"--{n}" for n in ("size", "frames", "fps") if getattr(args, n) is not None]
+    _size(args.size, (1, 1))  # a malformed size is named even where it would not be used
+    if ext not in _IMAGE_FORMATS and given:
+        raise UsageError(f"{given[0]} applies only to images (.png .svg .gif), not {ext}")
+    if ext != ".gif" and set(given) & {"--frames", "--fps"}:
+        gif_only = next(g for g in given if g != "--size")
+        raise UsageError(f"{gif_only} applies only to .gif")
+    if ext in _IMAGE_FORMATS:
+        image_options["size"] = _size(args.size, (640, 480) if ext == ".gif" else (1200, 900))
+    if ext == ".gif":
+        image_options["frames"] = _integer(args.frames, "--frames", 120, 1, 10000)
+        image_options["fps"] = _integer(args.fps, "--fps", 30, 1, 100)
+
+    from gradient_studio.engine import ExpressionError, Race
+
+    parameters = dict(_assignment(p, "--param") for p in args.param)
+    try:
+        race = Race.create(
+            function=args.function,
+            preset=args.preset,
+            parameters=parameters,
+            optimizers=[_optimizer(o) for o in args.optimizer],
+            lr=_number(args.lr, "--lr") if args.lr is not None else None,
+            starts=[p for p in (_pair(s, "--start") for s in args.start) if p],
+            steps=_integer(args.steps, "--steps", 0, 1, 1_000_000) if args.steps else None,
+            xrange=_pair(args.xrange, "--xrange"),
+            yrange=_pair(args.yrange, "--yrange"),
+        )
+    except ExpressionError as e:
+        raise UsageError(f"--function: {e.message}") from None
+    except (KeyError, ValueError) as e:
+        raise UsageError(str(e.args[0]) if e.args else str(e)) from None
+    unknown = sorted(set(parameters) - set(race.objective().parameters))
+    if unknown:
+        has = ", ".join(race.objective().parameters) or "none"
+        raise UsageError(f"--param: the function has no parameter {unknown[0]!r} (it has: {has})")
+
+    result = race.run()
+    from gradient_studio.export import write
+
+    try:
+        write(out, result, **image_options)
+    except (OSError, ValueError) as e:
+        raise UsageError(f"--out: could not write {str(out)!r}: {e}") from None
+    return 0
+
+
+def _list() -> int:
+    from gradient_studio.engine import OPTIMIZERS, PRESETS
+
+    print("Presets:")
+    for p in PRESETS.values():
+        print(f"  {p.name:<18} {p.text}")
+    print("\nOptimizers (hyperparameter=default):")
+    for spec in OPTIMIZERS.values():
+        hyper = ", ".join(f"{h.name}={h.default:g}" for h in spec.hyperparameters)
+        print(f"  {spec.name:<10} {spec.display_name:<22} {hyper}")
+    return 0
+
+
+def _window() -> int:
+    try:
+        from gradient_studio.ui.app import main as window_main
+    except ImportError:
+        print(
+            f"{PROG}: the window is coming in a later version; meanwhile try\n"
+            f"  {PROG} render --preset rosenbrock --optimizer sgd --optimizer adam --out race.csv"
+        )
+        return 0
+    return window_main()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = _parser().parse_args(_join_negative_values(argv))
+        if args.command == "render":
+            return _render(args)
+        if args.command == "list":
+            return _list()
+        return _window()
+    except UsageError as e:
+        print(f"{PROG}: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,227 @@
+"""Optimisers as pure ``(init, update)`` pairs, built from one small description.
+
+Every optimiser in Gradient Studio is an :class:`OptimizerSpec`: its hyperparameters, its
+per-coordinate state and its update rule written as a few lines of arithmetic. From that one
+text come two implementations that cannot drift apart:
+
+* :func:`build` compiles it into an optax-style pair over ``(n, 2)`` batches of points,
+  ``init(params) -> state`` and ``update(grads, state, params, hessian) -> (updates, state)``
+  with the state a small ``NamedTuple``;
+* :mod:`gradient_studio.engine.fastpath` inlines the same lines, once per coordinate, into a
+  straight-line Python loop for a handful of start points, where numpy's per-call overhead
+  would dominate.
+
+The rule text is ours (it lives in :mod:`gradient_studio.engine.optimizers`), never a
+person's: hyperparameter values reach the compiled code as arguments, never as source.
+
+The kernel language
+-------------------
+``per_step``
+    Statements on scalars, run once per step. They see ``t`` (the 1-based step count as a
+    float) and the hyperparameters, and may define step-wide scalars such as bias corrections.
+``per_coord``
+    Statements run elementwise on every coordinate of every point. They see ``g`` (the
+    gradient component), ``p`` (the parameter component), the state variables, the step
+    scalars and the hyperparameters; they must assign ``u``, the update added to ``p``
+    (the minus sign of descent lives here, written once per rule), and assign each state
+    variable its new value. A state variable starts at a number, or at the value of a
+    hyperparameter named as a string.
+``joint``
+    For rules that couple the two coordinates (Newton): statements on ``gx, gy`` (gradient),
+    ``px, py`` (parameters) and ``hxx, hxy, hyy`` (Hessian), assigning ``ux`` and ``uy``. The
+    state of a joint rule is per point, not per coordinate.
+
+Functions available in both: ``sqrt``, ``abs``, ``sign``, ``maximum``, ``minimum``,
+``where(cond, a, b)`` and ``clip(v, low, high)``.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import math
+from collections import namedtuple
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+import numpy as np
+from numpy.typing import NDArray
+
+Array = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Hyperparameter:
+    """One knob of an optimiser, with what the window needs to make a slider for it."""
+
+    name: str
+    default: float
+    low: float
+    high: float
+    log: bool
+    description: str
+
+
+@dataclass(frozen=True)
+class OptimizerSpec:
+    """An optimiser described once: metadata for people, kernel text for the machine."""
+
+    name: str
+    display_name: str
+    summary: str
+    rule: str
+    reference: str
+    hyperparameters: tuple[Hyperparameter, ...]
+    per_coord: str = ""
+    joint: str = ""
+    per_step: str = ""
+    state: tuple[tuple[str, float | str], ...] = ()
+    needs_hessian: bool = False
+    notes: Callable[[Mapping[str, Any]], list[str]] | None = field(default=None, compare=False)
+
+    @property
+    def defaults(self) -> dict[str, float]:
+        return {h.name: h.default for h in self.hyperparameters}
+
+    def hyperparameter(self, key: str) -> Hyperparameter:
+        for h in self.hyperparameters:
+            if h.name == key:
+                return h
+        known = ", ".join(h.name for h in self.hyperparameters)
+        raise KeyError(f"{self.name} has no hyperparameter {key!r} (it has: {known})")
+
+    def resolve(self, overrides: Mapping[str, float] | None = None) -> dict[str, float]:
+        """The full set of hyperparameters: defaults, with ``overrides`` checked and applied.
+
+        Raises ``KeyError`` for a name the optimiser does not have and ``ValueError`` for a
+        value outside the hyperparameter's range."""
+        values = self.defaults
+        for key, value in (overrides or {}).items():
+            h = self.hyperparameter(key)
+            v = float(value)
+            # The slider's range is also what the rule is defined for (beta1 = 1 divides by 0).
+            if not h.low <= v <= h.high:
+                raise ValueError(
+                    f"{self.name} {key} must be between {h.low:g} and {h.high:g}, got {v:g}"
+                )
+            values[key] = v
+        return values
+
+    @property
+    def tooltip(self) -> str:
+        return f"{self.display_name}: {self.summary}\n\n{self.rule}\n\n{self.reference}"
+
+
+class Optimizer(NamedTuple):
+    """A compiled optimiser: the pure pair plus what it was built from."""
+
+    spec: OptimizerSpec
+    hyperparameters: Mapping[str, float]
+    init: Callable[[Array], Any]
+    update: Callable[..., tuple[Array, Any]]
+
+
+_NUMPY_FUNCTIONS: dict[str, Any] = {
+    "sqrt": np.sqrt,
+    "abs": np.abs,
+    "sign": np.sign,
+    "maximum": np.maximum,
+    "minimum": np.minimum,
+    "where": np.where,
+    "clip": np.clip,
+    "math_sqrt": math.sqrt,
+}
+
+
+def state_names(spec: OptimizerSpec) -> list[str]:
+    return [name for name, _ in spec.state]
+
+
+def _indent(text: str, spaces: int) -> str:
+    pad = " " * spaces
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    return "\n".join(pad + line for line in lines) or pad + "pass"
+
+
+def _per_step_source(spec: OptimizerSpec) -> str:
+    # Step-wide scalars are plain Python floats in both implementations.
+    return _indent(ast.unparse(_ScalarSqrt().visit(ast.parse(_dedent(spec.per_step)))), 8)
+
+
+def _dedent(text: str) -> str:
+    return "\n".join(line.strip() for line in text.strip().splitlines() if line.strip())
+
+
+class _ScalarSqrt(ast.NodeTransformer):
+    """Step-wide statements run on floats: ``sqrt`` there is ``math.sqrt``."""
+
+    def visit_Name(self, node: ast.Name) -> ast.Name:
+        if node.id == "sqrt":
+            return ast.copy_location(ast.Name("math_sqrt", node.ctx), node)
+        return node
+
+
+@functools.cache
+def _compiled(spec: OptimizerSpec) -> tuple[type, Callable[..., Any]]:
+    """The state type and the update factory of ``spec``, compiled once per spec."""
+    names = state_names(spec)
+    state_type = namedtuple(f"{spec.name.title()}State", ["count", *names])  # type: ignore[misc]
+    hyper_args = ", ".join(h.name for h in spec.hyperparameters)
+    unpack = "".join(f"        {n} = state.{n}\n" for n in names)
+    pack = ", ".join(names)
+    if spec.joint:
+        body = (
+            "        gx = grads[..., 0]; gy = grads[..., 1]\n"
+            "        px = params[..., 0]; py = params[..., 1]\n"
+            "        hxx = hessian[..., 0, 0]; hxy = hessian[..., 0, 1]; hyy = hessian[..., 1, 1]\n"
+            f"{_indent(spec.joint, 8)}\n"
+            "        u = np.stack(np.broadcast_arrays(ux, uy), axis=-1)\n"
+        )
+    else:
+        body = f"        g = grads\n        p = params\n{_indent(spec.per_coord, 8)}\n"
+    source = (
+        f"def _factory({hyper_args}):\n"
+        "    def update(grads, state, params, hessian=None):\n"
+        "        count = state.count + 1\n"
+        "        t = float(count)\n"
+        f"{_per_step_source(spec)}\n"
+        f"{unpack}{body}"
+        f"        return u, _State(count, {pack})\n"
+        "    return update\n"
+    )
+    namespace: dict[str, Any] = {"np": np, "_State": state_type, **_NUMPY_FUNCTIONS}
+    exec(compile(source, f"<optimizer {spec.name}>", "exec"), namespace)  # our rule text only
+    return state_type, namespace["_factory"]
+
+
+def build(spec: OptimizerSpec, overrides: Mapping[str, float] | None = None) -> Optimizer:
+    """Compile ``spec`` with its hyperparameters into an ``(init, update)`` pair.
+
+    ``init(params)`` takes the ``(n, 2)`` start points and returns the initial state;
+    ``update(grads, state, params, hessian=None)`` returns ``(updates, new_state)`` where the
+    new points are ``params + updates``. ``hessian`` has shape ``(n, 2, 2)`` and is needed
+    only when ``spec.needs_hessian``.
+    """
+    hyper = spec.resolve(overrides)
+    state_type, factory = _compiled(spec)
+    update = factory(**hyper)
+    # A state variable starts at a number, or at the value of a hyperparameter (Rprop: lr).
+    initial = {name: float(hyper[v] if isinstance(v, str) else v) for name, v in spec.state}
+
+    def init(params: Array) -> Any:
+        params = np.asarray(params, dtype=np.float64)
+        # Per-coordinate state takes the layout of the points, so elementwise updates run
+        # in memory order whichever way the runner stores them.
+        like = params[..., 0] if spec.joint else params
+        return state_type(0, **{name: np.full_like(like, v) for name, v in initial.items()})
+
+    def checked_update(
+        grads: Array, state: Any, params: Array, hessian: Array | None = None
+    ) -> tuple[Array, Any]:
+        if spec.needs_hessian and hessian is None:
+            raise ValueError(f"{spec.display_name} needs the Hessian")
+        with np.errstate(all="ignore"):
+            return update(grads, state, params, hessian)  # type: ignore[no-any-return]
+
+    return Optimizer(spec, hyper, init, checked_update)

@@ -1,0 +1,232 @@
+"""The user's function of x and y, with its exact gradient and Hessian.
+
+An :class:`Objective` is built from text through :mod:`gradient_studio.engine.expression`
+(our own parser: no text a person typed is ever evaluated as code), differentiated by sympy
+and compiled to numpy with ``lambdify(..., cse=True)``. It evaluates on a scalar point, on an
+``(n, 2)`` batch and on a whole grid, quietly: outside the domain the answer is nan or inf,
+never an exception or a numpy warning.
+
+Parameter values are bound by name; :meth:`Objective.with_values` shares the compiled code,
+so dragging a slider costs no recompilation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import sympy
+from numpy.typing import ArrayLike, NDArray
+
+from gradient_studio.engine.expression import (
+    Expression,
+    X,
+    Y,
+    parameter_symbol,
+    parse_expression,
+)
+
+Array = NDArray[np.float64]
+
+
+def _without_distributions(expr: sympy.Expr) -> sympy.Expr:
+    """Second derivatives of abs, sign, relu, min and max hold DiracDelta: zero almost
+    everywhere, and not something numpy can evaluate."""
+    if expr.has(sympy.DiracDelta):
+        expr = expr.replace(sympy.DiracDelta, lambda *args: sympy.S.Zero)
+    return expr
+
+
+@dataclass(frozen=True)
+class Derivatives:
+    """The symbolic pieces of one expression, shared by every parameter binding."""
+
+    expression: Expression
+    value: sympy.Expr
+    gradient: tuple[sympy.Expr, sympy.Expr]
+
+    @classmethod
+    def of(cls, expression: Expression) -> Derivatives:
+        tree = expression.tree
+        grad = (_without_distributions(tree.diff(X)), _without_distributions(tree.diff(Y)))
+        return cls(expression, tree, grad)
+
+    @cached_property
+    def hessian(self) -> tuple[sympy.Expr, sympy.Expr, sympy.Expr]:
+        gx, gy = self.gradient
+        return (
+            _without_distributions(gx.diff(X)),
+            _without_distributions(gx.diff(Y)),
+            _without_distributions(gy.diff(Y)),
+        )
+
+    @property
+    def arguments(self) -> list[sympy.Symbol]:
+        return [X, Y, *(parameter_symbol(name) for name in self.expression.parameters)]
+
+    def _compile(self, exprs: Any) -> Callable[..., Any]:
+        return sympy.lambdify(self.arguments, exprs, modules="numpy", cse=True)  # type: ignore[no-any-return]
+
+    @cached_property
+    def value_function(self) -> Callable[..., Any]:
+        return self._compile(self.value)
+
+    @cached_property
+    def gradient_function(self) -> Callable[..., Any]:
+        return self._compile(list(self.gradient))
+
+    @cached_property
+    def value_and_gradient_function(self) -> Callable[..., Any]:
+        return self._compile([self.value, *self.gradient])
+
+    @cached_property
+    def scalar_runs(self) -> dict[str, Any]:
+        """Generated straight-line loops per optimiser (see ``fastpath``), built on demand."""
+        return {}
+
+    @cached_property
+    def hessian_function(self) -> Callable[..., Any]:
+        return self._compile(list(self.hessian))
+
+
+class Objective:
+    """f(x, y) with bound parameter values; evaluates values, gradients and Hessians.
+
+    Every method takes ``x`` and ``y`` as numbers or broadcastable arrays (a grid is just
+    two 2-D arrays), or use the ``*_at`` forms with points of shape ``(..., 2)``.
+    """
+
+    def __init__(self, derivatives: Derivatives, values: Mapping[str, float] | None = None) -> None:
+        self._d = derivatives
+        known = derivatives.expression.parameters
+        given = dict(values or {})
+        self.values: dict[str, float] = {name: float(given.get(name, 1.0)) for name in known}
+        self._args = tuple(self.values[name] for name in known)
+
+    @classmethod
+    def from_text(cls, text: str, values: Mapping[str, float] | None = None) -> Objective:
+        """Parse and compile ``text``; raises ``ExpressionError`` for text that is not a
+        function. Parameters not in ``values`` start at 1.0; names in ``values`` that the
+        function does not use are ignored (a slider's value survives edits that keep it)."""
+        return cls(Derivatives.of(parse_expression(text)), values)
+
+    def with_values(self, values: Mapping[str, float]) -> Objective:
+        """The same function with some parameters set anew; the compiled code is shared."""
+        return Objective(self._d, {**self.values, **values})
+
+    # -- description ---------------------------------------------------------------------
+    @property
+    def text(self) -> str:
+        return self._d.expression.text
+
+    @property
+    def expression(self) -> Expression:
+        return self._d.expression
+
+    @property
+    def derivatives(self) -> Derivatives:
+        return self._d
+
+    @property
+    def parameters(self) -> tuple[str, ...]:
+        return self._d.expression.parameters
+
+    def gradient_formulas(self) -> tuple[sympy.Expr, sympy.Expr]:
+        """∂f/∂x and ∂f/∂y as sympy expressions, for showing to a person."""
+        return self._d.gradient
+
+    def __repr__(self) -> str:
+        bound = ", ".join(f"{k}={v:g}" for k, v in self.values.items())
+        return f"Objective({self.text!r}{', ' + bound if bound else ''})"
+
+    # -- evaluation ----------------------------------------------------------------------
+    def _call(self, function: Callable[..., Any], x: ArrayLike, y: ArrayLike) -> Any:
+        with np.errstate(all="ignore"):
+            return function(x, y, *self._args)
+
+    def value(self, x: ArrayLike, y: ArrayLike) -> Any:
+        """f at the points; a float for scalar input, else an array of the broadcast shape."""
+        x, y = _as_float(x), _as_float(y)
+        out = np.broadcast_to(self._call(self._d.value_function, x, y), np.broadcast(x, y).shape)
+        return _scalar_or(np.asarray(out, dtype=np.float64))
+
+    def gradient(self, x: ArrayLike, y: ArrayLike) -> Array:
+        """∇f, shape ``(..., 2)``."""
+        x, y = _as_float(x), _as_float(y)
+        parts = self._call(self._d.gradient_function, x, y)
+        return _stack(parts, np.broadcast(x, y).shape)
+
+    def hessian(self, x: ArrayLike, y: ArrayLike) -> Array:
+        """The Hessian, shape ``(..., 2, 2)``."""
+        x, y = _as_float(x), _as_float(y)
+        shape = np.broadcast(x, y).shape
+        hxx, hxy, hyy = self._call(self._d.hessian_function, x, y)
+        out = np.empty((*shape, 2, 2), dtype=np.float64)
+        out[..., 0, 0] = hxx
+        out[..., 0, 1] = out[..., 1, 0] = hxy
+        out[..., 1, 1] = hyy
+        return out
+
+    def value_and_gradient(self, x: ArrayLike, y: ArrayLike) -> tuple[Any, Array]:
+        """f and ∇f together, sharing their common subexpressions."""
+        x, y = _as_float(x), _as_float(y)
+        shape = np.broadcast(x, y).shape
+        f, gx, gy = self._call(self._d.value_and_gradient_function, x, y)
+        return _scalar_or(np.broadcast_to(np.asarray(f, dtype=np.float64), shape)), _stack(
+            (gx, gy), shape
+        )
+
+    def value_at(self, points: ArrayLike) -> Any:
+        p = np.asarray(points, dtype=np.float64)
+        return self.value(p[..., 0], p[..., 1])
+
+    def gradient_at(self, points: ArrayLike) -> Array:
+        p = np.asarray(points, dtype=np.float64)
+        return self.gradient(p[..., 0], p[..., 1])
+
+    def hessian_at(self, points: ArrayLike) -> Array:
+        p = np.asarray(points, dtype=np.float64)
+        return self.hessian(p[..., 0], p[..., 1])
+
+    def grid(
+        self,
+        xrange: tuple[float, float],
+        yrange: tuple[float, float],
+        shape: tuple[int, int] = (400, 400),
+    ) -> tuple[Array, Array, Array]:
+        """f on a ``rows x cols`` grid of cell centres spanning the ranges.
+
+        Returns ``(xs, ys, z)`` with ``z[i, j] = f(xs[j], ys[i])``: row-major, rows along y.
+        """
+        rows, cols = shape
+        xs = _centres(xrange, cols)
+        ys = _centres(yrange, rows)
+        z = self.value(xs[np.newaxis, :], ys[:, np.newaxis])
+        return xs, ys, np.asarray(z, dtype=np.float64)
+
+
+def _centres(bounds: tuple[float, float], count: int) -> Array:
+    low, high = float(bounds[0]), float(bounds[1])
+    step = (high - low) / count
+    return low + step * (np.arange(count, dtype=np.float64) + 0.5)
+
+
+def _as_float(v: ArrayLike) -> Any:
+    # Even a single point goes in as a numpy value: Python's own float arithmetic raises
+    # (0.0 ** -1) where numpy answers inf.
+    return np.asarray(v, dtype=np.float64)
+
+
+def _scalar_or(a: Array) -> Any:
+    return float(a) if a.ndim == 0 else a
+
+
+def _stack(parts: Any, shape: tuple[int, ...]) -> Array:
+    """Stack lambdify's list output (constants come back as plain numbers) on a last axis."""
+    out = np.empty((*shape, len(parts)), dtype=np.float64)
+    for i, part in enumerate(parts):
+        out[..., i] = part
+    return out

@@ -1,0 +1,138 @@
+"""A race, described plainly: everything needed to run it again and get the same numbers.
+
+A :class:`Race` holds only text and numbers (function text, parameter values, optimiser
+choices, starts, steps, view), so it can be written to JSON, shared and replayed;
+``Race.run()`` turns it into a :class:`~gradient_studio.engine.runner.RunResult`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from gradient_studio.engine.objective import Objective
+from gradient_studio.engine.presets import PRESETS, Preset
+from gradient_studio.engine.runner import OptimizerChoice, RunResult, run
+
+DEFAULT_START = (-1.5, 2.0)
+DEFAULT_RANGE = (-2.0, 2.0)
+DEFAULT_STEPS = 200
+
+
+@dataclass(frozen=True)
+class Race:
+    """The inputs of a run. Build one with :meth:`create`, which fills in the defaults."""
+
+    function: str
+    parameters: Mapping[str, float]
+    optimizers: tuple[OptimizerChoice, ...]
+    starts: tuple[tuple[float, float], ...]
+    steps: int
+    xrange: tuple[float, float]
+    yrange: tuple[float, float]
+    preset: str | None = None
+    _objective: list[Objective] = field(default_factory=list, compare=False, repr=False)
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        function: str | None = None,
+        preset: str | None = None,
+        parameters: Mapping[str, float] | None = None,
+        optimizers: Sequence[OptimizerChoice] = (),
+        lr: float | None = None,
+        starts: Sequence[tuple[float, float]] = (),
+        steps: int | None = None,
+        xrange: tuple[float, float] | None = None,
+        yrange: tuple[float, float] | None = None,
+    ) -> Race:
+        """A race from what a person gave; what they left out comes from the preset, then
+        from the defaults. An optimiser without its own lr takes ``lr``, else the preset's
+        suggestion, else its own default."""
+        p: Preset | None = None
+        if preset is not None:
+            if preset not in PRESETS:
+                raise KeyError(f"unknown preset {preset!r} (choose from: {', '.join(PRESETS)})")
+            p = PRESETS[preset]
+        if function is None:
+            if p is None:
+                raise ValueError("give a function or a preset")
+            function = p.text
+        values = {**(p.values if p else {}), **(parameters or {})}
+        chosen = tuple(optimizers) or (OptimizerChoice("sgd"),)
+        chosen = tuple(_with_lr(c, lr, p) for c in chosen)
+        race = cls(
+            function=function,
+            parameters=MappingProxyType(dict(values)),
+            optimizers=chosen,
+            starts=tuple((float(x), float(y)) for x, y in starts)
+            or ((p.start if p else DEFAULT_START),),
+            steps=int(steps if steps is not None else p.steps if p else DEFAULT_STEPS),
+            xrange=_range(xrange or (p.xrange if p else DEFAULT_RANGE), "x"),
+            yrange=_range(yrange or (p.yrange if p else DEFAULT_RANGE), "y"),
+            preset=preset,
+        )
+        if race.steps < 1:
+            raise ValueError("the number of steps must be at least 1")
+        race.objective()  # parse now: an ExpressionError belongs to the person's input
+        return race
+
+    def objective(self) -> Objective:
+        """The compiled function with this race's parameter values (compiled once)."""
+        if not self._objective:
+            self._objective.append(Objective.from_text(self.function, self.parameters))
+        return self._objective[0]
+
+    def run(self) -> RunResult:
+        result = run(self.objective(), self.optimizers, self.starts, self.steps)
+        result.race = self
+        return result
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "function": self.function,
+            "parameters": dict(self.objective().values),
+            "optimizers": [
+                {"name": c.name, "hyperparameters": c.resolved} for c in self.optimizers
+            ],
+            "starts": [list(s) for s in self.starts],
+            "steps": self.steps,
+            "xrange": list(self.xrange),
+            "yrange": list(self.yrange),
+            "preset": self.preset,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Race:
+        return cls.create(
+            function=data["function"],
+            preset=data.get("preset"),
+            parameters=data.get("parameters"),
+            optimizers=[
+                OptimizerChoice(o["name"], o.get("hyperparameters", {}))
+                for o in data.get("optimizers", [])
+            ],
+            starts=[tuple(s) for s in data.get("starts", [])],
+            steps=data.get("steps"),
+            xrange=tuple(data["xrange"]) if data.get("xrange") else None,
+            yrange=tuple(data["yrange"]) if data.get("yrange") else None,
+        )
+
+
+def _with_lr(choice: OptimizerChoice, lr: float | None, preset: Preset | None) -> OptimizerChoice:
+    if "lr" in choice.hyperparameters:
+        return choice
+    value = lr if lr is not None else preset.suggested_lr(choice.name) if preset else None
+    if value is None:
+        return choice
+    return OptimizerChoice(choice.name, {**choice.hyperparameters, "lr": value})
+
+
+def _range(bounds: tuple[float, float], axis: str) -> tuple[float, float]:
+    low, high = float(bounds[0]), float(bounds[1])
+    if not low < high:
+        raise ValueError(f"the {axis} range must run from low to high, got {low:g},{high:g}")
+    return (low, high)
