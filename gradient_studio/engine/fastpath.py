@@ -23,10 +23,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-import sympy
-from sympy.printing.pycode import PythonCodePrinter
-
-from gradient_studio.engine.expression import X, Y, parameter_symbol
+from gradient_studio.engine import codegen
 from gradient_studio.engine.kernel import OptimizerSpec, state_names
 from gradient_studio.engine.objective import Derivatives
 
@@ -36,19 +33,16 @@ ScalarRun = Callable[
 ]
 
 
-def _sign(v: float) -> float:
-    return 0.0 if v == 0 else math.copysign(1.0, v) if v == v else v
-
-
 def _clip(v: float, low: float, high: float) -> float:
     return min(max(v, low), high)
 
 
 _NAMESPACE: dict[str, Any] = {
+    **codegen.MATH_NAMESPACE,
     "math": math,
     "math_sqrt": math.sqrt,
     "sqrt": math.sqrt,
-    "sign": _sign,
+    "sign": codegen.MATH_NAMESPACE["_sign"],
     "clip": _clip,
     "maximum": max,
     "minimum": min,
@@ -72,17 +66,6 @@ class _Inline(ast.NodeTransformer):
             cond, a, b = node.args
             return ast.copy_location(ast.IfExp(test=cond, body=a, orelse=b), node)
         return node
-
-
-class _Printer(PythonCodePrinter):  # type: ignore[misc]
-    """Small whole powers as products: ``z*z`` is several times faster than ``z**2``."""
-
-    def _print_Pow(self, expr: sympy.Pow, rational: bool = False) -> str:
-        base, exp = expr.args
-        if exp.is_Integer and 2 <= int(exp) <= 4:
-            b = self.parenthesize(base, sympy.printing.precedence.PRECEDENCE["Mul"] + 1)
-            return "*".join([b] * int(exp))
-        return str(super()._print_Pow(expr, rational=rational))
 
 
 def _statements(text: str) -> list[str]:
@@ -113,20 +96,13 @@ def _per_coord_lines(spec: OptimizerSpec) -> list[str]:
 
 
 def _objective_lines(derivatives: Derivatives, hessian: bool) -> list[str]:
-    names = {X: sympy.Symbol("px"), Y: sympy.Symbol("py")}
-    for i, name in enumerate(derivatives.expression.parameters):
-        names[parameter_symbol(name)] = sympy.Symbol(f"_p{i}")
     exprs = [derivatives.value, *derivatives.gradient]
     outputs = ["fv", "gx", "gy"]
     if hessian:
         exprs += list(derivatives.hessian)
         outputs += ["hxx", "hxy", "hyy"]
-    exprs = [e.xreplace(names) for e in exprs]
-    shared, reduced = sympy.cse(exprs, symbols=sympy.numbered_symbols("_c"))
-    printer = _Printer({"fully_qualified_modules": True})
-    lines = [f"{sym} = {printer.doprint(e)}" for sym, e in shared]
-    lines += [f"{out} = {printer.doprint(e)}" for out, e in zip(outputs, reduced, strict=True)]
-    return lines
+    names = {"_x": "px", "_y": "py", **{p: p for p in derivatives.parameter_names}}
+    return codegen.lines(exprs, outputs, codegen.Printer(names, "math"))
 
 
 class _Hoist(ast.NodeTransformer):

@@ -1,10 +1,10 @@
 """The user's function of x and y, with its exact gradient and Hessian.
 
 An :class:`Objective` is built from text through :mod:`gradient_studio.engine.expression`
-(our own parser: no text a person typed is ever evaluated as code), differentiated by sympy
-and compiled to numpy with ``lambdify(..., cse=True)``. It evaluates on a scalar point, on an
-``(n, 2)`` batch and on a whole grid, quietly: outside the domain the answer is nan or inf,
-never an exception or a numpy warning.
+(our own parser: no text a person typed is ever evaluated as code), differentiated exactly
+and compiled to numpy code with common subexpressions shared (see ``codegen``). It evaluates
+on a scalar point, on an ``(n, 2)`` batch and on a whole grid, quietly: outside the domain
+the answer is nan or inf, never an exception or a numpy warning.
 
 Parameter values are bound by name; :meth:`Objective.with_values` shares the compiled code,
 so dragging a slider costs no recompilation.
@@ -13,7 +13,7 @@ so dragging a slider costs no recompilation.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -21,6 +21,7 @@ import numpy as np
 import sympy
 from numpy.typing import ArrayLike, NDArray
 
+from gradient_studio.engine import codegen
 from gradient_studio.engine.expression import (
     Expression,
     X,
@@ -32,55 +33,63 @@ from gradient_studio.engine.expression import (
 Array = NDArray[np.float64]
 
 
-def _without_distributions(expr: sympy.Expr) -> sympy.Expr:
-    """Second derivatives of abs, sign, relu, min and max hold DiracDelta: zero almost
-    everywhere, and not something numpy can evaluate."""
-    if expr.has(sympy.DiracDelta):
-        expr = expr.replace(sympy.DiracDelta, lambda *args: sympy.S.Zero)
-    return expr
+# Inside the engine every function is written in these names, whatever the person called
+# their parameters: generated code and common subexpressions can never collide with them.
+_CX = sympy.Symbol("_x", real=True)
+_CY = sympy.Symbol("_y", real=True)
 
 
 @dataclass(frozen=True)
 class Derivatives:
-    """The symbolic pieces of one expression, shared by every parameter binding."""
+    """The exact derivatives of one expression and the code evaluating them, shared by
+    every parameter binding. Code is generated on first use (see ``codegen``)."""
 
     expression: Expression
-    value: sympy.Expr
-    gradient: tuple[sympy.Expr, sympy.Expr]
+    canonical: sympy.Expr
+    value: Any
+    gradient: tuple[Any, Any]
+    _hessian: Callable[[], list[Any]] = field(compare=False, repr=False)
 
     @classmethod
     def of(cls, expression: Expression) -> Derivatives:
-        tree = expression.tree
-        grad = (_without_distributions(tree.diff(X)), _without_distributions(tree.diff(Y)))
-        return cls(expression, tree, grad)
+        renames = {X: _CX, Y: _CY}
+        for i, name in enumerate(expression.parameters):
+            renames[parameter_symbol(name)] = sympy.Symbol(f"_p{i}", real=True)
+        canonical = expression.tree.xreplace(renames)
+        value, grad, hessian = codegen.derivatives(canonical, _CX, _CY)
+        return cls(expression, canonical, value, (grad[0], grad[1]), hessian)
 
     @cached_property
-    def hessian(self) -> tuple[sympy.Expr, sympy.Expr, sympy.Expr]:
-        gx, gy = self.gradient
-        return (
-            _without_distributions(gx.diff(X)),
-            _without_distributions(gx.diff(Y)),
-            _without_distributions(gy.diff(Y)),
-        )
+    def hessian(self) -> tuple[Any, Any, Any]:
+        hxx, hxy, hyy = self._hessian()
+        return hxx, hxy, hyy
 
     @property
-    def arguments(self) -> list[sympy.Symbol]:
-        return [X, Y, *(parameter_symbol(name) for name in self.expression.parameters)]
+    def parameter_names(self) -> list[str]:
+        return [f"_p{i}" for i in range(len(self.expression.parameters))]
 
-    def _compile(self, exprs: Any) -> Callable[..., Any]:
-        return sympy.lambdify(self.arguments, exprs, modules="numpy", cse=True)  # type: ignore[no-any-return]
-
-    @cached_property
-    def value_function(self) -> Callable[..., Any]:
-        return self._compile(self.value)
+    def _compile(self, exprs: list[Any]) -> Callable[..., list[Any]]:
+        return codegen.numpy_function(exprs, "_x", "_y", self.parameter_names)
 
     @cached_property
-    def gradient_function(self) -> Callable[..., Any]:
+    def value_function(self) -> Callable[..., list[Any]]:
+        """``fn(x, y, *parameters) -> [f]``"""
+        return self._compile([self.value])
+
+    @cached_property
+    def gradient_function(self) -> Callable[..., list[Any]]:
+        """``fn(x, y, *parameters) -> [fx, fy]``"""
         return self._compile(list(self.gradient))
 
     @cached_property
-    def value_and_gradient_function(self) -> Callable[..., Any]:
+    def value_and_gradient_function(self) -> Callable[..., list[Any]]:
+        """``fn(x, y, *parameters) -> [f, fx, fy]``, sharing their common subexpressions."""
         return self._compile([self.value, *self.gradient])
+
+    @cached_property
+    def hessian_function(self) -> Callable[..., list[Any]]:
+        """``fn(x, y, *parameters) -> [fxx, fxy, fyy]``"""
+        return self._compile(list(self.hessian))
 
     @cached_property
     def scalar_runs(self) -> dict[str, Any]:
@@ -88,8 +97,15 @@ class Derivatives:
         return {}
 
     @cached_property
-    def hessian_function(self) -> Callable[..., Any]:
-        return self._compile(list(self.hessian))
+    def formulas(self) -> tuple[sympy.Expr, sympy.Expr]:
+        """∂f/∂x and ∂f/∂y as sympy expressions in the person's own names."""
+        back = {"_x": X, "_y": Y}
+        for i, name in enumerate(self.expression.parameters):
+            back[f"_p{i}"] = parameter_symbol(name)
+        # SymEngine back to sympy; its symbols come back without assumptions: match by name.
+        gx, gy = (g._sympy_() for g in self.gradient)
+        gx, gy = (g.xreplace({s: back[s.name] for s in g.free_symbols}) for g in (gx, gy))
+        return gx, gy
 
 
 class Objective:
@@ -136,7 +152,7 @@ class Objective:
 
     def gradient_formulas(self) -> tuple[sympy.Expr, sympy.Expr]:
         """∂f/∂x and ∂f/∂y as sympy expressions, for showing to a person."""
-        return self._d.gradient
+        return self._d.formulas
 
     def __repr__(self) -> str:
         bound = ", ".join(f"{k}={v:g}" for k, v in self.values.items())
@@ -150,7 +166,8 @@ class Objective:
     def value(self, x: ArrayLike, y: ArrayLike) -> Any:
         """f at the points; a float for scalar input, else an array of the broadcast shape."""
         x, y = _as_float(x), _as_float(y)
-        out = np.broadcast_to(self._call(self._d.value_function, x, y), np.broadcast(x, y).shape)
+        (f,) = self._call(self._d.value_function, x, y)
+        out = np.broadcast_to(f, np.broadcast(x, y).shape)
         return _scalar_or(np.asarray(out, dtype=np.float64))
 
     def gradient(self, x: ArrayLike, y: ArrayLike) -> Array:
