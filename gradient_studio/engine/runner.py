@@ -187,7 +187,8 @@ def run(
     tol: float = TOLERANCE,
 ) -> RunResult:
     """Run every optimiser from every start for at most ``steps`` steps."""
-    *_, result = stream(objective, optimizers, starts, steps, tol=tol)
+    # One chunk: nothing waits for progress, and runs still stop at their own step.
+    *_, result = stream(objective, optimizers, starts, steps, tol=tol, chunk=max(steps, 0) + 1)
     return result
 
 
