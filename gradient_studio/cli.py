@@ -200,7 +200,7 @@ def _render(args: argparse.Namespace) -> int:
         image_options["size"] = _size(args.size, (640, 480) if ext == ".gif" else (1200, 900))
     if ext == ".gif":
         image_options["frames"] = _integer(args.frames, "--frames", 120, 1, 10000)
-        image_options["fps"] = _integer(args.fps, "--fps", 30, 1, 100)
+        image_options["fps"] = _integer(args.fps, "--fps", 30, 1, 50)
 
     from gradient_studio.engine import ExpressionError, Race
 

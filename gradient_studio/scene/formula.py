@@ -1,0 +1,141 @@
+"""A person's function text set as a title: superscript powers, true minus signs, italic
+variables — ``(1-x)^2 + 100(y-x^2)^2`` becomes (1 − 𝑥)² + 100(𝑦 − 𝑥²)² in Qt rich text."""
+
+from __future__ import annotations
+
+import html
+import re
+
+_TOKEN = re.compile(
+    r"""
+    (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
+  | (?P<name>[A-Za-z_][A-Za-z_0-9]*)
+  | (?P<power>\^|\*\*)
+  | (?P<space>\s+)
+  | (?P<other>.)
+    """,
+    re.VERBOSE,
+)
+_FUNCTIONS = {
+    "sin",
+    "cos",
+    "tan",
+    "exp",
+    "log",
+    "ln",
+    "sqrt",
+    "abs",
+    "tanh",
+    "sinh",
+    "cosh",
+    "asin",
+    "acos",
+    "atan",
+    "arcsin",
+    "arccos",
+    "arctan",
+    "max",
+    "min",
+    "sign",
+}
+_SYMBOLS = {"pi": "π", "e": "e", "inf": "∞"}
+_OPERATORS = {
+    "-": " − ",
+    "+": " + ",
+    "*": "·",
+    "/": "/",
+    "<": " &lt; ",
+    ">": " &gt; ",
+    "&": "&amp;",
+    "=": " = ",
+}
+
+
+def formula_html(text: str) -> str:
+    """``text`` as Qt rich text; falls back to the escaped text if it cannot be laid out."""
+    try:
+        tokens = [(m.lastgroup or "other", m.group()) for m in _TOKEN.finditer(text)]
+        out, rest = _expression(tokens, 0, top=True)
+        if rest != len(tokens):
+            raise ValueError
+        return re.sub(r"\s{2,}", " ", out).strip()
+    except (ValueError, IndexError):
+        return html.escape(text)
+
+
+def _expression(tokens: list[tuple[str, str]], i: int, top: bool = False) -> tuple[str, int]:
+    """Render tokens from ``i`` up to the closing bracket of this level (or the end)."""
+    out: list[str] = []
+    previous = None
+    while i < len(tokens):
+        kind, value = tokens[i]
+        if kind == "space":
+            i += 1
+            continue
+        if value in ")]":
+            if top:
+                raise ValueError
+            return "".join(out), i
+        if kind == "power":
+            power, i = _operand(tokens, i + 1)
+            out.append(f"<sup>{power}</sup>")
+            previous = "power"
+            continue
+        if value in "([":
+            inner, i = _expression(tokens, i + 1)
+            close = tokens[i][1] if i < len(tokens) else ")"
+            out.append(f"{value}{inner}{close}")
+            i += 1
+            previous = "group"
+            continue
+        if kind == "number":
+            out.append(value.replace("-", "−"))
+        elif kind == "name":
+            out.append(_name(value))
+        elif value == "-" and previous in (None, "operator"):
+            out.append("−")  # unary minus hugs its operand
+        elif value == "*":
+            # Juxtapose like a textbook (2x, b(y − x²)); a dot only before a number.
+            after = next((t for t in tokens[i + 1 :] if t[0] != "space"), ("other", ""))
+            out.append("·" if after[0] == "number" else "")
+            previous = "operator"
+            i += 1
+            continue
+        else:
+            out.append(_OPERATORS.get(value, html.escape(value)))
+            previous = "operator"
+            i += 1
+            continue
+        previous = kind
+        i += 1
+    if not top:
+        raise ValueError  # an unclosed bracket
+    return "".join(out), i
+
+
+def _operand(tokens: list[tuple[str, str]], i: int) -> tuple[str, int]:
+    """The exponent after ``^``: a bracket, a signed number or a name."""
+    while tokens[i][0] == "space":
+        i += 1
+    kind, value = tokens[i]
+    if value in "([":
+        inner, i = _expression(tokens, i + 1)
+        return inner, i + 1
+    sign = ""
+    if value in "+-":
+        sign = "−" if value == "-" else ""
+        i += 1
+        kind, value = tokens[i]
+    if kind == "number":
+        return sign + value, i + 1
+    if kind == "name":
+        return sign + _name(value), i + 1
+    raise ValueError
+
+
+def _name(value: str) -> str:
+    if value in _SYMBOLS:
+        return _SYMBOLS[value]
+    if value in _FUNCTIONS or len(value) > 1:
+        return value
+    return f"<i>{value}</i>"

@@ -1,0 +1,214 @@
+"""Text on the picture: the title, the step counter, and where the legend goes.
+
+The title shows a person's function as they would write it on a board — superscript powers,
+true minus signs — and fits itself to the width: on one line while it can stay comfortably
+large, else wrapped onto up to three centred lines.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from numpy.typing import NDArray
+from PySide6.QtCore import QSizeF, Qt
+from PySide6.QtGui import QFont, QPainter
+
+from gradient_studio.scene.formula import formula_html
+from gradient_studio.scene.palette import TEXT, format_value
+
+Array = NDArray[np.float64]
+
+TITLE_PX = 17
+COMFORTABLE_TITLE_PX = 14
+MIN_TITLE_PX = 10
+NOTE_PX = 13
+TICK_PX = 13
+LABEL_PX = 15
+LEGEND_PX = 13
+
+
+def frame_plot(plot: pg.PlotItem) -> Title:
+    """Dress a bare PlotItem as the picture's frame: our own title in the cell of
+    pyqtgraph's (which would widen the plot to fit a long formula), axes on all four sides
+    with values left and below, axis names, no buttons or menu. Returns the title."""
+    plot.layout.removeItem(plot.titleLabel)
+    plot.titleLabel.setVisible(False)
+    title = Title()
+    plot.layout.addItem(title, 0, 1)
+    plot.layout.setRowFixedHeight(0, 30)
+    plot.hideButtons()
+    plot.setMenuEnabled(False)
+    plot.vb.disableAutoRange()
+    plot.showAxes(True, showValues=(True, False, False, True))
+    plot.layout.setContentsMargins(6, 4, 10, 6)
+    plot.setLabel("bottom", "<i>x</i>")
+    plot.setLabel("left", "<i>y</i>")
+    return title
+
+
+def style_axes(plot: pg.PlotItem, landscape: Any) -> None:
+    """Fonts in pixels (so a picture scales as a whole) and ticks pointing inwards."""
+    tick = QFont()
+    tick.setPixelSize(TICK_PX)
+    label = QFont()
+    label.setPixelSize(LABEL_PX)
+    for key in ("left", "bottom", "top", "right"):
+        axis = plot.getAxis(key)
+        axis.setPen(TEXT)
+        axis.setTextPen(TEXT)
+        axis.setStyle(tickFont=tick, tickTextOffset=5, tickLength=-6)
+        axis.label.setFont(label)
+    plot.getAxis("left").setWidth(46)
+    landscape.style(tick, TEXT)
+
+
+def make_legend(view: pg.ViewBox) -> pg.LegendItem:
+    """The legend, on a light translucent card inside the view (placed by the scene)."""
+    legend = pg.LegendItem(
+        brush=pg.mkBrush("#ffffffe0"),
+        pen=pg.mkPen("#00000050"),
+        labelTextColor=TEXT,
+        labelTextSize=f"{LEGEND_PX}px",
+        verSpacing=-4,
+        horSpacing=6,
+    )
+    legend.setParentItem(view)
+    legend.setZValue(200)
+    return legend
+
+
+def title_texts(text: str, name: str = "", values: Mapping[str, float] | None = None) -> list[str]:
+    """The title as rich text, one line then (if there is a name) broken after the name:
+    ``name:  f(x, y) = text,  a = 1, b = 100``."""
+    body = f"<i>f</i>(<i>x</i>, <i>y</i>) = {formula_html(text)}" if text else ""
+    if values:
+        shown = ", ".join(f"<i>{html.escape(k)}</i> = {format_value(v)}" for k, v in values.items())
+        body += f",&nbsp;&nbsp; {shown}" if body else shown
+    head = f"<b>{html.escape(name)}</b>" if name else ""
+    if head and body:
+        return [f"{head}:&nbsp; {body}", f"{head}<br>{body}"]
+    return [t for t in (head or body,) if t]
+
+
+class Title(pg.LabelItem):
+    """The plot's title. Its width never widens the layout (a long formula overhangs its
+    column, or wraps), and new text of the same height leaves the layout alone: a slider
+    that changes a parameter shown in the title would otherwise re-lay out the whole plot
+    on every move."""
+
+    _height = -1.0  # LabelItem's constructor already asks for it
+
+    def __init__(self) -> None:
+        super().__init__("", color=TEXT, size=f"{TITLE_PX}px")
+        self.texts: list[str] = []
+        self._fitted: tuple[int, tuple[str, ...]] | None = None
+        self._shown: tuple[str, int, float] = ("", TITLE_PX, -1)
+
+    def show_texts(self, texts: list[str]) -> None:
+        """Show the first of ``texts`` (the others are fallbacks for narrow pictures)."""
+        if texts == self.texts:
+            return  # re-laying out rich text is costly; a slider moves this often
+        self.texts = texts
+        self._fitted = None
+        self.setVisible(bool(texts))
+        self._show(texts[0] if texts else "", TITLE_PX, -1)
+
+    def _show(self, text: str, px: int, width: float) -> None:
+        """Set text, size and wrapping width, skipping the costly rich-text layout when
+        they are what is shown already (fitting often confirms the first try)."""
+        if (text, px, width) != self._shown:
+            self._shown = (text, px, width)
+            self.item.setTextWidth(width)
+            self.setText(text, color=TEXT, size=f"{px}px")
+
+    def fit(self, room: float) -> int:
+        """Make the title fit ``room`` pixels: the first text on one line, shrinking down
+        to a comfortable size; else the last text wrapped onto at most three centred lines,
+        shrinking if need be. Returns the height its row needs."""
+        key = (round(room), tuple(self.texts))
+        if self.texts and self._fitted != key:
+            self._fitted = key
+            self._fit(room)
+        return max(30, math.ceil(self.item.boundingRect().height()) + 4)
+
+    def _fit(self, room: float) -> None:
+        item = self.item
+        px = TITLE_PX
+        while True:
+            self._show(self.texts[0], px, -1)
+            used = item.boundingRect().width()
+            if used <= room or px <= COMFORTABLE_TITLE_PX:
+                break
+            px = max(COMFORTABLE_TITLE_PX, min(px - 1, math.floor(px * room / used)))
+        if used > room:
+            option = item.document().defaultTextOption()
+            option.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+            item.document().setDefaultTextOption(option)
+            for px in range(COMFORTABLE_TITLE_PX, MIN_TITLE_PX - 1, -1):
+                self._show(self.texts[-1], px, room)
+                if self.line_count() <= 3:
+                    break
+        self.resizeEvent(None)  # centre the text in its cell
+
+    def line_count(self) -> int:
+        """Lines as laid out (QTextDocument.lineCount counts a <br> as nothing)."""
+        block, lines = self.item.document().firstBlock(), 0
+        while block.isValid():
+            lines += block.layout().lineCount()
+            block = block.next()
+        return lines
+
+    def updateMin(self) -> None:
+        height = self.itemRect().height()
+        if height != self._height:
+            self._height = height
+            super().updateGeometry()
+
+    def updateGeometry(self) -> None:
+        """Only a change of height concerns the layout, and updateMin reports that."""
+
+    def sizeHint(self, which: Qt.SizeHint, constraint: QSizeF | None = None) -> QSizeF:
+        if which == Qt.SizeHint.MaximumSize:
+            return QSizeF(-1, -1)
+        if which in (Qt.SizeHint.MinimumSize, Qt.SizeHint.PreferredSize):
+            return QSizeF(0, max(self._height, 0.0))
+        return QSizeF(0, 0)
+
+
+class CornerNote(pg.LabelItem):
+    """A short text in a boxed label anchored to a corner of the view (the step counter)."""
+
+    def __init__(self) -> None:
+        super().__init__("", color=TEXT, size=f"{NOTE_PX}px")
+        self.setZValue(200)
+
+    def paint(self, p: QPainter, *args: Any) -> None:
+        p.setPen(pg.mkPen("#00000060", width=1))
+        p.setBrush(pg.mkBrush("#ffffffdd"))
+        p.drawRoundedRect(self.rect().adjusted(0.5, 0.5, -0.5, -0.5), 3, 3)
+
+
+_CORNERS = ((1, 0), (0, 0), (1, 1), (0, 1))  # top-right first: where readers look for it
+
+
+def emptiest_corners(
+    points: Array, xrange: tuple[float, float], yrange: tuple[float, float]
+) -> list[tuple[int, int]]:
+    """Corners (as anchor fractions, y down) ordered from fewest points nearby to most."""
+    w, h = xrange[1] - xrange[0], yrange[1] - yrange[0]
+    with np.errstate(invalid="ignore"):
+        u = (points[:, 0] - xrange[0]) / w if len(points) else np.empty(0)
+        v = (yrange[1] - points[:, 1]) / h if len(points) else np.empty(0)
+    scores = []
+    for ax, ay in _CORNERS:
+        near_x = u > 0.58 if ax else u < 0.42
+        near_y = v > 0.7 if ay else v < 0.3
+        inside = (u >= 0) & (u <= 1) & (v >= 0) & (v <= 1)
+        scores.append(int(np.count_nonzero(near_x & near_y & inside)))
+    order = sorted(range(len(_CORNERS)), key=lambda i: (math.ceil(scores[i] / 5), i))
+    return [_CORNERS[i] for i in order]

@@ -1,0 +1,350 @@
+"""The descent paths: cased lines drawn up to a step, their head and end markers, and the
+legend that names them.
+
+Markers, by what they mean (the other markers live in :mod:`~gradient_studio.scene.markers`):
+
+* head — a disc in the optimiser's colour where its path is at the current step;
+* end — where a path stopped, in the optimiser's colour: a square when it converged or ran
+  out of steps, a cross when it diverged or left the domain.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from numpy.typing import NDArray
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QPainter, QPen
+
+from gradient_studio.scene.palette import CASING, format_value, path_colour
+
+Array = NDArray[np.float64]
+
+PATH_WIDTH = 2.4
+CASING_WIDTH = PATH_WIDTH + 2.2
+HEAD_SIZE = 11.0
+END_SIZE = 10.0
+THIN_PX = 2.0  # a path keeps a vertex per cell of this many logical pixels (and corners)
+CORNER_DEG = 12.0
+_CORNER_COS = math.cos(math.radians(CORNER_DEG))
+_END_SYMBOL = {"diverged": "x", "left-domain": "x"}
+
+
+def _pen(colour: str, width: float) -> QPen:
+    """A path's pen: round ends; bevelled corners (at these widths they look the same as
+    round ones, and a wide antialiased line with round corners takes half as long again)."""
+    pen = pg.mkPen(colour, width=width)
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    pen.setJoinStyle(Qt.PenJoinStyle.BevelJoin)
+    return pen
+
+
+@dataclass(frozen=True)
+class _Path:
+    points: Array
+    f: Array
+    last: int
+    status: str
+    group: int
+
+    def upto(self, step: float | None) -> tuple[int, Array, Array]:
+        """``(k, head, line)`` at ``step``: the whole step reached, where the head is and the
+        line behind it. A step between two whole steps puts the head part-way along the
+        segment (animations with more frames than steps glide instead of stutter)."""
+        if step is None or step >= self.last:
+            return self.last, self.points[self.last], self.points[: self.last + 1]
+        step = max(0.0, float(step))
+        k = int(step)
+        part = step - k
+        head = self.points[k] + part * (self.points[k + 1] - self.points[k])
+        if part == 0.0 or not np.isfinite(head).all():
+            return k, self.points[k], self.points[: k + 1]
+        return k, head, np.vstack([self.points[: k + 1], head])
+
+
+@dataclass(frozen=True)
+class Group:
+    """All paths of one optimiser: its legend label and colour."""
+
+    label: str
+    colour: str
+
+
+class PathSample(pg.ItemSample):
+    """A legend swatch: the cased line with a head disc, as the path looks on the picture."""
+
+    def __init__(self, colour: str) -> None:
+        super().__init__(pg.PlotCurveItem())
+        self.colour = colour
+        self.setFixedWidth(30)
+
+    def boundingRect(self) -> QRectF:
+        return QRectF(0, 0, 30, 20)
+
+    def paint(self, p: QPainter, *args: Any) -> None:
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setPen(_pen(CASING, CASING_WIDTH))
+        p.drawLine(QPointF(2, 11), QPointF(28, 11))
+        p.setPen(_pen(self.colour, PATH_WIDTH))
+        p.drawLine(QPointF(2, 11), QPointF(28, 11))
+        p.setPen(pg.mkPen(CASING, width=1.2))
+        p.setBrush(QBrush(QColor(self.colour)))
+        p.drawEllipse(QPointF(23, 11), HEAD_SIZE / 2, HEAD_SIZE / 2)
+
+    def mouseClickEvent(self, event: Any) -> None:
+        event.ignore()  # the swatch is a picture, not a visibility toggle
+
+
+class PathLayer:
+    """Descent paths drawn up to a step: cased lines, head and end markers, legend entries.
+
+    All casings form one curve beneath all lines, so crossings stay readable; each
+    optimiser's paths (one per start) form one NaN-separated curve in its colour.
+    """
+
+    def __init__(self, plot: pg.PlotItem, legend: pg.LegendItem) -> None:
+        self._plot = plot
+        self.legend = legend
+        self.casing = pg.PlotCurveItem(connect="finite", antialias=True)
+        self.casing.setPen(_pen(CASING, CASING_WIDTH))
+        self.casing.setZValue(10)
+        plot.addItem(self.casing)
+        self.curves: list[pg.PlotCurveItem] = []
+        self.ends = pg.ScatterPlotItem(pxMode=True, antialias=True)
+        self.heads = pg.ScatterPlotItem(pxMode=True, antialias=True)
+        self.ends.setZValue(20)
+        self.heads.setZValue(21)
+        plot.addItem(self.ends)
+        plot.addItem(self.heads)
+        self.groups: list[Group] = []
+        self._paths: list[_Path] = []
+        self._labels: list[pg.LabelItem] = []
+        self._box = (-np.inf, np.inf, -np.inf, np.inf)
+        self.step: float | None = None
+
+    # -- what to show ------------------------------------------------------------------------
+    def set_trajectories(self, trajectories: Sequence[Any]) -> None:
+        """Show ``trajectories`` (engine ``Trajectory`` objects); one colour per optimiser."""
+        names: dict[str, int] = {}
+        groups: list[Group] = []
+        paths: list[_Path] = []
+        for t in trajectories:
+            if t.optimizer not in names:
+                names[t.optimizer] = len(groups)
+                groups.append(Group(t.label, path_colour(len(groups))))
+            points = np.asarray(t.points, dtype=np.float64).reshape(-1, 2)
+            f = np.asarray(t.f, dtype=np.float64).reshape(-1)
+            last = max(0, min(len(points), len(f)) - 1)
+            paths.append(_Path(points, f, last, str(t.status), names[t.optimizer]))
+        regroup = groups != self.groups
+        self.groups, self._paths = groups, paths
+        while len(self.curves) < len(groups):
+            curve = pg.PlotCurveItem(connect="finite", antialias=True)
+            curve.setZValue(11 + len(self.curves))
+            self._plot.addItem(curve)
+            self.curves.append(curve)
+        if regroup:
+            for i, curve in enumerate(self.curves):
+                if i < len(groups):
+                    curve.setPen(_pen(groups[i].colour, PATH_WIDTH))
+                curve.setVisible(i < len(groups))
+        if regroup:
+            self._rebuild_legend()
+        self._update_legend_text()
+        self.set_step(self.step)
+
+    def set_view(self, xrange: tuple[float, float], yrange: tuple[float, float]) -> None:
+        """Cut the lines at the edges of the view (a hair beyond, under the frame).
+
+        The view clips them on screen anyway, but Qt mis-draws coordinates far outside it
+        (a diverged run reaches 1e8), and SVG viewers without clip paths would show them.
+        """
+        w, h = 0.005 * (xrange[1] - xrange[0]), 0.005 * (yrange[1] - yrange[0])
+        self._box = (xrange[0] - w, xrange[1] + w, yrange[0] - h, yrange[1] + h)
+        self.set_step(self.step)
+
+    @property
+    def last_step(self) -> int:
+        return max((p.last for p in self._paths), default=0)
+
+    def set_step(self, step: float | None) -> None:
+        """Show every path up to ``step`` (``None``: to its end; fractions glide between
+        steps)."""
+        self.step = step
+        casing: list[Array] = []
+        lines: list[list[Array]] = [[] for _ in self.groups]
+        heads: list[tuple[Array, str]] = []
+        ends: list[tuple[Array, str, str]] = []
+        cell = self._pixel_cell()
+        for path in self._paths:
+            k, head, line = path.upto(step)
+            line = _clip_polyline(_thinned(line, cell), self._box)
+            casing += (line, _GAP)
+            lines[path.group] += (line, _GAP)
+            colour = self.groups[path.group].colour
+            if k < path.last:
+                heads.append((head, colour))
+            else:
+                ends.append((head, colour, _END_SYMBOL.get(path.status, "s")))
+        _set_curve(self.casing, casing)
+        for curve, parts in zip(self.curves, lines, strict=False):
+            _set_curve(curve, parts)
+        inside = [(p, c) for p, c in heads if self._inside(p)]
+        self.heads.setData(
+            pos=np.array([p for p, _ in inside]).reshape(-1, 2),
+            brush=[_brush(c) for _, c in inside],
+            symbol="o",
+            size=HEAD_SIZE,
+            pen=_RIM,
+        )
+        done = [(p, c, s) for p, c, s in ends if self._inside(p)]
+        self.ends.setData(
+            pos=np.array([p for p, _, _ in done]).reshape(-1, 2),
+            brush=[_brush(c) for _, c, _ in done],
+            symbol=[s for _, _, s in done],
+            size=[END_SIZE + (3 if s == "x" else 0) for _, _, s in done],
+            pen=[_THIN_RIM if s == "x" else _RIM for _, _, s in done],
+        )
+
+    def _pixel_cell(self) -> tuple[float, float] | None:
+        """Data units per logical pixel of the view as it is laid out now (None before it
+        has a size)."""
+        vb = self._plot.vb
+        (x0, x1), (y0, y1) = vb.viewRange()
+        if vb.width() < 2 or vb.height() < 2 or x1 <= x0 or y1 <= y0:
+            return None
+        return (x1 - x0) / vb.width(), (y1 - y0) / vb.height()
+
+    def head_points(self) -> tuple[Array, list[str]]:
+        """Heads still moving at the current step, with their colours (for the arrows):
+        a path that converged has no descent direction left to show."""
+        points, colours = [], []
+        for path in self._paths:
+            k, head, _ = path.upto(self.step)
+            if k < path.last or path.status == "max-steps":
+                points.append(head)
+                colours.append(self.groups[path.group].colour)
+        return np.array(points, dtype=np.float64).reshape(-1, 2), colours
+
+    def point_cloud(self) -> Array:
+        """Every drawn point, for choosing an empty corner for the legend."""
+        parts = [p.points for p in self._paths]
+        return np.concatenate(parts) if parts else np.empty((0, 2))
+
+    # -- legend ----------------------------------------------------------------------------
+    def _rebuild_legend(self) -> None:
+        self.legend.clear()
+        for group in self.groups:
+            self.legend.addItem(PathSample(group.colour), group.label)
+        self._labels = [label for _, label in self.legend.items]
+
+    def _update_legend_text(self) -> None:
+        changed = False
+        for g, (group, label) in enumerate(zip(self.groups, self._labels, strict=False)):
+            mine = [p for p in self._paths if p.group == g]
+            text = _legend_text(group.label, mine)
+            if text != label.text:  # re-laying out rich text is the costly part
+                label.setText(text)
+                changed = True
+        if changed:
+            self.legend.updateSize()
+
+    def _inside(self, p: Array) -> bool:
+        x0, x1, y0, y1 = self._box
+        return bool(np.isfinite(p).all() and x0 <= p[0] <= x1 and y0 <= p[1] <= y1)
+
+
+def _legend_text(label: str, paths: list[_Path]) -> str:
+    """``Adam (lr=0.05) · f = 3.2e−6``: the final f (the best of several starts), or how the
+    run failed. Final, not at the current step: the legend tells how the race ends."""
+    values = [p.f[p.last] for p in paths if len(p.f) and p.status not in _END_SYMBOL]
+    finite = [float(v) for v in values if math.isfinite(v)]
+    name = label.replace("&", "&amp;").replace("<", "&lt;")
+    if not finite:
+        status = next((p.status for p in paths if p.status in _END_SYMBOL), "no value")
+        return f"{name}  ·  <i>{status.replace('-', ' ')}</i>"
+    prefix = "best " if len(paths) > 1 else ""
+    return f"{name}  ·  {prefix}<i>f</i> = {format_value(min(finite))}"
+
+
+_GAP = np.full((1, 2), np.nan)
+_RIM = pg.mkPen(CASING, width=1.2)
+_THIN_RIM = pg.mkPen(CASING, width=0.8)
+
+
+@cache
+def _brush(colour: str) -> QBrush:
+    return pg.mkBrush(colour)
+
+
+def _set_curve(curve: pg.PlotCurveItem, parts: list[Array]) -> None:
+    data = np.concatenate(parts) if parts else np.empty((0, 2))
+    curve.setData(data[:, 0], data[:, 1], connect="finite")
+
+
+def _thinned(points: Array, pixel: tuple[float, float] | None) -> Array:
+    """The polyline with only the vertices a reader can see (``pixel``: data units per
+    logical pixel): one per ``THIN_PX``-pixel cell the line passes through, plus every
+    corner sharper than ``CORNER_DEG`` between steps of at least half a pixel, plus the
+    ends. On smooth stretches a 3-pixel chord strays from the curve by under a tenth of a
+    pixel; the corners keep zig-zags sharp. A wide antialiased line costs time per vertex,
+    and a converging run's last hundreds of steps often move less than a pixel."""
+    if pixel is None or len(points) < 3:
+        return points
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        p = points / np.asarray(pixel)
+        q = np.floor(p / THIN_PX)
+        keep = np.ones(len(points), dtype=bool)
+        keep[1:-1] = np.any(q[1:-1] != q[:-2], axis=1)
+        d = np.diff(p, axis=0)
+        length = np.hypot(d[:, 0], d[:, 1])
+        cos = np.einsum("ij,ij->i", d[:-1], d[1:]) / (length[:-1] * length[1:])
+        corner = (cos < _CORNER_COS) & (np.minimum(length[:-1], length[1:]) >= 0.5)
+    keep[1:-1] |= corner
+    keep |= ~np.isfinite(p).all(axis=1)  # breaks in the line stay where they are
+    return points if keep.all() else points[keep]
+
+
+def _clip_polyline(points: Array, box: tuple[float, float, float, float]) -> Array:
+    """The parts of a polyline inside ``box`` (x0, x1, y0, y1), cut exactly at its edges and
+    separated by rows of nan; non-finite points break the line."""
+    x0, x1, y0, y1 = box
+    x, y = points[:, 0], points[:, 1]
+    with np.errstate(invalid="ignore"):
+        inside = (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)
+    if inside.all():
+        return points
+    if len(points) < 2:
+        return np.empty((0, 2))
+    p, d = points[:-1], np.diff(points, axis=0)
+    t0 = np.zeros(len(d))
+    t1 = np.ones(len(d))
+    ok = np.isfinite(points[:-1]).all(axis=1) & np.isfinite(points[1:]).all(axis=1)
+    ok &= np.isfinite(d).all(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        for dk, qk in (
+            (-d[:, 0], p[:, 0] - x0),
+            (d[:, 0], x1 - p[:, 0]),
+            (-d[:, 1], p[:, 1] - y0),
+            (d[:, 1], y1 - p[:, 1]),
+        ):  # Liang–Barsky
+            r = qk / dk
+            t0 = np.where(dk < 0, np.maximum(t0, r), t0)
+            t1 = np.where(dk > 0, np.minimum(t1, r), t1)
+            ok &= ~((dk == 0) & (qk < 0))
+        ok &= t0 <= t1
+        a = p + t0[:, None] * d
+        b = p + t1[:, None] * d
+    ok &= np.isfinite(a).all(axis=1) & np.isfinite(b).all(axis=1)
+    joined = ok[:-1] & ok[1:] & (t1[:-1] == 1.0) & (t0[1:] == 0.0)
+    starts = ok & ~np.concatenate(([False], joined))
+    stops = ok & ~np.concatenate((joined, [False]))
+    rows = np.stack([a, b, np.full_like(a, np.nan)], axis=1)
+    keep = np.stack([starts, ok, stops], axis=1)
+    return rows[keep]

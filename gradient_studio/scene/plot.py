@@ -1,0 +1,417 @@
+"""The picture: a landscape with optimisers descending it, as one pyqtgraph plot.
+
+:class:`PlotScene` is shared by the window (which embeds :attr:`PlotScene.widget`) and the
+exporters (which call :meth:`PlotScene.render` or :meth:`PlotScene.paint`). It is built once
+and updated in place by its ``set_*`` methods; nothing needs a running Qt event loop.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, Protocol
+
+import numpy as np
+import pyqtgraph as pg
+from numpy.typing import NDArray
+from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtGui import QColor, QImage, QPainter
+
+from gradient_studio.scene.labels import (
+    CornerNote,
+    emptiest_corners,
+    frame_plot,
+    make_legend,
+    style_axes,
+    title_texts,
+)
+from gradient_studio.scene.landscape import ContourLayer, LandscapeLayer
+from gradient_studio.scene.markers import DescentArrows, MinimaMarkers, StartMarkers
+from gradient_studio.scene.palette import BACKGROUND, CASING, COLORMAPS, TEXT, ColourScale
+from gradient_studio.scene.paths import PathLayer
+from gradient_studio.scene.qt import ensure_app
+
+Array = NDArray[np.float64]
+
+DEFAULT_GRID = (400, 400)
+
+
+class ObjectiveLike(Protocol):
+    """What the scene needs of an engine ``Objective``."""
+
+    text: str
+
+    def grid(
+        self, xrange: tuple[float, float], yrange: tuple[float, float], shape: tuple[int, int]
+    ) -> tuple[Array, Array, Array]: ...
+
+    def gradient(self, x: Any, y: Any) -> Array: ...
+
+
+class PlotScene:
+    """f(x, y) as a filled, contoured landscape with descent paths, legend and colour bar.
+
+    Typical use::
+
+        scene = PlotScene()
+        scene.set_view(race.xrange, race.yrange)
+        scene.set_objective(result.objective)
+        scene.set_trajectories(result.trajectories)
+        scene.set_step(120)            # paths drawn up to step 120
+        image = scene.render(1200, 900, scale=1.5)
+
+    The parts are public for a window to reach: :attr:`widget` (a ``pg.PlotWidget`` to embed),
+    :attr:`plot` (its ``PlotItem``), :attr:`landscape`, :attr:`contours`, :attr:`paths`,
+    :attr:`starts` (the start markers, draggable with ``starts.set_draggable(True)``),
+    :attr:`minima`, :attr:`arrows`, :attr:`legend`.
+    """
+
+    def __init__(
+        self,
+        *,
+        colormap: str = "viridis",
+        levels: int = 20,
+        grid: tuple[int, int] = DEFAULT_GRID,
+        log_colour: bool | None = None,
+        arrows: bool = False,
+    ) -> None:
+        ensure_app()
+        self.widget = pg.PlotWidget(background=BACKGROUND)
+        self.widget.setObjectName("plot_scene")
+        self.widget.setAccessibleName("Landscape plot")
+        self.plot: pg.PlotItem = self.widget.getPlotItem()
+        self.title = frame_plot(self.plot)
+        self.landscape = LandscapeLayer(self.plot, colormap)
+        self.contours = ContourLayer(self.plot)
+        self.minima = MinimaMarkers()
+        self.starts = StartMarkers()
+        self.arrows = DescentArrows()
+        for item in (self.minima, self.starts, self.arrows):
+            self.plot.addItem(item)
+        self.legend = make_legend(self.plot.vb)
+        self.paths = PathLayer(self.plot, self.legend)
+        self.step_note = CornerNote()
+        self.step_note.setParentItem(self.plot.vb)
+        self.step_note.setVisible(False)
+        style_axes(self.plot, self.landscape)
+
+        self.objective: ObjectiveLike | None = None
+        self._title_height = 30
+        self.xrange: tuple[float, float] = (-1.0, 1.0)
+        self.yrange: tuple[float, float] = (-1.0, 1.0)
+        self.grid_shape = grid
+        self.log_colour = log_colour
+        self.show_arrows = arrows
+        self._grid: tuple[Array, Array, Array] | None = None
+        self.contours.count = levels
+        self.landscape.set_colormap(colormap)
+        self.set_view(self.xrange, self.yrange)
+        self.plot.vb.sigResized.connect(self._fit_title)
+
+    # -- what to show ------------------------------------------------------------------------
+    def set_objective(
+        self,
+        objective: ObjectiveLike | None,
+        *,
+        title: str | None = None,
+        name: str = "",
+        evaluate: bool = True,
+    ) -> None:
+        """Show ``objective`` over the view. The title is its text (or ``title``) with its
+        parameter values, after ``name`` if given (e.g. a preset's "Rosenbrock").
+
+        ``evaluate=False`` leaves the landscape as it is, for a window that evaluates the
+        grid off the GUI thread and hands it over with :meth:`set_grid`.
+        """
+        self.objective = objective
+        values = getattr(objective, "values", None) or {}
+        text = title if title is not None else objective.text if objective else ""
+        self.set_title(text, name=name, values=values)
+        if objective is None:
+            self._grid = None
+            self.landscape.clear()
+            self.contours.clear()
+        elif evaluate:
+            self._evaluate()
+        self._update_arrows()
+
+    def set_grid(self, xs: Array, ys: Array, z: Array) -> None:
+        """Show an already evaluated grid (``z[i, j] = f(xs[j], ys[i])``), e.g. from a worker
+        thread, without evaluating anything here."""
+        self._grid = (np.asarray(xs, float), np.asarray(ys, float), np.asarray(z, float))
+        self._show_grid()
+
+    def set_title(
+        self, text: str, *, name: str = "", values: Mapping[str, float] | None = None
+    ) -> None:
+        """The title: ``name:  f(x, y) = text,  a = 1, b = 100`` with powers as superscripts.
+        When the picture is laid out it shrinks to fit, breaking after the name if need be."""
+        self.title.show_texts(title_texts(text, name, values))
+
+    def set_view(
+        self, xrange: tuple[float, float], yrange: tuple[float, float], *, evaluate: bool = True
+    ) -> None:
+        """Show exactly ``xrange`` x ``yrange`` and re-evaluate the landscape over it
+        (``evaluate=False``: a grid for the new view will come through :meth:`set_grid`).
+
+        The view box still lets a person pan and zoom with the mouse; a window that allows
+        it calls this from ``plot.vb.sigRangeChangedManually`` so the landscape follows."""
+        self.xrange = (float(xrange[0]), float(xrange[1]))
+        self.yrange = (float(yrange[0]), float(yrange[1]))
+        self.plot.vb.setRange(xRange=self.xrange, yRange=self.yrange, padding=0)
+        self.paths.set_view(self.xrange, self.yrange)
+        self.arrows.set_view(self.xrange, self.yrange)
+        if self.objective is not None and evaluate:
+            self._evaluate()
+        self._place_overlays()
+
+    def set_grid_shape(self, rows: int, cols: int) -> None:
+        """Evaluate f on ``rows x cols`` cells from now on (re-evaluating now)."""
+        self.grid_shape = (max(2, int(rows)), max(2, int(cols)))
+        if self.objective is not None:
+            self._evaluate()
+
+    def set_trajectories(self, trajectories: Sequence[Any]) -> None:
+        """Show the runs (engine ``Trajectory`` objects), to the current step."""
+        self.paths.set_trajectories(trajectories)
+        starts: list[tuple[float, float]] = []
+        for t in trajectories:
+            start = (float(t.start[0]), float(t.start[1]))
+            if start not in starts:
+                starts.append(start)
+        self.starts.set_starts(starts)
+        self._update_arrows()
+        self._update_step_note()
+        self._place_overlays()
+
+    def set_starts(self, starts: Sequence[Sequence[float]]) -> None:
+        """Show start points without paths (e.g. before a run)."""
+        self.starts.set_starts(starts)
+
+    def set_step(self, step: float | None) -> None:
+        """Draw every path up to ``step`` (``None``: to its end). A fractional step puts the
+        heads part-way to the next point, for smooth animation."""
+        self.paths.set_step(step)
+        self._update_arrows()
+        self._update_step_note()
+
+    @property
+    def last_step(self) -> int:
+        """The last step any path reaches."""
+        return self.paths.last_step
+
+    def set_colormap(self, name: str) -> None:
+        """Colour the landscape with ``name``, one of :data:`COLORMAPS`."""
+        if name not in COLORMAPS:
+            raise ValueError(f"unknown colour map {name!r}; choose one of {', '.join(COLORMAPS)}")
+        self.landscape.set_colormap(name)
+        self._show_grid()
+
+    def set_levels(self, count: int) -> None:
+        """About ``count`` contour lines (10–30 reads well)."""
+        if count < 1:
+            raise ValueError("the number of contour levels must be at least 1")
+        self.contours.count = int(count)
+        self._show_grid()
+
+    def set_log_colour(self, log: bool | None = None) -> None:
+        """Colour by log(f) (True), linearly (False) or by f's span over the view (None)."""
+        self.log_colour = log
+        self._show_grid()
+
+    def set_arrows(self, show: bool) -> None:
+        """Show an arrow of −∇f at every moving head."""
+        self.show_arrows = bool(show)
+        self._update_arrows()
+
+    def set_minima(self, minima: Sequence[Sequence[float]]) -> None:
+        """Mark known minimisers with stars."""
+        self.minima.set_minima(minima)
+        self._place_overlays()
+
+    def set_step_counter(self, show: bool) -> None:
+        """Show "step k / n" in a corner (animations want it; the window has a slider)."""
+        self.step_note.setVisible(bool(show))
+        self._update_step_note()
+
+    def path_colours(self) -> list[str]:
+        """Every colour the picture draws with besides the colour map (for GIF palettes)."""
+        return [TEXT, CASING, *(g.colour for g in self.paths.groups)]
+
+    @property
+    def scale(self) -> ColourScale:
+        """How f currently maps onto the colour map."""
+        return self.landscape.scale
+
+    # -- drawing -----------------------------------------------------------------------------
+    def view_pixels(self, width: float, height: float) -> tuple[int, int]:
+        """The data area's size ``(cols, rows)`` in logical pixels when the whole picture is
+        ``width x height`` logical pixels."""
+        self.lay_out(width, height)
+        size = self.plot.vb.size()
+        return max(1, round(size.width())), max(1, round(size.height()))
+
+    def pixel_of(self, x: float, y: float) -> tuple[float, float]:
+        """Where the data point ``(x, y)`` lands in the picture last laid out, in logical
+        pixels from its top-left corner (times the render's ``scale`` for an image's)."""
+        point = self.plot.vb.mapViewToScene(QPointF(float(x), float(y)))
+        origin = self.plot.geometry().topLeft()
+        return point.x() - origin.x(), point.y() - origin.y()
+
+    def paint(
+        self, painter: QPainter, width: float, height: float, *, background: bool = True
+    ) -> None:
+        """Paint the picture into ``painter`` as ``width x height`` logical pixels
+        (``background=False`` paints over what is there instead of the white ground)."""
+        old = self.plot.geometry()
+        self.lay_out(width, height)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        if background:
+            painter.fillRect(QRectF(0, 0, width, height), QColor(BACKGROUND))
+        self.widget.scene().render(painter, QRectF(0, 0, width, height), self.plot.geometry())
+        if self.widget.isVisible() and old.isValid() and old != self.plot.geometry():
+            self.plot.setGeometry(old)  # a live window keeps its own layout
+
+    def render(
+        self, width: int, height: int, *, scale: float = 1.0, over: QImage | None = None
+    ) -> QImage:
+        """The picture as a ``width x height`` image; ``scale`` is device pixels per logical
+        pixel, so every line, marker and letter is ``scale`` times its size on screen.
+        ``over`` is an image (of that size) to paint onto instead of a white ground."""
+        if over is not None:
+            image = over.copy()
+        else:
+            image = QImage(int(width), int(height), QImage.Format.Format_RGB32)
+        image.setDevicePixelRatio(scale)
+        painter = QPainter(image)
+        try:
+            self.paint(painter, width / scale, height / scale, background=over is None)
+        finally:
+            painter.end()
+        return image
+
+    @contextlib.contextmanager
+    def without(self, part: str) -> Iterator[None]:
+        """Leave ``part`` out of what is painted, for the duration: ``"landscape"`` (the
+        image, contours, colour bar, axes, title and minima — what stays the same from
+        step to step) or ``"race"`` (paths, markers, arrows, legend, step counter).
+
+        An animation paints its landscape once and each frame's race over a copy of it.
+        """
+        items = self._parts()[part]
+        before = [item.opacity() for item in items]
+        for item in items:
+            item.setOpacity(0.0)  # unlike hiding, keeps every item's place in the layout
+        try:
+            yield
+        finally:
+            for item, opacity in zip(items, before, strict=True):
+                item.setOpacity(opacity)
+
+    def _parts(self) -> dict[str, list[Any]]:
+        axes = [self.plot.getAxis(k) for k in ("left", "bottom", "top", "right")]
+        return {
+            "landscape": [
+                self.landscape.image,
+                self.contours.light,
+                self.contours.dark,
+                self.landscape.colour_bar,
+                self.minima,
+                self.title,
+                *axes,
+            ],
+            "race": [
+                self.paths.casing,
+                *self.paths.curves,
+                self.paths.heads,
+                self.paths.ends,
+                self.starts,
+                self.arrows,
+                self.legend,
+                self.step_note,
+            ],
+        }
+
+    def lay_out(self, width: float, height: float) -> None:
+        """Size the plot to ``width x height`` logical pixels and bring every item up to date
+        for painting — what ``paint`` does first; exporters that walk the items themselves
+        (SVG) call it."""
+        self.plot.setGeometry(QRectF(0, 0, width, height))
+        self.plot.layout.activate()
+        if self._fit_title():
+            self.plot.layout.activate()
+        self.legend.layout.activate()  # labels' new widths, before the legend sizes itself
+        self.legend.updateSize()
+        self.widget.scene().prepareForPaint()
+
+    # -- internals ---------------------------------------------------------------------------
+    def _fit_title(self) -> bool:
+        """Fit the title to the plot's width (also as a live window resizes); returns whether
+        its row changed height."""
+        width = self.plot.geometry().width()
+        # The title is centred over the view, so it has twice the nearer margin to spread in.
+        centre = self.plot.vb.geometry().center().x()
+        height = self.title.fit(2 * min(centre, width - centre) - 16)
+        if height == self._title_height:
+            return False
+        self._title_height = height
+        self.title.setMaximumHeight(height)
+        self.plot.layout.setRowFixedHeight(0, height)
+        return True
+
+    def _evaluate(self) -> None:
+        if self.objective is None:
+            return
+        self._grid = self.objective.grid(self.xrange, self.yrange, shape=self.grid_shape)
+        self._show_grid()
+
+    def _show_grid(self) -> None:
+        if self._grid is None:
+            return
+        xs, ys, z = self._grid
+        scale = ColourScale.fit(z, self.log_colour)
+        u = scale.u(z)
+        self.landscape.show(xs, ys, u, scale)
+        self.contours.show(xs, ys, u, scale, self.landscape.colormap)
+
+    def _update_arrows(self) -> None:
+        if not (self.show_arrows and self.objective is not None):
+            self.arrows.set_arrows(np.empty((0, 2)), np.empty((0, 2)), [])
+            return
+        heads, colours = self.paths.head_points()
+        if len(heads):
+            g = np.asarray(self.objective.gradient(heads[:, 0], heads[:, 1])).reshape(-1, 2)
+        else:
+            g = np.empty((0, 2))
+        self.arrows.set_arrows(heads, -g, colours)
+
+    def _update_step_note(self) -> None:
+        if not self.step_note.isVisible():
+            return
+        last = self.paths.last_step
+        step = last if self.paths.step is None else max(0, min(int(self.paths.step), last))
+        self.step_note.setText(f"&nbsp;step {step} / {last}&nbsp;")
+
+    def _place_overlays(self) -> None:
+        """Put the legend in the corner with the fewest path points, the step counter in the
+        next emptiest."""
+        corners = emptiest_corners(
+            np.concatenate(
+                [
+                    self.paths.point_cloud(),
+                    np.repeat(self.starts.starts, 50, axis=0),
+                    np.repeat(self.minima_points(), 50, axis=0),
+                ]
+            ),
+            self.xrange,
+            self.yrange,
+        )
+        for item, (ax, ay) in zip((self.legend, self.step_note), corners, strict=False):
+            offset = (10 if ax == 0 else -10, 10 if ay == 0 else -10)
+            item.anchor(itemPos=(ax, ay), parentPos=(ax, ay), offset=offset)
+
+    def minima_points(self) -> Array:
+        x, y = self.minima.getData()
+        return np.column_stack([x, y]) if x is not None and len(x) else np.empty((0, 2))

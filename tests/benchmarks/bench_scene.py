@@ -1,0 +1,161 @@
+"""Scene benchmarks: redraw after a parameter change, and whole-process renders to files.
+
+Run: .venv/bin/python tests/benchmarks/bench_scene.py [--quick]
+Baselines (this class of machine, from the scene issue): a matplotlib ``contourf`` +
+``contour`` + ``draw`` redraw ~100 ms, a straightforward pyqtgraph + contourpy one ~19 ms;
+a matplotlib script rendering the Rosenbrock race to PNG ~0.72 s as a whole process;
+matplotlib's ``FuncAnimation`` + ``PillowWriter`` ~13 s for the 120-frame GIF. The floor —
+importing PySide6, pyqtgraph and sympy in a fresh interpreter — is measured here, live.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+RACE = [
+    "--preset",
+    "rosenbrock",
+    "--optimizer",
+    "sgd",
+    "--optimizer",
+    "momentum",
+    "--optimizer",
+    "adam",
+    "--steps",
+    "500",
+]
+
+
+def median_ms(fn: Callable[[], object], repeat: int) -> float:
+    fn()  # warm up
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times) * 1e3
+
+
+def process_ms(args: list[str], repeat: int) -> float:
+    """Median wall time of a fresh interpreter running ``args`` (with no display)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.pop("QT_QPA_PLATFORM", None)  # render must choose offscreen by itself
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, *args], check=True, env=env, capture_output=True)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times) * 1e3
+
+
+def redraw_rows(repeat: int) -> list[tuple[str, float, float | None, str]]:
+    from PySide6.QtGui import QImage, QPainter
+
+    from gradient_studio.engine import OptimizerChoice, Race
+    from gradient_studio.scene import PlotScene
+
+    race = Race.create(
+        preset="rosenbrock",
+        optimizers=[OptimizerChoice("sgd"), OptimizerChoice("momentum"), OptimizerChoice("adam")],
+        steps=500,
+    )
+    result = race.run()
+    base = result.objective
+    scene = PlotScene()  # 400 x 400 grid, as the window has it
+    scene.set_view(race.xrange, race.yrange)
+    scene.set_objective(base)
+    scene.set_trajectories(result.trajectories)
+    scene.lay_out(900, 700)
+    image = QImage(900, 700, QImage.Format.Format_RGB32)
+    b = iter(range(10**9))
+
+    def repaint() -> None:
+        painter = QPainter(image)
+        scene.paint(painter, 900, 700)
+        painter.end()
+
+    def redraw() -> None:
+        # What a parameter slider does: a new b, then the landscape, the paths, the repaint.
+        scene.set_objective(base.with_values({"b": 100.0 + next(b) % 50}))
+        scene.set_trajectories(result.trajectories)
+        repaint()
+
+    xs_ys_z = base.grid(race.xrange, race.yrange, shape=(400, 400))
+    return [
+        (
+            "redraw after a parameter change (400x400, 900x700)",
+            median_ms(redraw, repeat),
+            12.0,
+            "matplotlib ~100, pyqtgraph+contourpy ~19",
+        ),
+        (
+            "  of which: evaluate f on the grid",
+            median_ms(lambda: base.grid(race.xrange, race.yrange, shape=(400, 400)), repeat),
+            None,
+            "",
+        ),
+        (
+            "  of which: colours + contour lines",
+            median_ms(lambda: scene.set_grid(*xs_ys_z), repeat),
+            None,
+            "",
+        ),
+        (
+            "  of which: paths + legend",
+            median_ms(lambda: scene.set_trajectories(result.trajectories), repeat),
+            None,
+            "",
+        ),
+        ("  of which: repaint", median_ms(repaint, repeat), None, ""),
+        (
+            "one animation step (set_step + repaint)",
+            median_ms(lambda: (scene.set_step(next(b) % 500), repaint()), repeat),
+            None,
+            "",
+        ),
+    ]
+
+
+def main() -> None:
+    quick = "--quick" in sys.argv
+    rows = redraw_rows(20 if quick else 60)
+    runs = 3 if quick else 7
+    with tempfile.TemporaryDirectory() as folder:
+        png = str(Path(folder) / "race.png")
+        gif = str(Path(folder) / "race.gif")
+        floor = process_ms(["-c", "import PySide6.QtWidgets, pyqtgraph, sympy"], runs)
+        cli = ["-m", "gradient_studio", "render", *RACE]
+        rows += [
+            ("import PySide6 + pyqtgraph + sympy (the floor)", floor, None, "~700"),
+            (
+                "gradient-studio render ... --out race.png (1200x900)",
+                process_ms([*cli, "--out", png], runs),
+                1000.0,
+                "matplotlib ~720",
+            ),
+            (
+                "gradient-studio render ... --out race.gif (120 x 640x480)",
+                process_ms([*cli, "--out", gif], max(3, runs - 2)),
+                2000.0,
+                "matplotlib FuncAnimation ~13000",
+            ),
+        ]
+    width = max(len(r[0]) for r in rows)
+    print(f"{'benchmark':<{width}}  {'median ms':>10}  {'target':>8}  baseline (ms)")
+    for name, ms, target, baseline in rows:
+        goal = f"{target:>8.0f}" if target is not None else f"{'':>8}"
+        flag = "" if target is None else ("  ok" if ms <= target else "  OVER")
+        print(f"{name:<{width}}  {ms:>10.1f}  {goal}  {baseline}{flag}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,203 @@
+"""PNG, SVG and GIF files: sizes, what they show, atomic writes and bad arguments."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from gradient_studio.export import images
+from gradient_studio.export.images import build_scene, write_gif, write_png, write_svg
+from gradient_studio.scene.palette import OKABE_ITO, colormap_lut
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def pixel(png, x, y):
+    return np.array(png.getpixel((round(x), round(y)))[:3], dtype=float)
+
+
+@pytest.mark.parametrize("size", [(1200, 900), (640, 480), (333, 1001)])
+def test_png_has_the_requested_size(qapp, tmp_path, bowl_result, size):
+    out = write_png(tmp_path / "race.png", bowl_result, size=size)
+    with Image.open(out) as png:
+        assert png.format == "PNG"
+        assert png.size == size
+
+
+def test_png_shows_the_paths_over_the_landscape_and_the_minimum_darkest(
+    qapp, tmp_path, bowl_result
+):
+    out = write_png(tmp_path / "race.png", bowl_result, size=(1200, 900))
+    scene, scale = build_scene(bowl_result, size=(1200, 900))
+    with scene.without("race"):
+        bare = scene.render(1200, 900, scale=scale)
+    bare.save(str(tmp_path / "bare.png"))
+    with Image.open(out) as png, Image.open(tmp_path / "bare.png") as landscape:
+        png, landscape = png.convert("RGB"), landscape.convert("RGB")
+        points = bowl_result.trajectories[0].points
+        x, y = (scale * v for v in scene.pixel_of(*(points[0] + points[1]) / 2))
+        assert np.abs(pixel(png, x, y) - pixel(landscape, x, y)).sum() > 60
+        x, y = (scale * v for v in scene.pixel_of(1.0, -0.5))  # the bowl's minimum
+        here = pixel(png, x, y)
+        low, high = colormap_lut("viridis")[0, :3], colormap_lut("viridis")[-1, :3]
+        assert np.abs(here - low).max() <= 12
+        assert np.abs(here - low).sum() < np.abs(here - high).sum()
+
+
+def test_png_marks_a_presets_minimum(qapp, tmp_path, rosenbrock_result):
+    scene, scale = build_scene(rosenbrock_result, size=(800, 600))
+    assert scene.minima_points().tolist() == [[1.0, 1.0]]
+    out = write_png(tmp_path / "r.png", rosenbrock_result, size=(800, 600), colormap="cividis")
+    with Image.open(out) as png:
+        x, y = (scale * v for v in scene.pixel_of(1.0, 1.0))
+        assert pixel(png.convert("RGB"), x, y).min() > 200  # the white star
+
+
+def test_svg_parses_and_holds_the_paths(qapp, tmp_path, bowl_result):
+    out = write_svg(tmp_path / "race.svg", bowl_result, size=(1200, 900))
+    text = out.read_text(encoding="utf-8")
+    root = ET.fromstring(text)
+    assert root.tag == f"{SVG}svg"
+    assert (root.get("width"), root.get("height")) == ("1200", "900")
+    lines = root.findall(f".//{SVG}path") + root.findall(f".//{SVG}polyline")
+    assert len(lines) > 10
+    assert root.findall(f".//{SVG}clipPath")
+    assert root.findall(f".//{SVG}image")  # the filled landscape
+    for colour in OKABE_ITO[:2]:
+        assert colour.lower() in text.lower()
+    assert " Z" in text  # closed paths survived pyqtgraph's coordinate rewriting
+    assert "Gradient descent" in text
+
+
+def test_svg_repair_is_undone_after_the_export(qapp, tmp_path, bowl_result):
+    import importlib
+
+    module = importlib.import_module("pyqtgraph.exporters.SVGExporter")
+    before = module.correctCoordinates
+    write_svg(tmp_path / "race.svg", bowl_result, size=(400, 300))
+    assert module.correctCoordinates is before
+
+
+def test_gif_has_the_requested_frames_and_loops(qapp, tmp_path, rosenbrock_result):
+    out = write_gif(tmp_path / "race.gif", rosenbrock_result, size=(320, 240), frames=24, fps=12)
+    with Image.open(out) as gif:
+        assert gif.format == "GIF"
+        assert gif.size == (320, 240)
+        assert gif.n_frames == 24
+        assert gif.info["loop"] == 0
+        durations = []
+        for i in range(gif.n_frames):
+            gif.seek(i)
+            durations.append(gif.info["duration"])
+        assert sum(durations[:-1]) == pytest.approx(23 * 1000 / 12, abs=10)
+        assert durations[-1] > 1000  # the finished race stays up before the loop
+        gif.seek(0)
+        first = np.asarray(gif.convert("RGB"), dtype=float)
+        gif.seek(23)
+        last = np.asarray(gif.convert("RGB"), dtype=float)
+        assert np.abs(first - last).sum(axis=2).max() > 100  # the paths grew
+
+
+def test_gif_single_frame_is_the_finished_race(qapp, tmp_path, bowl_result):
+    out = write_gif(tmp_path / "one.gif", bowl_result, size=(200, 150), frames=1)
+    with Image.open(out) as gif:
+        assert gif.n_frames == 1
+
+
+def test_gif_palette_keeps_the_colour_map_smooth(qapp, tmp_path, rosenbrock_result):
+    """Quantising must not band the landscape: every colour-map step stays close."""
+    out = write_gif(tmp_path / "race.gif", rosenbrock_result, size=(400, 300), frames=2)
+    lut = colormap_lut("viridis")[:, :3].astype(float)
+    with Image.open(out) as gif:
+        palette = np.array(gif.getpalette()[: 3 * 256], dtype=float).reshape(-1, 3)
+    nearest = np.abs(lut[:, None, :] - palette[None, :, :]).sum(axis=2).min(axis=1)
+    assert nearest.max() <= 6
+
+
+@pytest.mark.parametrize("write", [write_png, write_svg, write_gif])
+def test_a_failed_export_leaves_the_old_file_and_no_temporary(
+    qapp, tmp_path, bowl_result, monkeypatch, write
+):
+    target = tmp_path / f"race.{write.__name__[-3:]}"
+    target.write_bytes(b"the old picture")
+
+    def half_written(path):
+        """Every way the writers put bytes in a file: start, then fail."""
+        with open(path, "wb") as fh:
+            fh.write(b"half a pic")
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(images, "_save_png", lambda image, path: half_written(path))
+    monkeypatch.setattr(Image.Image, "save", lambda self, path, **kw: half_written(path))
+    monkeypatch.setattr("pathlib.Path.write_text", lambda self, *a, **k: half_written(self))
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        write(target, bowl_result, size=(200, 150))
+    assert target.read_bytes() == b"the old picture"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [target.name]
+
+
+def test_a_successful_export_replaces_the_old_file(qapp, tmp_path, bowl_result):
+    target = tmp_path / "race.png"
+    target.write_bytes(b"the old picture")
+    write_png(target, bowl_result, size=(200, 150))
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["race.png"]
+
+
+def test_an_unwritable_folder_is_an_os_error_and_leaves_nothing(qapp, tmp_path, bowl_result):
+    with pytest.raises(OSError):
+        write_png(tmp_path / "missing" / "race.png", bowl_result, size=(200, 150))
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "size",
+    [
+        (0, 900),
+        (1200, 0),
+        (-5, 100),
+        (10001, 900),
+        (900, 10_001),
+        (1.5, 900),
+        (True, 900),
+        ("1200", 900),
+        (1200,),
+        None,
+    ],
+)
+def test_impossible_sizes_are_refused(tmp_path, bowl_result, size):
+    for write in (write_png, write_svg, write_gif):
+        with pytest.raises(ValueError, match="size"):
+            write(tmp_path / "x.out", bowl_result, size=size)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "words"),
+    [
+        ({"frames": 0}, "frames"),
+        ({"frames": -3}, "frames"),
+        ({"frames": 2.5}, "frames"),
+        ({"fps": 0}, "frame rate"),
+        ({"fps": -1}, "frame rate"),
+        ({"fps": 500}, "frame rate"),
+        ({"fps": float("nan")}, "frame rate"),
+        ({"colormap": "jet"}, "colour map"),
+        ({"levels": 0}, "levels"),
+    ],
+)
+def test_bad_animation_arguments_are_refused(tmp_path, bowl_result, kwargs, words):
+    with pytest.raises(ValueError, match=words) as caught:
+        write_gif(tmp_path / "x.gif", bowl_result, **kwargs)
+    assert "\n" not in str(caught.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_picture_scale_keeps_the_layout_and_grows_the_strokes():
+    assert images.picture_scale(1200, 900) == pytest.approx(1.5)
+    assert images.picture_scale(640, 480) == pytest.approx(1.0)
+    assert images.picture_scale(2400, 1800) == pytest.approx(3.0)
+    assert images.picture_scale(320, 240) == pytest.approx(0.5)  # laid out as 640 x 480

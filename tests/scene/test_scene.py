@@ -1,0 +1,253 @@
+"""The scene as an object: built once, updated in place, rendered without an event loop."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import numpy as np
+import pytest
+
+from gradient_studio.scene import PlotScene
+from gradient_studio.scene.palette import OKABE_ITO, colormap_lut
+from gradient_studio.scene.paths import _clip_polyline
+
+
+def rgb(image, x, y):
+    c = image.pixelColor(round(x), round(y))
+    return np.array([c.red(), c.green(), c.blue()], dtype=float)
+
+
+@pytest.fixture
+def scene(qapp, bowl_result):
+    s = PlotScene()
+    s.set_view(bowl_result.race.xrange, bowl_result.race.yrange)
+    s.set_objective(bowl_result.objective)
+    s.set_trajectories(bowl_result.trajectories)
+    return s
+
+
+def test_render_has_the_requested_size(scene):
+    image = scene.render(900, 700)
+    assert (image.width(), image.height()) == (900, 700)
+    image = scene.render(1500, 1200, scale=1.5)
+    assert (image.width(), image.height()) == (1500, 1200)
+
+
+def test_updates_happen_in_place(scene, bowl_result):
+    items = (scene.landscape.image, scene.contours.light, scene.paths.casing, scene.starts)
+    scene.set_colormap("magma")
+    scene.set_levels(12)
+    scene.set_log_colour(True)
+    scene.set_view((-4.0, 4.0), (-3.0, 3.0))
+    scene.set_trajectories(bowl_result.trajectories)
+    scene.set_step(3)
+    scene.set_arrows(True)
+    assert items == (scene.landscape.image, scene.contours.light, scene.paths.casing, scene.starts)
+    assert scene.scale.log
+    with pytest.raises(ValueError):
+        scene.set_colormap("rainbow")
+    with pytest.raises(ValueError):
+        scene.set_levels(0)
+
+
+def test_the_minimum_is_the_low_end_of_the_colour_map(scene):
+    image = scene.render(900, 700)
+    x, y = scene.pixel_of(1.0, -0.5)
+    low, high = colormap_lut("viridis")[0, :3], colormap_lut("viridis")[-1, :3]
+    here = rgb(image, x, y)
+    assert np.abs(here - low).max() <= 12
+    assert np.abs(here - low).sum() < np.abs(here - high).sum()
+
+
+def test_a_path_stands_out_from_the_landscape_beneath(scene, bowl_result):
+    image = scene.render(900, 700)
+    with scene.without("race"):
+        landscape = scene.render(900, 700)
+    first = bowl_result.trajectories[0].points
+    mid = (first[0] + first[1]) / 2  # halfway along the first step
+    x, y = scene.pixel_of(*mid)
+    assert np.abs(rgb(image, x, y) - rgb(landscape, x, y)).sum() > 60
+
+
+def test_steps_draw_the_paths_partway_and_fractions_glide(scene, bowl_result):
+    scene.set_step(0)
+    assert len(scene.paths.heads.points()) == len(bowl_result.trajectories)
+    x, y = scene.paths.curves[0].getData()
+    assert np.isfinite(x).sum() == 1
+    scene.set_step(2.5)
+    x, y = scene.paths.curves[0].getData()
+    points = bowl_result.trajectories[0].points
+    head = points[2] + 0.5 * (points[3] - points[2])
+    assert np.allclose([x[np.isfinite(x)][-1], y[np.isfinite(y)][-1]], head)
+    scene.set_step(None)
+    assert len(scene.paths.heads.points()) == 0  # every path has reached its end marker
+    assert scene.last_step == max(t.stop for t in bowl_result.trajectories)
+
+
+def test_legend_names_each_optimiser_with_its_f(scene, bowl_result):
+    texts = [label.text for _, label in scene.legend.items]
+    assert len(texts) == 2
+    assert texts[0].startswith(bowl_result.trajectories[0].label)
+    assert "<i>f</i> = " in texts[0]
+
+
+def test_paths_take_okabe_ito_colours(scene):
+    pens = [curve.opts["pen"].color().name() for curve in scene.paths.curves[:2]]
+    assert pens == [c.lower() for c in OKABE_ITO[:2]]
+
+
+def test_arrows_follow_the_moving_heads(scene, bowl_result):
+    scene.set_arrows(True)
+    scene.set_step(4)
+    origins = scene.arrows._origins
+    assert len(origins) == len(bowl_result.trajectories)
+    directions = scene.arrows._directions
+    expected = -bowl_result.objective.gradient(origins[:, 0], origins[:, 1])
+    np.testing.assert_allclose(directions, expected)
+    scene.render(600, 450)  # the arrows paint
+    scene.set_arrows(False)
+    assert len(scene.arrows._origins) == 0
+
+
+def test_nan_outside_the_domain_is_transparent(qapp):
+    class HalfPlane:
+        text = "sqrt(x)"
+        values: ClassVar[dict[str, float]] = {}
+
+        def grid(self, xrange, yrange, shape):
+            rows, cols = shape
+            xs = np.linspace(*xrange, cols)
+            ys = np.linspace(*yrange, rows)
+            with np.errstate(invalid="ignore"):
+                return xs, ys, np.sqrt(xs)[None, :].repeat(rows, axis=0)
+
+        def gradient(self, x, y):
+            return np.zeros((*np.shape(x), 2))
+
+    s = PlotScene()
+    s.set_view((-1.0, 1.0), (-1.0, 1.0))
+    s.set_objective(HalfPlane())
+    image = s.render(800, 600)
+    x, y = s.pixel_of(-0.5, 0.3)
+    assert tuple(rgb(image, x, y)) == (255.0, 255.0, 255.0)  # the white ground shows through
+    x, y = s.pixel_of(0.5, 0.3)
+    assert tuple(rgb(image, x, y)) != (255.0, 255.0, 255.0)
+
+
+def test_title_shows_the_function_and_fits(qapp, rosenbrock_result):
+    s = PlotScene()
+    s.set_objective(rosenbrock_result.objective, name="Rosenbrock")
+    s.lay_out(800, 600)
+    text = s.title.text
+    assert "Rosenbrock" in text and "<sup>2</sup>" in text and "<i>b</i> = 100" in text
+    s.set_title("(1 + (x + y + 1)^2 (19 - 14x + 3x^2 - 14y + 6x y + 3y^2)) " * 3, name="Long")
+    s.lay_out(800, 600)
+    assert s.plot.geometry().width() == 800  # a long title wraps; it never widens the plot
+    assert s.title.item.boundingRect().width() <= 800
+
+
+def test_start_markers_report_drags_and_never_move_themselves(qapp, scene):
+    starts = scene.starts
+    assert len(starts.starts) == 1
+    assert not starts.draggable
+    starts.set_draggable(True)
+    moved, finished = [], []
+    starts.start_moved.connect(lambda i, x, y: moved.append((i, x, y)))
+    starts.start_move_finished.connect(lambda i, x, y: finished.append((i, x, y)))
+    scene.lay_out(800, 600)
+
+    class Drag:
+        def __init__(self, start, finish):
+            self._start, self._finish = start, finish
+            self.accepted = False
+
+        def button(self):
+            from PySide6.QtCore import Qt
+
+            return Qt.MouseButton.LeftButton
+
+        def isStart(self):
+            return self._start
+
+        def isFinish(self):
+            return self._finish
+
+        def buttonDownPos(self):
+            from PySide6.QtCore import QPointF
+
+            return QPointF(*starts.starts[0])
+
+        def pos(self):
+            from PySide6.QtCore import QPointF
+
+            return QPointF(0.5, 0.25)
+
+        def accept(self):
+            self.accepted = True
+
+        def ignore(self):
+            self.accepted = False
+
+    for event in (Drag(True, False), Drag(False, False), Drag(False, True)):
+        starts.mouseDragEvent(event)
+        assert event.accepted
+    assert moved == [(0, 0.5, 0.25), (0, 0.5, 0.25)]
+    assert finished == [(0, 0.5, 0.25)]
+    np.testing.assert_allclose(starts.starts, [scene.paths._paths[0].points[0]])  # unmoved
+    starts.set_draggable(False)
+    event = Drag(True, False)
+    starts.mouseDragEvent(event)
+    assert not event.accepted
+
+
+def test_clipping_cuts_lines_at_the_box_and_keeps_inside_runs_joined():
+    box = (0.0, 1.0, 0.0, 1.0)
+    inside = np.array([[0.1, 0.1], [0.5, 0.5], [0.9, 0.2]])
+    assert _clip_polyline(inside, box) is inside
+    out = _clip_polyline(np.array([[0.5, 0.5], [1.5, 0.5], [0.5, 0.25], [0.2, 0.25]]), box)
+    rows = [tuple(r) for r in out]
+    assert rows[0] == (0.5, 0.5) and rows[1] == (1.0, 0.5)
+    assert np.isnan(rows[2]).all()
+    assert rows[3] == (1.0, 0.375) and rows[4] == (0.5, 0.25) and rows[5] == (0.2, 0.25)
+    far = _clip_polyline(np.array([[0.5, 0.5], [1e300, 1e300], [np.inf, 0.0]]), box)
+    assert np.nanmax(np.abs(far)) <= 1.0
+
+
+def test_without_restores_every_item(scene):
+    before = [item.opacity() for part in scene._parts().values() for item in part]
+    with scene.without("landscape"), scene.without("race"):
+        pass
+    after = [item.opacity() for part in scene._parts().values() for item in part]
+    assert before == after
+
+
+def test_the_widget_embeds_and_exporting_keeps_its_layout(qtbot, bowl_result):
+    s = PlotScene()
+    qtbot.addWidget(s.widget)
+    s.set_view(bowl_result.race.xrange, bowl_result.race.yrange)
+    s.set_objective(bowl_result.objective)
+    s.set_trajectories(bowl_result.trajectories)
+    s.widget.resize(700, 500)
+    s.widget.show()
+    qtbot.waitExposed(s.widget)
+    before = s.plot.geometry()
+    image = s.render(1200, 900, scale=1.5)  # an export of what the window shows
+    assert (image.width(), image.height()) == (1200, 900)
+    assert s.plot.geometry() == before
+    shot = s.widget.grab().toImage()
+    assert shot.width() >= 700
+    assert s.widget.objectName() == "plot_scene"
+
+
+def test_a_live_window_refits_its_title_as_it_resizes(qtbot, rosenbrock_result):
+    s = PlotScene()
+    qtbot.addWidget(s.widget)
+    s.set_objective(rosenbrock_result.objective, name="Rosenbrock")
+    s.set_title("(1 + (x + y + 1)^2 (19 - 14x + 3x^2 - 14y + 6x y + 3y^2))", name="Long")
+    s.widget.resize(1200, 600)
+    s.widget.show()
+    qtbot.waitExposed(s.widget)
+    qtbot.waitUntil(lambda: s.title.line_count() == 1)
+    s.widget.resize(420, 600)
+    qtbot.waitUntil(lambda: s.title.line_count() > 1)
+    assert s.title.item.boundingRect().width() <= 420
