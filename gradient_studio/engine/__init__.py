@@ -1,26 +1,37 @@
 """The gradient engine: the function language, exact derivatives, optimisers and the runner.
 
-numpy and sympy only — this package never imports Qt or pyqtgraph, so it runs headless and
-its tests need no display.
+numpy, sympy and SymEngine only — this package never imports Qt or pyqtgraph, so it runs
+headless and its tests need no display.
+
+Names are imported on first use (PEP 562): the window can read the presets and the
+optimisers' metadata before its first paint without loading sympy, which the function
+language and the derivatives need only once a function is compiled.
 """
 
-from gradient_studio.engine._memory import tune_allocator
-from gradient_studio.engine.expression import Expression, ExpressionError, parse_expression
-from gradient_studio.engine.kernel import Hyperparameter, Optimizer, OptimizerSpec
-from gradient_studio.engine.objective import Objective
-from gradient_studio.engine.optimizers import OPTIMIZERS
-from gradient_studio.engine.presets import PRESETS, Preset
-from gradient_studio.engine.race import Race
-from gradient_studio.engine.runner import (
-    STATUSES,
-    OptimizerChoice,
-    RunResult,
-    Trajectory,
-    run,
-    stream,
-)
+from __future__ import annotations
 
-tune_allocator()
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_WHERE = {
+    "OPTIMIZERS": "optimizers",
+    "PRESETS": "presets",
+    "Preset": "presets",
+    "STATUSES": "runner",
+    "OptimizerChoice": "runner",
+    "RunResult": "runner",
+    "Trajectory": "runner",
+    "run": "runner",
+    "stream": "runner",
+    "Expression": "expression",
+    "ExpressionError": "expression",
+    "parse_expression": "expression",
+    "Hyperparameter": "kernel",
+    "Optimizer": "kernel",
+    "OptimizerSpec": "kernel",
+    "Objective": "objective",
+    "Race": "race",
+}
 
 __all__ = [
     "OPTIMIZERS",
@@ -41,3 +52,32 @@ __all__ = [
     "run",
     "stream",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+if TYPE_CHECKING:
+    from gradient_studio.engine.expression import Expression, ExpressionError, parse_expression
+    from gradient_studio.engine.kernel import Hyperparameter, Optimizer, OptimizerSpec
+    from gradient_studio.engine.objective import Objective
+    from gradient_studio.engine.optimizers import OPTIMIZERS
+    from gradient_studio.engine.presets import PRESETS, Preset
+    from gradient_studio.engine.race import Race
+    from gradient_studio.engine.runner import (
+        STATUSES,
+        OptimizerChoice,
+        RunResult,
+        Trajectory,
+        run,
+        stream,
+    )

@@ -22,6 +22,7 @@ import sympy
 from numpy.typing import ArrayLike, NDArray
 
 from gradient_studio.engine import codegen
+from gradient_studio.engine._memory import tune_allocator
 from gradient_studio.engine.expression import (
     Expression,
     X,
@@ -31,6 +32,8 @@ from gradient_studio.engine.expression import (
 )
 
 Array = NDArray[np.float64]
+
+tune_allocator()  # every evaluation and every step makes numpy temporaries: see _memory
 
 
 # Inside the engine every function is written in these names, whatever the person called

@@ -9,12 +9,11 @@ loop ~14 ms and ~135 ms (measured again here, live, as "numpy loop").
 from __future__ import annotations
 
 import math
-import statistics
-import time
 from collections.abc import Callable
 
 import numpy as np
 from sympy.core.cache import clear_cache
+from timing import median_ms  # tests/benchmarks/timing.py, beside this script
 
 from gradient_studio.engine import Objective, OptimizerChoice, run
 
@@ -23,16 +22,6 @@ LONG = " + ".join(
     f"{i % 5 + 1}sin({i % 3 + 1}x + {i % 4}y)cos(x y / {i + 2}) + exp(-(x - {i % 3})^2 / 8)"
     for i in range(8)
 )
-
-
-def median_ms(fn: Callable[[], object], repeat: int) -> float:
-    fn()  # warm up: first-touch memory and caches belong to no one's steady state
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times) * 1e3
 
 
 def numpy_loop(starts: np.ndarray, steps: int) -> np.ndarray:

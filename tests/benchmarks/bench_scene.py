@@ -16,8 +16,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
+
+from timing import median_ms  # tests/benchmarks/timing.py, beside this script
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -33,16 +34,6 @@ RACE = [
     "--steps",
     "500",
 ]
-
-
-def median_ms(fn: Callable[[], object], repeat: int) -> float:
-    fn()  # warm up
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times) * 1e3
 
 
 def process_ms(args: list[str], repeat: int) -> float:
