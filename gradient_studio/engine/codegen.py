@@ -93,8 +93,8 @@ class Printer:
         if kind in ("Infinity", "NegativeInfinity", "ComplexInfinity", "NaN"):
             return {"Infinity": "inf", "NegativeInfinity": "(-inf)"}.get(kind, "nan")
         if node.is_Integer and abs(int(node)) < 2**53:
-            value = int(node)
-            return f"({value})" if value < 0 else str(value)
+            whole = int(node)
+            return f"({whole})" if whole < 0 else str(whole)
         value = float(node)
         return f"({value!r})" if value < 0 or value != value else repr(value)
 

@@ -249,7 +249,7 @@ def _diagnose(p: Array, f: Array, norm: Array, tol: float) -> NDArray[np.int64]:
     ``norm`` ends its run (or ``_GOING``). The first reason that applies wins."""
     with np.errstate(invalid="ignore"):
         out_of_bounds = ~(np.abs(p) <= BOUND).all(axis=0)
-        return np.select(  # type: ignore[no-any-return]
+        return np.select(
             [out_of_bounds, np.isnan(f), ~np.isfinite(f) | ~np.isfinite(norm), norm < tol],
             [_OUT_OF_BOUNDS, _UNDEFINED, _INFINITE, _CONVERGED],
             _GOING,
@@ -436,7 +436,7 @@ def _finish(batch: Batch, group: list[Any]) -> None:
     notes = batch.choice.spec.notes
     for j, status in enumerate(batch.status):
         if notes is not None:
-            stepper = group[j] if isinstance(group[0], _ScalarStepper) else _owner(group, j)
+            stepper = group[j] if isinstance(group[0], _ScalarStepper) else group[0]
             batch.notes[j] = (*batch.notes[j], *notes(stepper.final_state(j)))
         if status == RUNNING:
             batch.status[j] = "max-steps"
@@ -446,7 +446,3 @@ def _finish(batch: Batch, group: list[Any]) -> None:
             batch.store[last + 1 :, :, j] = batch.store[last, :, j]
             batch.f[last + 1 :, j] = batch.f[last, j]
             batch.grad_norm[last + 1 :, j] = batch.grad_norm[last, j]
-
-
-def _owner(group: list[Any], j: int) -> Any:
-    return next(s for s in group if s.cols.start <= j < s.cols.stop)
