@@ -1,0 +1,51 @@
+"""``gradient-studio`` with no command: the application and its window."""
+
+from __future__ import annotations
+
+import sys
+
+
+def _icon() -> object | None:
+    """The app icon at every size there is, or None if the resources are missing."""
+    from PySide6.QtCore import QSize
+    from PySide6.QtGui import QIcon
+
+    try:
+        from gradient_studio.resources import icon_paths
+    except ImportError:
+        return None
+    icon = QIcon()
+    try:
+        for size, path in icon_paths().items():
+            icon.addFile(str(path), QSize(size, size))
+    except (OSError, ValueError):
+        return None
+    return None if icon.isNull() else icon
+
+
+def main() -> int:
+    """Open the window and run until it closes; returns the exit code."""
+    from PySide6.QtWidgets import QApplication
+
+    from gradient_studio import __version__
+
+    app = QApplication.instance() or QApplication(sys.argv[:1] or ["gradient-studio"])
+    app.setApplicationName("Gradient Studio")
+    app.setApplicationDisplayName("Gradient Studio")
+    app.setOrganizationName("Gradient Studio")
+    app.setApplicationVersion(__version__)
+    try:
+        from gradient_studio.resources import APP_ID
+
+        app.setDesktopFileName(APP_ID)
+    except ImportError:
+        pass
+    icon = _icon()
+    if icon is not None:
+        app.setWindowIcon(icon)  # type: ignore[arg-type]
+
+    from gradient_studio.ui.window import MainWindow
+
+    window = MainWindow()
+    window.show()
+    return int(app.exec())

@@ -1,0 +1,273 @@
+"""f and ‖∇f‖ per step for every optimiser, in the colours their paths have in the picture.
+
+f is drawn solid and ‖∇f‖ dashed, on a log scale by default (a descent spans decades). A
+vertical line marks the playhead and can be dragged to scrub; hovering shows every
+optimiser's values at the step under the pointer.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QGraphicsItem,
+    QHBoxLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gradient_studio.scene.palette import format_value
+
+TEXT = "#1f1f1f"
+PLAYHEAD = "#c0392b"
+HOVER_HINT = "hover for the values at a step"
+POINTS = 1000  # points per curve, at most, handed to Qt (about two a pixel)
+
+
+class LossPlot(pg.PlotWidget):
+    """The plot itself (objectName ``lossPlot``); :class:`LossPanel` adds its switches."""
+
+    playhead_moved = Signal(float)
+    hovered = Signal(str)  # rich text of the values under the pointer ("" when it leaves)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, background="#ffffff")
+        self.setObjectName("lossPlot")
+        self.setAccessibleName("Loss per step")
+        plot = self.getPlotItem()
+        plot.setMenuEnabled(False)
+        plot.hideButtons()
+        plot.showGrid(x=True, y=True, alpha=0.15)
+        plot.setLabel("bottom", "step", color=TEXT)
+        plot.setLabel("left", "f (solid), ‖∇f‖ (dashed)", color=TEXT)
+        for key in ("left", "bottom"):
+            plot.getAxis(key).setPen(TEXT)
+            plot.getAxis(key).setTextPen(TEXT)
+        plot.getAxis("left").setWidth(52)
+        plot.getAxis("left").enableAutoSIPrefix(False)  # its "x1e+21" mislabels a log axis
+        for key in ("left", "bottom", "top", "right"):
+            plot.getAxis(key).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        plot.setLogMode(y=True)
+        plot.vb.setMouseEnabled(x=True, y=False)
+        self.playhead = pg.InfiniteLine(
+            angle=90,
+            movable=True,
+            pen=pg.mkPen(PLAYHEAD, width=1.5),
+            hoverPen=pg.mkPen(PLAYHEAD, width=3),
+        )
+        self.playhead.setZValue(50)
+        self.playhead.setToolTip("The step shown in the picture: drag to scrub")
+        plot.addItem(self.playhead, ignoreBounds=True)
+        self.cursor = pg.InfiniteLine(
+            angle=90, movable=False, pen=pg.mkPen("#00000040", width=1, style=Qt.PenStyle.DashLine)
+        )
+        self.cursor.setVisible(False)
+        plot.addItem(self.cursor, ignoreBounds=True)
+        self.f_curves: list[pg.PlotDataItem] = []
+        self.grad_curves: list[pg.PlotDataItem] = []
+        self._runs: list[tuple[str, str, Any]] = []  # (name, colour, trajectory)
+        self.show_f = True
+        self.show_grad = True
+        self.log_y = True
+        self.auto_log = True  # log y while every f is positive, until a person chooses
+        self.playhead.sigDragged.connect(self._on_playhead_dragged)
+        self.scene().sigMouseMoved.connect(self._on_scene_mouse_moved)
+
+    # -- showing ---------------------------------------------------------------------------
+    def set_trajectories(
+        self, trajectories: Sequence[Any], names: Sequence[str], colours: Sequence[str]
+    ) -> None:
+        """One solid f curve and one dashed ‖∇f‖ curve per trajectory."""
+        plot = self.getPlotItem()
+        while len(self.f_curves) < len(trajectories):
+            for curves, dashed in ((self.f_curves, False), (self.grad_curves, True)):
+                curve = pg.PlotDataItem(antialias=False)
+                # The curves stay put while the playhead sweeps over them: keep them as
+                # pixmaps rather than redraw every segment each animation frame.
+                curve.curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+                curve.setZValue(10 if not dashed else 5)
+                plot.addItem(curve)
+                curves.append(curve)
+        self._runs = list(zip(names, colours, trajectories, strict=True))
+        if self.auto_log:
+            self.log_y = all(bool(np.all(t.f[: t.stop + 1] > 0)) for t in trajectories)
+            self.getPlotItem().setLogMode(y=self.log_y)
+        self._fill()
+        last = max((t.stop for t in trajectories), default=0)
+        plot.setXRange(0, max(1, last), padding=0.02)
+        plot.enableAutoRange(axis="y")
+
+    def _fill(self) -> None:
+        shown = _positive if self.log_y else _finite
+        for i, (f_curve, g_curve) in enumerate(zip(self.f_curves, self.grad_curves, strict=True)):
+            if i >= len(self._runs):
+                f_curve.setData([], [])
+                g_curve.setData([], [])
+                continue
+            _, colour, t = self._runs[i]
+            f_curve.setPen(pg.mkPen(colour, width=2))
+            g_curve.setPen(pg.mkPen(colour, width=1.3, style=Qt.PenStyle.DashLine))
+            f_curve.setData(*_peaks(shown(t.f[: t.stop + 1])))
+            g_curve.setData(*_peaks(shown(t.grad_norm[: t.stop + 1])))
+            f_curve.setVisible(self.show_f)
+            g_curve.setVisible(self.show_grad)
+
+    def set_step(self, step: float) -> None:
+        self.playhead.blockSignals(True)
+        self.playhead.setValue(step)
+        self.playhead.blockSignals(False)
+
+    def set_log_y(self, log: bool, *, auto: bool = False) -> None:
+        """Log y (``auto``: only while every f is positive, as at the start)."""
+        self.auto_log = auto
+        self.log_y = bool(log)
+        self._fill()
+        self.getPlotItem().setLogMode(y=self.log_y)
+        self.getPlotItem().enableAutoRange(axis="y")
+
+    def set_visible_curves(self, f: bool, grad: bool) -> None:
+        self.show_f, self.show_grad = f, grad
+        for curve in self.f_curves:
+            curve.setVisible(f)
+        for curve in self.grad_curves:
+            curve.setVisible(grad)
+
+    def values_at(self, step: int) -> str:
+        """Every optimiser's f and ‖∇f‖ at ``step``, as rich text."""
+        parts = []
+        for name, colour, t in self._runs:
+            k = max(0, min(int(step), t.stop))
+            parts.append(
+                f"<span style='color:{colour}'>●</span> {html.escape(name)} "
+                f"<i>f</i>={format_value(float(t.f[k]))} "
+                f"‖∇<i>f</i>‖={format_value(float(t.grad_norm[k]))}"
+            )
+        return f"<b>step {int(step)}</b>&nbsp; " + "&nbsp;&nbsp; ".join(parts) if parts else ""
+
+    # -- what a person does ----------------------------------------------------------------
+    def _on_playhead_dragged(self, line: pg.InfiniteLine) -> None:
+        self.playhead_moved.emit(max(0.0, float(line.value())))
+
+    def _on_scene_mouse_moved(self, position: QPointF) -> None:
+        vb = self.getPlotItem().vb
+        if not self._runs or not vb.sceneBoundingRect().contains(position):
+            self.cursor.setVisible(False)
+            self.hovered.emit("")
+            return
+        step = round(vb.mapSceneToView(position).x())
+        last = max(t.stop for _, _, t in self._runs)
+        step = max(0, min(step, last))
+        self.cursor.setValue(step)
+        self.cursor.setVisible(True)
+        self.hovered.emit(self.values_at(step))
+
+    def leaveEvent(self, event: Any) -> None:
+        self.cursor.setVisible(False)
+        self.hovered.emit("")
+        super().leaveEvent(event)
+
+
+def _positive(values: Any) -> Any:
+    """Values for a log axis: zero and below (f can be negative) are left out, not warned."""
+    out = np.asarray(values, dtype=np.float64).copy()
+    out[~(out > 0) | ~np.isfinite(out)] = np.nan
+    return out
+
+
+def _peaks(values: Any, limit: int = POINTS) -> tuple[Any, Any]:
+    """``(steps, values)`` with at most about ``limit`` points: beyond that, each run of
+    steps becomes its lowest and highest value, so spikes survive. (Painting 4,000-point
+    dashed curves takes Qt 30 ms; a plot a few hundred pixels wide shows no
+    more than this anyway.)"""
+    n = len(values)
+    steps = np.arange(n, dtype=np.float64)
+    if n <= limit:
+        return steps, values
+    size = -(-n // (limit // 2))
+    bins = -(-n // size)
+    padded = np.full(bins * size, np.nan)
+    padded[:n] = values
+    padded = padded.reshape(bins, size)
+    low, high = np.fmin.reduce(padded, axis=1), np.fmax.reduce(padded, axis=1)
+    starts = steps[::size]
+    x = np.repeat(starts, 2)
+    x[1::2] = np.minimum(starts + size - 1, n - 1)
+    y = np.empty(2 * bins)
+    y[0::2], y[1::2] = low, high
+    x[-1], y[-1] = n - 1, values[-1]  # the last step itself, where the run ended
+    return x, y
+
+
+def _finite(values: Any) -> Any:
+    out = np.asarray(values, dtype=np.float64).copy()
+    out[~np.isfinite(out)] = np.nan
+    return out
+
+
+class LossPanel(QWidget):
+    """The loss plot with its switches (f, ‖∇f‖, log y) and the hover read-out."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.plot = LossPlot()
+        self.f_box = self._switch("f", "Show f per step (solid lines)", "lossShowF")
+        self.grad_box = self._switch(
+            "‖∇f‖", "Show the gradient's size per step (dashed lines)", "lossShowGradient"
+        )
+        self.log_box = self._switch("log y", "Logarithmic y axis", "lossLogY")
+        self.readout = QLabel(HOVER_HINT)
+        self.readout.setObjectName("lossReadout")
+        self.readout.setTextFormat(Qt.TextFormat.RichText)
+        self.readout.setStyleSheet("color: palette(mid);")
+        self.readout.setMinimumWidth(10)
+        head = QHBoxLayout()
+        head.setContentsMargins(4, 0, 4, 0)
+        title = QLabel("<b>Loss per step</b>")
+        head.addWidget(title)
+        for box in (self.f_box, self.grad_box, self.log_box):
+            head.addWidget(box)
+        head.addWidget(self.readout, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(head)
+        layout.addWidget(self.plot, 1)
+        self.f_box.toggled.connect(self._on_curve_box_toggled)
+        self.grad_box.toggled.connect(self._on_curve_box_toggled)
+        self.log_box.toggled.connect(self._on_log_box_toggled)
+        self.plot.hovered.connect(self._on_plot_hovered)
+
+    def _switch(self, text: str, tip: str, name: str) -> QCheckBox:
+        box = QCheckBox(text)
+        box.setChecked(True)
+        box.setToolTip(tip)
+        box.setAccessibleName(tip)
+        box.setObjectName(name)
+        return box
+
+    def _on_curve_box_toggled(self) -> None:
+        self.plot.set_visible_curves(self.f_box.isChecked(), self.grad_box.isChecked())
+
+    def _on_log_box_toggled(self, checked: bool) -> None:
+        self.plot.set_log_y(checked)
+
+    def show_log_y(self) -> None:
+        """Tick "log y" as the plot has it (it chooses for itself until a person does)."""
+        self.log_box.blockSignals(True)
+        self.log_box.setChecked(self.plot.log_y)
+        self.log_box.blockSignals(False)
+
+    def _on_plot_hovered(self, text: str) -> None:
+        if text:
+            self.readout.setStyleSheet("")
+            self.readout.setText(text)
+        else:
+            self.readout.setStyleSheet("color: palette(mid);")
+            self.readout.setText(HOVER_HINT)

@@ -1,0 +1,183 @@
+"""How each optimiser is doing, in numbers and in words.
+
+A table row per optimiser: f, ‖∇f‖ and the step at the playhead, how its run ended, and for
+a preset the distance to the nearest known minimum. Under it, every run that went wrong is
+explained in a sentence a person can act on ("Adam diverged — gradient exploded at step 37:
+try a smaller learning rate").
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gradient_studio.scene.palette import format_value
+
+COLUMNS = ("Optimiser", "f", "‖∇f‖", "step", "outcome", "to min.")
+WORDS = {
+    "converged": "converged",
+    "diverged": "diverged",
+    "left-domain": "left the domain",
+    "max-steps": "ran out of steps",
+    "running": "running…",
+}
+TROUBLE = {"diverged", "left-domain"}
+TROUBLE_COLOUR = "#c0392b"
+NOTE_COLOUR = "#444444"
+
+
+def outcome(t: Any) -> str:
+    """How a run ended, with the step: ``converged at step 412``."""
+    word = WORDS.get(t.status, t.status)
+    if t.status in ("running", "max-steps"):
+        return word
+    if t.status in TROUBLE:  # the run keeps its last good step; the trouble is the next
+        return f"{word} at step {t.stop + 1}"
+    return f"{word} at step {t.stop}"
+
+
+def explanation(name: str, t: Any) -> str:
+    """A sentence for what went wrong (or what the optimiser noticed), or ``""``."""
+    notes = [n for n in t.notes if n]
+    if t.status in TROUBLE:
+        word = WORDS[t.status]
+        if not notes:
+            return f"{name} {word} at step {t.stop + 1}."
+        first = notes[0]
+        if first.startswith(("diverged", "left the domain")):
+            text = f"{name} {first}"
+        else:
+            text = f"{name} {word} — {first}"
+        return "; ".join([text, *notes[1:]])
+    return f"{name}: " + "; ".join(notes) if notes else ""
+
+
+def nearest_minimum(point: Any, minima: Sequence[tuple[float, float]]) -> float | None:
+    """The distance from ``point`` to the nearest of ``minima`` (None if there are none)."""
+    if not minima:
+        return None
+    x, y = float(point[0]), float(point[1])
+    return min(math.hypot(x - mx, y - my) for mx, my in minima)
+
+
+class RaceStatus(QWidget):
+    """The table and the explanations under it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setObjectName("statusTable")
+        self.table.setAccessibleName("How each optimiser is doing")
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.table.setShowGrid(False)
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        # Sized to the contents when new runs arrive, not on every value shown: measuring
+        # every cell each animation frame costs more than the frame.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        self.table.setToolTip(
+            "Values at the step shown; 'outcome' is how the whole run ended. "
+            "'to minimum' is the distance to the nearest known minimum of a preset."
+        )
+        self.notes = QLabel("")
+        self.notes.setObjectName("statusNotes")
+        self.notes.setAccessibleName("What went wrong")
+        self.notes.setWordWrap(True)
+        self.notes.setTextFormat(Qt.TextFormat.RichText)
+        self.notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.notes)
+        self._runs: list[tuple[str, str, Any]] = []
+        self._minima: tuple[tuple[float, float], ...] | None = None
+        self._shown_step: int | None = None
+
+    def set_race(
+        self,
+        trajectories: Sequence[Any],
+        names: Sequence[str],
+        colours: Sequence[str],
+        minima: Sequence[tuple[float, float]] | None,
+        step: float,
+    ) -> None:
+        """New runs (``minima``: the preset's known minima, or None for no preset)."""
+        self._runs = list(zip(names, colours, trajectories, strict=True))
+        self._minima = tuple(minima) if minima is not None else None
+        self.table.setColumnHidden(5, not self._minima)
+        self.table.setRowCount(len(self._runs))
+        for row, (name, colour, t) in enumerate(self._runs):
+            self._item(row, 0, name).setForeground(QColor("#1f1f1f"))
+            self.table.item(row, 0).setData(Qt.ItemDataRole.DecorationRole, QColor(colour))
+            cell = self._item(row, 4, outcome(t))
+            cell.setForeground(QColor(TROUBLE_COLOUR if t.status in TROUBLE else "#1f1f1f"))
+            cell.setToolTip("\n".join(t.notes) or outcome(t))
+        self._shown_step = None
+        self.set_step(step)
+        self.table.resizeColumnsToContents()
+        lines = [
+            (t.status in TROUBLE, colour, explanation(name, t)) for name, colour, t in self._runs
+        ]
+        self.notes.setText(
+            "<br>".join(
+                f"<span style='color:{colour}'>●</span> "
+                f"<span style='color:{TROUBLE_COLOUR if bad else NOTE_COLOUR}'>"
+                f"{html.escape(text, quote=False)}</span>"
+                for bad, colour, text in lines
+                if text
+            )
+        )
+        self.notes.setVisible(any(text for _, _, text in lines))
+
+    def set_step(self, step: float) -> None:
+        """Show the values at ``step`` (each run's own last step if it stopped before)."""
+        if int(step) == self._shown_step:
+            return
+        self._shown_step = int(step)
+        for row, (_, _, t) in enumerate(self._runs):
+            k = max(0, min(int(step), t.stop))
+            self._item(row, 1, format_value(float(t.f[k])))
+            self._item(row, 2, format_value(float(t.grad_norm[k])))
+            self._item(row, 3, str(k))
+            if self._minima:
+                d = nearest_minimum(t.points[k], self._minima)
+                self._item(row, 5, format_value(d) if d is not None else "—")
+
+    def explanations(self) -> list[str]:
+        """Every sentence shown under the table."""
+        return [text for name, _, t in self._runs if (text := explanation(name, t))]
+
+    def troubles(self) -> list[str]:
+        """The sentences for runs that diverged or left the domain."""
+        return [explanation(name, t) for name, _, t in self._runs if t.status in TROUBLE]
+
+    def _item(self, row: int, column: int, text: str) -> QTableWidgetItem:
+        item = self.table.item(row, column)
+        if item is None:
+            item = QTableWidgetItem(text)
+            if column in (1, 2, 3, 5):
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.table.setItem(row, column, item)
+        elif item.text() != text:
+            item.setText(text)
+        return item

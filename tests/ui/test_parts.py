@@ -1,0 +1,156 @@
+"""The window's parts on their own: sliders, the function panel, the status sentences."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit, QSlider
+
+from gradient_studio.engine import ExpressionError, parse_expression
+from gradient_studio.ui.function_editor import FunctionPanel
+from gradient_studio.ui.loss_plot import _peaks
+from gradient_studio.ui.parameter_panel import ParameterPanel
+from gradient_studio.ui.sliders import FloatSlider, format_number, parse_number, widened
+from gradient_studio.ui.status import explanation, nearest_minimum, outcome
+
+
+def boxes(slider):
+    return slider.findChildren(QLineEdit)
+
+
+def test_log_slider_spreads_decades_evenly(qtbot):
+    slider = FloatSlider(1e-5, 10.0, 1e-3, log=True)
+    qtbot.addWidget(slider)
+    track = slider.findChild(QSlider)
+    assert track.value() == round(2 / 6 * 1000)
+    track.setValue(1000)
+    assert slider.value() == 10.0
+    track.setValue(0)
+    assert slider.value() == 1e-5
+
+
+def test_slider_emits_only_on_change_and_clamps(qtbot):
+    slider = FloatSlider(0.0, 1.0, 0.5)
+    qtbot.addWidget(slider)
+    seen = []
+    slider.valueChanged.connect(seen.append)
+    slider.setValue(0.5)
+    slider.setValue(3.0)
+    assert seen == [1.0]
+    assert boxes(slider)[0].text() == "1"
+
+
+def test_typed_value_is_exact_and_widens_editable_bounds(qtbot):
+    slider = FloatSlider(-5.0, 5.0, 1.0, editable_bounds=True)
+    qtbot.addWidget(slider)
+    low, high, value = boxes(slider)
+    value.setText("123.456")
+    value.editingFinished.emit()
+    assert slider.value() == 123.456
+    assert slider.maximum() >= 123.456
+    high.setText("1000")
+    high.editingFinished.emit()
+    assert slider.maximum() == 1000
+    low.setText("200")  # above the value: the value is clamped into the new range
+    low.editingFinished.emit()
+    assert slider.minimum() == 200 and slider.value() == 200
+    value.setText("nonsense")
+    value.editingFinished.emit()
+    assert slider.value() == 200 and value.text() == "200"
+
+
+@given(st.text(max_size=12))
+def test_any_text_typed_into_a_slider_box_is_a_number_or_ignored(text):
+    number = parse_number(text)
+    assert number is None or np.isfinite(number)
+
+
+@given(st.floats(-1e6, 1e6), st.floats(-1e6, 1e6))
+def test_widened_bounds_hold_the_value(low, value):
+    high = low + 10.0
+    lo, hi = widened((low, high), value)
+    assert lo <= value <= hi and lo <= low and hi >= high
+
+
+def test_format_number():
+    assert [format_number(v) for v in (0.001, 1e-5, 100.0, -2.5, 0.0)] == [
+        "0.001",
+        "1e-5",
+        "100",
+        "-2.5",
+        "0",
+    ]
+
+
+@given(st.text(alphabet="xyab+-*/^()., 0123456789sinco", max_size=20))
+def test_the_function_panel_explains_or_accepts_every_text(qapp, text):
+    panel = FunctionPanel()
+    accepted = []
+    panel.editor.setPlainText("@")  # not in the alphabet: every text below is an edit
+    panel.function_edited.connect(lambda t, p: accepted.append((t, p)))
+    panel.editor.set_text(text)
+    try:
+        expected = parse_expression(text)
+    except ExpressionError:
+        assert panel.error.text().startswith("<b>Column")
+        assert accepted == []
+    else:
+        assert accepted[-1] == (text, tuple(expected.parameters))
+        assert panel.error.text() == ""
+    panel.deleteLater()
+
+
+def test_pasting_several_lines_gives_one(qtbot):
+    panel = FunctionPanel()
+    qtbot.addWidget(panel)
+    panel.editor.selectAll()
+    qtbot.keyClick(panel.editor, Qt.Key.Key_Return)
+    assert "\n" not in panel.editor.toPlainText()
+
+
+def test_parameter_panel_remembers_bounds_by_name(qtbot):
+    panel = ParameterPanel()
+    qtbot.addWidget(panel)
+    panel.set_parameters(("a", "b"), {"a": 2.0, "b": 1.0})
+    panel.sliders["a"].setRange(0.0, 50.0)
+    panel.set_parameters(("b",), {"b": 1.0})
+    assert "a" not in panel.sliders
+    panel.set_parameters(("a", "b"), {"a": 2.0, "b": 1.0})
+    assert (panel.sliders["a"].minimum(), panel.sliders["a"].maximum()) == (0.0, 50.0)
+    panel.set_parameters(("c",), {"c": 100.0})  # a value beyond -5…5 widens the bounds
+    assert panel.sliders["c"].maximum() >= 100.0
+
+
+def run(status, stop, notes=(), points=((0.0, 0.0),)):
+    return SimpleNamespace(status=status, stop=stop, notes=notes, points=np.array(points))
+
+
+def test_a_blow_up_is_explained_in_words():
+    t = run("diverged", 36, ("gradient exploded at step 37: try a smaller learning rate",))
+    assert explanation("Adam", t) == (
+        "Adam diverged — gradient exploded at step 37: try a smaller learning rate"
+    )
+    assert outcome(t) == "diverged at step 37"
+    t = run("left-domain", 4, ("left the domain at step 5: f is undefined at (-1, 0)",))
+    assert explanation("RMSprop", t).startswith("RMSprop left the domain at step 5")
+    assert explanation("Adam", run("converged", 10)) == ""
+    assert outcome(run("max-steps", 500)) == "ran out of steps"
+
+
+def test_distance_to_the_nearest_minimum():
+    assert nearest_minimum((1.0, 1.0), [(1.0, 2.0), (4.0, 5.0)]) == pytest.approx(1.0)
+    assert nearest_minimum((1.0, 1.0), []) is None
+
+
+def test_loss_curves_keep_their_peaks_when_thinned():
+    values = np.ones(100_000)
+    values[54_321] = 1e9
+    steps, shown = _peaks(values, limit=1000)
+    assert len(steps) <= 1002 and shown.max() == 1e9
+    assert steps[-1] == 99_999 and steps[0] == 0
+    assert np.all(np.diff(steps) >= 0)
