@@ -16,7 +16,7 @@ import itertools
 import math
 import numbers
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +42,10 @@ PathLike = str | os.PathLike[str]
 
 
 # -- checks ----------------------------------------------------------------------------------
+class ExportCancelled(Exception):
+    """The person stopped an export before it finished; nothing was written."""
+
+
 def check_size(size: Sequence[Any]) -> tuple[int, int]:
     """``(width, height)`` as ints, or ``ValueError`` with a one-line reason."""
     try:
@@ -145,6 +149,7 @@ def write_gif(
     levels: int | None = None,
     arrows: bool = False,
     log_colour: bool | None = None,
+    progress: Callable[[int, int], bool] | None = None,
 ) -> Path:
     """The descent as a looping GIF: ``frames`` frames from step 0 to the last step any path
     reaches, at ``fps`` frames a second, the finished race held for a moment at the end.
@@ -153,6 +158,9 @@ def write_gif(
     (no dithering), so the colour map does not band or flicker from frame to frame.
     Consecutive frames that come out identical (a race shorter than the frame count, all
     of whose paths have stopped) are merged by the GIF writer into one longer frame.
+
+    ``progress(done, total)`` is called after each frame is drawn; when it returns False the
+    export stops with :class:`ExportCancelled` and nothing is written.
     """
     width, height = check_size(size)
     frames = check_frames(frames)
@@ -167,12 +175,19 @@ def write_gif(
     with scene.without("race"):
         landscape = scene.render(width, height, scale=scale)
 
+    drawn = 0
+
     def frame_at(step: float) -> Image.Image:
+        nonlocal drawn
         scene.set_step(step)
         with scene.without("landscape"):
-            return _rgb(scene.render(width, height, scale=scale, over=landscape))
+            frame = _rgb(scene.render(width, height, scale=scale, over=landscape))
+        drawn += 1
+        if progress is not None and not progress(min(drawn, frames), frames):
+            raise ExportCancelled("the animation export was cancelled")
+        return frame
 
-    ends = [frame_at(steps[0]), frame_at(steps[-1])]
+    ends = [frame_at(steps[0]), frame_at(steps[-1])] if frames > 1 else [frame_at(steps[0])]
     palette = _shared_palette(ends, colormap, scene.path_colours())
     nodither = Image.Dither.NONE
     pictures = [ends[0].quantize(palette=palette, dither=nodither)]

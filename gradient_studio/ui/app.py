@@ -47,5 +47,7 @@ def main() -> int:
     from gradient_studio.ui.window import MainWindow
 
     window = MainWindow()
+    # Quitting from anywhere (a menu, the session ending) stops the worker thread first.
+    app.aboutToQuit.connect(window.shutdown)
     window.show()
     return int(app.exec())

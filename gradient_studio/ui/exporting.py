@@ -7,7 +7,6 @@ ask where and how big, show progress, and put any error in a dialog.
 
 from __future__ import annotations
 
-import inspect
 import math
 from collections.abc import Callable
 from pathlib import Path
@@ -38,10 +37,6 @@ IMAGE_FILTER = "PNG image (*.png);;SVG drawing (*.svg)"
 ANIMATION_FILTER = "GIF animation (*.gif)"
 DATA_FILTER = "CSV table (*.csv);;JSON data (*.json)"
 PICTURES = {".png", ".svg", ".gif"}
-
-
-class ExportCancelled(Exception):
-    """A person cancelled an export in its progress dialog."""
 
 
 def finished_result(window: MainWindow) -> Any:
@@ -87,13 +82,6 @@ def write(window: MainWindow, path: str | Path, **options: Any) -> Path:
     return export.write(path, result, **options)
 
 
-def gif_reports_progress() -> bool:
-    """Whether the GIF writer takes a ``progress`` callback (else a busy dialog is shown)."""
-    from gradient_studio.export import images
-
-    return "progress" in inspect.signature(images.write_gif).parameters
-
-
 # -- the File menu's commands ----------------------------------------------------------------
 def export_image(window: MainWindow) -> None:
     dialog = SizeDialog(
@@ -122,18 +110,14 @@ def export_animation(window: MainWindow) -> None:
     progress.setWindowTitle("Export Animation")
     progress.setWindowModality(Qt.WindowModality.WindowModal)
     progress.setMinimumDuration(0)
-    if gif_reports_progress():
 
-        def report(done: int, total: int) -> bool:
-            progress.setMaximum(total)
-            progress.setValue(done)
-            QApplication.processEvents()
-            return not progress.wasCanceled()
+    def report(done: int, total: int) -> bool:
+        progress.setMaximum(total)
+        progress.setValue(done)
+        QApplication.processEvents()
+        return not progress.wasCanceled()
 
-        options["progress"] = report
-    else:
-        progress.setRange(0, 0)  # no progress to report: a busy bar, and no way to cancel
-        progress.setCancelButton(None)
+    options["progress"] = report
     progress.show()
     QApplication.processEvents()
     try:

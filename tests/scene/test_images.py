@@ -201,3 +201,27 @@ def test_picture_scale_keeps_the_layout_and_grows_the_strokes():
     assert images.picture_scale(640, 480) == pytest.approx(1.0)
     assert images.picture_scale(2400, 1800) == pytest.approx(3.0)
     assert images.picture_scale(320, 240) == pytest.approx(0.5)  # laid out as 640 x 480
+
+
+def test_gif_reports_progress_for_every_frame(qapp, tmp_path, rosenbrock_result):
+    seen = []
+    write_gif(
+        tmp_path / "race.gif",
+        rosenbrock_result,
+        size=(160, 120),
+        frames=10,
+        progress=lambda done, total: seen.append((done, total)) or True,
+    )
+    assert [d for d, _ in seen] == list(range(1, 11))
+    assert {t for _, t in seen} == {10}
+
+
+def test_gif_cancelled_midway_writes_nothing(qapp, tmp_path, rosenbrock_result):
+    from gradient_studio.export.images import ExportCancelled
+
+    out = tmp_path / "race.gif"
+    out.write_bytes(b"the old animation")
+    with pytest.raises(ExportCancelled):
+        write_gif(out, rosenbrock_result, size=(160, 120), frames=10, progress=lambda d, t: d < 4)
+    assert out.read_bytes() == b"the old animation"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["race.gif"]
