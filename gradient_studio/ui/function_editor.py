@@ -186,8 +186,10 @@ class FunctionPanel(QWidget):
         column = int(getattr(error, "column", 1))
         length = int(getattr(error, "length", 1))
         message = str(getattr(error, "message", error))
+        # Most messages name their column already ("… at column 9"); say it once.
+        where = "" if "column" in message else f"<b>Column {column}:</b> "
         self.error.setText(
-            f"<b>Column {column}:</b> {html.escape(message, quote=False)}"
+            f"{where}{html.escape(message, quote=False)}"
             "<br><span style='color:palette(mid)'>The picture shows the last valid function."
             "</span>"
         )

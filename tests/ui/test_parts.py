@@ -97,7 +97,7 @@ def test_the_function_panel_explains_or_accepts_every_text(qapp, text):
     try:
         expected = parse_expression(text)
     except ExpressionError:
-        assert panel.error.text().startswith("<b>Column")
+        assert "column" in panel.error.text().lower()
         assert accepted == []
     else:
         assert accepted[-1] == (text, tuple(expected.parameters))

@@ -114,7 +114,8 @@ def test_an_invalid_function_is_explained_marked_and_keeps_the_picture(qtbot, wi
         editor.insertPlainText(" + (")  # pasted: one edit, invalid
         qtbot.keyClicks(editor, "y")  # typed: still invalid
     error = find(window, "functionError").text()
-    assert "Column 13" in error and "')'" in error
+    assert "column 13" in error.lower() and "')'" in error
+    assert error.lower().count("column") == 1  # said once, not twice
     (marked,) = editor.extraSelections()
     assert marked.cursor.selectionStart() == 12  # the '(' at column 13
     assert editor.toPlainText() == "x^2 + y^2 + (y"  # nothing typed is lost
