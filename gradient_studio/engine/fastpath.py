@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ast
 import math
+from array import array
 from collections.abc import Callable
 from typing import Any
 
@@ -29,7 +30,10 @@ from gradient_studio.engine.objective import Derivatives
 
 # (x, y, f, |grad|² per evaluated step, the state after, the point after)
 ScalarRun = Callable[
-    ..., tuple[list[float], list[float], list[float], list[float], list[float], float, float]
+    ...,
+    tuple[
+        "array[float]", "array[float]", "array[float]", "array[float]", list[float], float, float
+    ],
 ]
 
 
@@ -38,6 +42,7 @@ def _clip(v: float, low: float, high: float) -> float:
 
 
 _NAMESPACE: dict[str, Any] = {
+    "_doubles": lambda: array("d"),  # numpy reads these without a copy (np.frombuffer)
     **codegen.MATH_NAMESPACE,
     "math": math,
     "math_sqrt": math.sqrt,
@@ -155,12 +160,12 @@ def source(derivatives: Derivatives, spec: OptimizerSpec) -> str:
         *_objective_lines(derivatives, spec.needs_hessian),
         "n2 = gx * gx + gy * gy",
         "xs_append(px); ys_append(py); fs_append(fv); ns_append(n2)",
-        "if not (n2 >= tol2 and n2 < inf and -inf < fv < inf"
+        "if not (tol2 <= n2 < inf and -inf < fv < inf"
         " and -bound <= px <= bound and -bound <= py <= bound):",
         "    break",
         "if k == last:",
         "    break",
-        "t = float(k + 1)",
+        "t += 1.0",  # the 1-based step count as a float: float(k + 1), without the call
         *rule,
         "px = px + ux",
         "py = py + uy",
@@ -172,9 +177,10 @@ def source(derivatives: Derivatives, spec: OptimizerSpec) -> str:
         f"def scalar_run({args}):\n"
         f"{unpack}"
         + "".join(f"    {line}\n" for line in before)
-        + "    xs = []; ys = []; fs = []; ns = []\n"
+        + "    xs = _doubles(); ys = _doubles(); fs = _doubles(); ns = _doubles()\n"
         "    xs_append = xs.append; ys_append = ys.append\n"
         "    fs_append = fs.append; ns_append = ns.append\n"
+        "    t = float(k0)\n"
         "    for k in range(k0, k1):\n"
         + "".join(f"        {line}\n" for line in body)
         + f"    return xs, ys, fs, ns, [{pack}], px, py\n"

@@ -380,10 +380,10 @@ class _ScalarStepper:
             return self.fallback.advance(0, k1)
         m = len(xs)
         rows = slice(k0, k0 + m)
-        b.store[rows, 0, j] = xs
-        b.store[rows, 1, j] = ys
-        b.f[rows, j] = fs
-        np.sqrt(ns, out=b.grad_norm[rows, j])
+        b.store[rows, 0, j] = np.frombuffer(xs)
+        b.store[rows, 1, j] = np.frombuffer(ys)
+        b.f[rows, j] = np.frombuffer(fs)
+        np.sqrt(np.frombuffer(ns), out=b.grad_norm[rows, j])
         self.state = state
         last = k0 + m - 1
         self.count = last
