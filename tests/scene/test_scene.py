@@ -91,6 +91,25 @@ def test_legend_names_each_optimiser_with_its_f(scene, bowl_result):
     assert "<i>f</i> = " in texts[0]
 
 
+def test_legend_follows_a_changed_learning_rate(scene, bowl_result):
+    from gradient_studio.engine import OptimizerChoice, Race
+
+    race = Race.create(
+        function="(x - 1)^2 + 4*(y + 0.5)^2",
+        optimizers=[OptimizerChoice("sgd", {"lr": 0.07}), OptimizerChoice("adam", {"lr": 0.05})],
+        starts=[(-2.5, 2.0)],
+        steps=12,
+    )
+    scene.set_trajectories(race.run().trajectories)
+    texts = [label.text for _, label in scene.legend.items]
+    assert len(texts) == 2
+    assert texts[0].startswith("Gradient descent (lr=0.07)")
+    scene.set_trajectories(bowl_result.trajectories)
+    assert [label.text for _, label in scene.legend.items][0].startswith(
+        bowl_result.trajectories[0].label
+    )
+
+
 def test_paths_take_okabe_ito_colours(scene):
     pens = [curve.opts["pen"].color().name() for curve in scene.paths.curves[:2]]
     assert pens == [c.lower() for c in OKABE_ITO[:2]]
