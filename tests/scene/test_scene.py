@@ -105,9 +105,7 @@ def test_legend_follows_a_changed_learning_rate(scene, bowl_result):
     assert len(texts) == 2
     assert texts[0].startswith("Gradient descent (lr=0.07)")
     scene.set_trajectories(bowl_result.trajectories)
-    assert [label.text for _, label in scene.legend.items][0].startswith(
-        bowl_result.trajectories[0].label
-    )
+    assert scene.legend.items[0][1].text.startswith(bowl_result.trajectories[0].label)
 
 
 def test_paths_take_okabe_ito_colours(scene):
