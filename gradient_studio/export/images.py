@@ -109,8 +109,7 @@ def write_png(
 ) -> Path:
     """The finished race as a PNG of ``size`` pixels; returns the path written."""
     width, height = check_size(size)
-    _check_style(colormap, levels)
-    scene, scale = _scene_for(result, width, height, colormap, levels, arrows, log_colour)
+    scene, scale = build_scene(result, size=size, **_style(colormap, levels, arrows, log_colour))
     image = scene.render(width, height, scale=scale)
     return atomic_write(path, lambda tmp: _save_png(image, tmp))
 
@@ -130,8 +129,7 @@ def write_svg(
     from gradient_studio.export._svg import svg_text
 
     width, height = check_size(size)
-    _check_style(colormap, levels)
-    scene, scale = _scene_for(result, width, height, colormap, levels, arrows, log_colour)
+    scene, scale = build_scene(result, size=size, **_style(colormap, levels, arrows, log_colour))
     w, h = width / scale, height / scale
     scene.lay_out(w, h)
     text = svg_text(scene.plot, w, h, width, height, title=_plain_title(result))
@@ -165,10 +163,9 @@ def write_gif(
     width, height = check_size(size)
     frames = check_frames(frames)
     fps = check_fps(fps)
-    _check_style(colormap, levels)
     from PIL import Image
 
-    scene, scale = _scene_for(result, width, height, colormap, levels, arrows, log_colour)
+    scene, scale = build_scene(result, size=size, **_style(colormap, levels, arrows, log_colour))
     scene.set_step_counter(True)
     last = scene.last_step
     steps = [last * i / (frames - 1) for i in range(frames)] if frames > 1 else [last]
@@ -236,6 +233,12 @@ def build_scene(
     width, height = check_size(size)
     _check_style(colormap, levels)
     return _scene_for(result, width, height, colormap, levels, arrows, log_colour)
+
+
+def _style(
+    colormap: str, levels: int | None, arrows: bool, log_colour: bool | None
+) -> dict[str, Any]:
+    return {"colormap": colormap, "levels": levels, "arrows": arrows, "log_colour": log_colour}
 
 
 def _scene_for(
