@@ -250,6 +250,14 @@ def _list() -> int:
 
 
 def _window() -> int:
+    headless = sys.platform.startswith("linux") and not any(
+        os.environ.get(v) for v in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    )
+    if headless:  # Qt would abort with a page about platform plugins
+        raise UsageError(
+            "no screen to open the window on (DISPLAY is not set); on a machine without one, "
+            f"use '{PROG} render ... --out FILE' or run the window under xvfb-run"
+        )
     try:
         from gradient_studio.ui.app import main as window_main
     except ImportError:

@@ -2,6 +2,7 @@
 
 import csv
 import json
+import os
 import subprocess
 import sys
 
@@ -185,3 +186,14 @@ def test_unwritable_folder():
     assert r.returncode == 2
     assert r.stderr.startswith("gradient-studio: error: --out:")
     assert r.stderr.count("\n") == 1
+
+
+def test_window_without_a_screen_says_so():
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.pop("QT_QPA_PLATFORM", None)
+    r = subprocess.run(
+        [sys.executable, "-m", "gradient_studio"], capture_output=True, text=True, env=env
+    )
+    assert r.returncode == 2
+    assert r.stderr.startswith("gradient-studio: error: no screen")
+    assert "render" in r.stderr and r.stderr.count("\n") == 1
