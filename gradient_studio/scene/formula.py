@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 _TOKEN = re.compile(
     r"""
@@ -51,6 +52,7 @@ _OPERATORS = {
 }
 
 
+@lru_cache(maxsize=64)
 def formula_html(text: str) -> str:
     """``text`` as Qt rich text; falls back to the escaped text if it cannot be laid out."""
     try:

@@ -122,8 +122,9 @@ class Title(pg.LabelItem):
         """Set text, size and wrapping width, skipping the costly rich-text layout when
         they are what is shown already (fitting often confirms the first try)."""
         if (text, px, width) != self._shown:
+            if width != self._shown[2]:  # setting it lays the old text out once more
+                self.item.setTextWidth(width)
             self._shown = (text, px, width)
-            self.item.setTextWidth(width)
             self.setText(text, color=TEXT, size=f"{px}px")
 
     def fit(self, room: float) -> int:

@@ -49,7 +49,10 @@ class StartMarkers(pg.ScatterPlotItem):
         self._dragging: int | None = None
 
     def set_starts(self, starts: Sequence[Sequence[float]] | Array) -> None:
-        self.starts = np.asarray(starts, dtype=np.float64).reshape(-1, 2)
+        starts = np.asarray(starts, dtype=np.float64).reshape(-1, 2)
+        if np.array_equal(starts, self.starts):
+            return  # the same markers: rebuilding them costs a redraw a tenth of a ms
+        self.starts = starts
         self.setData(pos=self.starts, data=np.arange(len(self.starts)))
 
     def set_draggable(self, draggable: bool) -> None:
@@ -117,8 +120,11 @@ class DescentArrows(pg.GraphicsObject):
 
     def set_arrows(self, origins: Array, directions: Array, colours: list[str]) -> None:
         """Arrows from ``origins`` along ``directions`` (data space; normalised here)."""
+        origins = np.asarray(origins, dtype=np.float64).reshape(-1, 2)
+        if not len(origins) and not len(self._origins):
+            return  # none before, none now (arrows off): nothing to redraw
         self.prepareGeometryChange()
-        self._origins = np.asarray(origins, dtype=np.float64).reshape(-1, 2)
+        self._origins = origins
         self._directions = np.asarray(directions, dtype=np.float64).reshape(-1, 2)
         self._colours = list(colours)
         self.update()

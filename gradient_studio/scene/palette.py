@@ -59,6 +59,20 @@ def colormap_lut(name: str) -> NDArray[np.uint8]:
     return lut
 
 
+@cache
+def colormap_pixels(name: str) -> NDArray[np.uint8]:
+    """The colour map ``name`` as (256, 4) pixels in Qt's native premultiplied ARGB32
+    format (one 32-bit 0xAARRGGBB word each, in the machine's byte order), for colouring
+    an image Qt can draw without converting it."""
+    lut = colormap_lut(name).astype(np.uint32)
+    alpha = lut[:, 3]
+    r, g, b = ((lut[:, i] * alpha + 127) // 255 for i in range(3))
+    words = (alpha << 24) | (r << 16) | (g << 8) | b
+    pixels = words.astype(np.uint32).view(np.uint8).reshape(-1, 4)
+    pixels.flags.writeable = False
+    return pixels
+
+
 def luminance(rgb: NDArray[np.uint8]) -> NDArray[np.float64]:
     """Relative luminance (0 dark … 1 light) of sRGB colours in the last axis."""
     c = np.asarray(rgb, dtype=np.float64)[..., :3] / 255.0
@@ -89,13 +103,12 @@ class ColourScale:
         fmin = float(finite.min())
         # Percentiles of a regular sample: as good for choosing colours, and 20x faster.
         sample = finite[:: max(1, finite.size // 16384)]
-        low, top = _quantile(sample, 0.01), _quantile(sample, 0.995)
+        bottom, low, top = _quantiles(sample, (0.005, 0.01, 0.995))
         # The top 0.5 % is left to saturate: one pole must not flatten everything else.
         if finite.size <= 200 or not top > fmin:
             top = float(finite.max())
         if not (top > fmin and math.isfinite(top - fmin)):
             return cls._flat(fmin)
-        bottom = _quantile(sample, 0.005)
         if log is not True and top > bottom and bottom - fmin > 0.5 * (top - bottom):
             # The lowest values are a pole (1/x), not a minimum: let them saturate too, on
             # a linear scale — a log scale is anchored at a minimum, and there is none.
@@ -147,7 +160,8 @@ class ColourScale:
 
     def colours(self, u: NDArray[np.float64], lut: NDArray[np.uint8]) -> NDArray[np.uint8]:
         """RGBA for every value of ``u`` (f in scale units, from :meth:`u`): nan (outside the
-        domain) is transparent, +inf (a pole) takes the top colour."""
+        domain) is transparent, +inf (a pole) takes the top colour. With the pixels of
+        :func:`colormap_pixels` as ``lut``, the same in Qt's native pixel format."""
         n = lut.shape[0]
         with np.errstate(over="ignore", invalid="ignore"):
             # The difference in float64 (f may be 1e12 + x^2), the rest in float32 with a
@@ -166,7 +180,7 @@ class ColourScale:
         if bad is not None:
             pole = np.isposinf(u)
             rgba[pole] = lut[-1]
-            rgba[bad & ~pole, 3] = 0
+            rgba[bad & ~pole] = 0  # transparent black: valid premultiplied pixels too
         return rgba
 
     def contour_levels(self, count: int) -> NDArray[np.float64]:
@@ -185,11 +199,12 @@ class ColourScale:
         return _log_ticks(self)
 
 
-def _quantile(values: NDArray[np.float64], q: float) -> float:
-    """The ``q`` quantile (nearest rank) by partial sort: no full sort, no numpy.percentile
-    (whose first call alone costs 20 ms of lazy imports)."""
-    k = round(q * (values.size - 1))
-    return float(np.partition(values, k)[k])
+def _quantiles(values: NDArray[np.float64], qs: tuple[float, ...]) -> list[float]:
+    """The ``qs`` quantiles (nearest rank) by one partial sort: no full sort, no
+    numpy.percentile (whose first call alone costs 20 ms of lazy imports)."""
+    ks = [round(q * (values.size - 1)) for q in qs]
+    parted = np.partition(values, ks)
+    return [float(parted[k]) for k in ks]
 
 
 def _round_step(raw: float) -> float:
@@ -224,8 +239,8 @@ def _log_ticks(scale: ColourScale) -> list[tuple[float, str]]:
     gap = span / 9.0
     # By rank (0, then 1 × 10^k, ...), and within a rank from the top down: near the bar's
     # foot the log-above-a-floor scale crowds small values together.
-    for _rank, v in sorted(candidates, key=lambda c: (c[0], -c[1])):
-        u = float(scale.u(v))
+    ordered = [v for _rank, v in sorted(candidates, key=lambda c: (c[0], -c[1]))]
+    for v, u in zip(ordered, scale.u(np.array(ordered)).tolist(), strict=True):
         # A minimum of (nearly) zero is labelled 0 at the bar's foot.
         if v == 0.0:
             if not 0.0 <= f_low <= 0.05 * (f_low - scale.floor):

@@ -20,7 +20,7 @@ import numpy as np
 import pyqtgraph as pg
 from numpy.typing import NDArray
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QPainter, QPen
+from PySide6.QtGui import QBrush, QPainter, QPen
 
 from gradient_studio.scene.palette import CASING, format_value, path_colour
 
@@ -43,6 +43,12 @@ def _pen(colour: str, width: float) -> QPen:
     pen.setCapStyle(Qt.PenCapStyle.RoundCap)
     pen.setJoinStyle(Qt.PenJoinStyle.BevelJoin)
     return pen
+
+
+@cache
+def _cached_pen(colour: str, width: float) -> QPen:
+    """:func:`_pen`, made once (the legend swatches ask on every paint)."""
+    return _pen(colour, width)
 
 
 @dataclass(frozen=True)
@@ -89,12 +95,12 @@ class PathSample(pg.ItemSample):
 
     def paint(self, p: QPainter, *args: Any) -> None:
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.setPen(_pen(CASING, CASING_WIDTH))
+        p.setPen(_cached_pen(CASING, CASING_WIDTH))
         p.drawLine(QPointF(2, 11), QPointF(28, 11))
-        p.setPen(_pen(self.colour, PATH_WIDTH))
+        p.setPen(_cached_pen(self.colour, PATH_WIDTH))
         p.drawLine(QPointF(2, 11), QPointF(28, 11))
-        p.setPen(pg.mkPen(CASING, width=1.2))
-        p.setBrush(QBrush(QColor(self.colour)))
+        p.setPen(_RIM)
+        p.setBrush(_brush(self.colour))
         p.drawEllipse(QPointF(23, 11), HEAD_SIZE / 2, HEAD_SIZE / 2)
 
     def mouseClickEvent(self, event: Any) -> None:
@@ -127,6 +133,7 @@ class PathLayer:
         self._labels: list[pg.LabelItem] = []
         self._box = (-np.inf, np.inf, -np.inf, np.inf)
         self.step: float | None = None
+        self._drawn: tuple[Any, ...] | None = None  # what set_step last drew
 
     # -- what to show ------------------------------------------------------------------------
     def set_trajectories(self, trajectories: Sequence[Any]) -> None:
@@ -138,14 +145,19 @@ class PathLayer:
             if t.optimizer not in names:
                 names[t.optimizer] = len(groups)
                 groups.append(Group(t.label, path_colour(len(groups))))
-            points = np.asarray(t.points, dtype=np.float64).reshape(-1, 2)
-            f = np.asarray(t.f, dtype=np.float64).reshape(-1)
+            # Copies: a running race's arrays fill in place, and what was drawn is compared
+            # with what comes next.
+            points = np.array(t.points, dtype=np.float64).reshape(-1, 2)
+            f = np.array(t.f, dtype=np.float64).reshape(-1)
             last = max(0, min(len(points), len(f)) - 1)
             paths.append(_Path(points, f, last, str(t.status), names[t.optimizer]))
         # A new label alone (a learning rate dragged) only retexts the legend: rebuilding it
         # was a third of a slider-to-frame redraw.
         regroup = [g.colour for g in groups] != [g.colour for g in self.groups]
-        self.groups, self._paths = groups, paths
+        if regroup or not _same_paths(paths, self._paths):
+            self._drawn = None  # the lines, heads and ends must be drawn anew
+            self._paths = paths
+        self.groups = groups
         while len(self.curves) < len(groups):
             curve = pg.PlotCurveItem(connect="finite", antialias=True)
             curve.setZValue(11 + len(self.curves))
@@ -179,11 +191,17 @@ class PathLayer:
         """Show every path up to ``step`` (``None``: to its end; fractions glide between
         steps)."""
         self.step = step
+        cell = self._pixel_cell()
+        # The same runs at the same step, view and pixel size draw the same: skipping them
+        # keeps the curves' Qt paths, which a redraw would otherwise rebuild.
+        drawn = (step, cell, self._box)
+        if drawn == self._drawn:
+            return
+        self._drawn = drawn
         casing: list[Array] = []
         lines: list[list[Array]] = [[] for _ in self.groups]
         heads: list[tuple[Array, str]] = []
         ends: list[tuple[Array, str, str]] = []
-        cell = self._pixel_cell()
         for path in self._paths:
             k, head, line = path.upto(step)
             line = _clip_polyline(_thinned(line, cell), self._box)
@@ -283,6 +301,16 @@ _THIN_RIM = pg.mkPen(CASING, width=0.8)
 @cache
 def _brush(colour: str) -> QBrush:
     return pg.mkBrush(colour)
+
+
+def _same_paths(new: list[_Path], old: list[_Path]) -> bool:
+    """Whether ``new`` draws exactly what ``old`` does (a run handed over again)."""
+    return len(new) == len(old) and all(
+        (a.last, a.status, a.group) == (b.last, b.status, b.group)
+        and np.array_equal(a.points, b.points, equal_nan=True)
+        and np.array_equal(a.f, b.f, equal_nan=True)
+        for a, b in zip(new, old, strict=True)
+    )
 
 
 def _set_curve(curve: pg.PlotCurveItem, parts: list[Array]) -> None:

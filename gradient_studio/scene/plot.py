@@ -103,6 +103,7 @@ class PlotScene:
         self.log_colour = log_colour
         self.show_arrows = arrows
         self._grid: tuple[Array, Array, Array] | None = None
+        self._corners: list[tuple[int, int]] = []  # where the legend and counter are anchored
         self.contours.count = levels
         self.landscape.set_colormap(colormap)
         self.set_view(self.xrange, self.yrange)
@@ -408,6 +409,9 @@ class PlotScene:
             self.xrange,
             self.yrange,
         )
+        if corners[:2] == self._corners:
+            return  # re-anchoring moves the items (and re-lays them out) for nothing
+        self._corners = corners[:2]
         for item, (ax, ay) in zip((self.legend, self.step_note), corners, strict=False):
             offset = (10 if ax == 0 else -10, 10 if ay == 0 else -10)
             item.anchor(itemPos=(ax, ay), parentPos=(ax, ay), offset=offset)

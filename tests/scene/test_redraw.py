@@ -1,0 +1,67 @@
+"""What a redraw may skip: colours already in Qt's pixel format, runs handed over again."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+from PySide6.QtGui import QImage
+
+from gradient_studio.scene import PlotScene
+from gradient_studio.scene.palette import COLORMAPS, colormap_lut, colormap_pixels
+
+
+@pytest.mark.parametrize("name", COLORMAPS)
+def test_native_pixels_are_the_colour_map(qapp, name):
+    pixels = np.ascontiguousarray(colormap_pixels(name)).reshape(1, -1, 4)
+    image = QImage(pixels.data, 256, 1, 4 * 256, QImage.Format.Format_ARGB32_Premultiplied)
+    lut = colormap_lut(name)
+    for i in (0, 77, 128, 255):
+        c = image.pixelColor(i, 0)
+        assert (c.red(), c.green(), c.blue(), c.alpha()) == tuple(lut[i])
+
+
+@pytest.fixture
+def scene(qapp, bowl_result):
+    s = PlotScene()
+    s.set_view(bowl_result.race.xrange, bowl_result.race.yrange)
+    s.set_objective(bowl_result.objective)
+    s.set_trajectories(bowl_result.trajectories)
+    s.lay_out(900, 700)
+    s.set_step(None)
+    return s
+
+
+def test_the_same_runs_again_keep_their_drawing(scene, bowl_result):
+    drawn = scene.paths.casing.xData
+    copies = [dataclasses.replace(t, points=t.points.copy()) for t in bowl_result.trajectories]
+    scene.set_trajectories(copies)
+    assert scene.paths.casing.xData is drawn
+
+
+def test_changed_runs_are_drawn_anew(scene, bowl_result):
+    moved = [dataclasses.replace(t, points=t.points + 0.25) for t in bowl_result.trajectories]
+    scene.set_trajectories(moved)
+    x = scene.paths.casing.xData
+    expected = np.concatenate([t.points[:, 0] for t in moved])
+    assert np.isclose(np.nanmax(x), expected.max())
+    scene.set_step(3)
+    assert len(scene.paths.casing.xData) < len(x)
+
+
+def test_moved_starts_move_their_markers(scene, bowl_result):
+    scene.set_starts([(0.5, 0.5)])
+    assert scene.starts.getData()[0].tolist() == [0.5]
+    scene.set_trajectories(bowl_result.trajectories)
+    start = bowl_result.trajectories[0].start
+    assert scene.starts.getData()[0].tolist() == [start[0]]
+
+
+def test_a_run_filled_in_place_is_drawn_anew(scene, bowl_result):
+    t = bowl_result.trajectories[0]
+    shared = t.points.copy()
+    scene.set_trajectories([dataclasses.replace(t, points=shared)])
+    shared += 0.25  # a running race writes into the arrays it handed over
+    scene.set_trajectories([dataclasses.replace(t, points=shared)])
+    assert np.isclose(np.nanmax(scene.paths.casing.xData), shared[:, 0].max())
