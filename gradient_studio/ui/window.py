@@ -209,12 +209,11 @@ class MainWindow(QMainWindow):
         preset = self.session.known_preset
         minima = preset.minima if preset is not None and update.job.text == preset.text else None
         self.status.set_race(trajectories, names, colours, minima, step)
-        if not update.finished:  # the race waits for this: paint now, then let it go on
-            if self.loss.plot.isVisible():
-                self.loss.plot.viewport().repaint()
-            self.worker.frame_shown()
-        else:
+        if update.finished:
             self._report_trouble()
+        elif self.loss.plot.isVisible():
+            self.loss.plot.viewport().repaint()  # a race still going waits: paint it now
+        self.worker.frame_shown()
 
     def _report(self, update: RaceUpdate) -> None:
         job = update.job
@@ -318,14 +317,11 @@ class MainWindow(QMainWindow):
                 self.landscape_updated.emit()
             if frame.race is not None:
                 self.trajectories_updated.emit()
-                if frame.race.finished:
-                    self._show_panes()
-                else:
-                    # A long race's progress: the plot and table next time round the
-                    # event loop, so the GUI's own events come in between. The race waits
-                    # until both are on screen: two threads sharing the interpreter would
-                    # make both slower.
-                    self._panes_timer.start()
+                # The plot and table next time round the event loop, so the GUI's own
+                # events come in between (drawing a finished 100,000-step race all in one
+                # go stalled the window ~50 ms). The race waits until both are on screen:
+                # two threads sharing the interpreter would make both slower.
+                self._panes_timer.start()
         finally:
             if not self._panes_timer.isActive():
                 self.worker.frame_shown()  # else once the panes are shown too

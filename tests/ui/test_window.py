@@ -188,7 +188,8 @@ def test_a_blow_up_is_reported_in_the_status(qtbot, window):
     (sgd,) = [t for t in window.result.trajectories if t.optimizer == "sgd"]
     assert sgd.status == "diverged"
     table = find(window, "statusTable")
-    assert table.item(0, 4).text() == f"diverged at step {sgd.stop + 1}"
+    # The table follows the picture on the next turn of the event loop.
+    qtbot.waitUntil(lambda: table.item(0, 4).text() == f"diverged at step {sgd.stop + 1}")
     notes = find(window, "statusNotes").text()
     assert "Gradient descent diverged" in notes and "try a smaller learning rate" in notes
     message = window.statusBar().currentMessage()
@@ -196,7 +197,7 @@ def test_a_blow_up_is_reported_in_the_status(qtbot, window):
     assert window.isVisible()  # never a crash or a frozen window
     with qtbot.waitSignal(window.trajectories_updated, timeout=5000):
         find(window, "lr_sgd").setValue(0.001)
-    assert find(window, "statusNotes").text() == ""
+    qtbot.waitUntil(lambda: find(window, "statusNotes").text() == "")
 
 
 def test_menus_hold_the_commands(monkeypatch, window):
