@@ -30,3 +30,15 @@ def rosenbrock_result():
         steps=300,
     )
     return race.run()
+
+
+@pytest.fixture
+def scene(qapp, bowl_result):
+    """A scene showing the bowl race, built the way the window and exporters build one."""
+    from gradient_studio.scene import PlotScene
+
+    s = PlotScene()
+    s.set_view(bowl_result.race.xrange, bowl_result.race.yrange)
+    s.set_objective(bowl_result.objective)
+    s.set_trajectories(bowl_result.trajectories)
+    return s

@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 from PySide6.QtGui import QImage
 
-from gradient_studio.scene import PlotScene
 from gradient_studio.scene.palette import COLORMAPS, colormap_lut, colormap_pixels
 
 
@@ -23,14 +22,11 @@ def test_native_pixels_are_the_colour_map(qapp, name):
 
 
 @pytest.fixture
-def scene(qapp, bowl_result):
-    s = PlotScene()
-    s.set_view(bowl_result.race.xrange, bowl_result.race.yrange)
-    s.set_objective(bowl_result.objective)
-    s.set_trajectories(bowl_result.trajectories)
-    s.lay_out(900, 700)
-    s.set_step(None)
-    return s
+def scene(scene):
+    """The shared bowl scene (conftest), laid out at the benchmark's size, drawn to the end."""
+    scene.lay_out(900, 700)
+    scene.set_step(None)
+    return scene
 
 
 def test_the_same_runs_again_keep_their_drawing(scene, bowl_result):

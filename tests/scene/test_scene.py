@@ -17,15 +17,6 @@ def rgb(image, x, y):
     return np.array([c.red(), c.green(), c.blue()], dtype=float)
 
 
-@pytest.fixture
-def scene(qapp, bowl_result):
-    s = PlotScene()
-    s.set_view(bowl_result.race.xrange, bowl_result.race.yrange)
-    s.set_objective(bowl_result.objective)
-    s.set_trajectories(bowl_result.trajectories)
-    return s
-
-
 def test_render_has_the_requested_size(scene):
     image = scene.render(900, 700)
     assert (image.width(), image.height()) == (900, 700)
