@@ -146,8 +146,12 @@ class ColourScale:
         f = np.asarray(f, dtype=np.float64)
         if not self.log:
             return f
+        above = np.subtract(f, self.floor)  # one new array, worked on in place
         with np.errstate(divide="ignore", invalid="ignore"):
-            return np.log10(np.maximum(f - self.floor, 0.0))
+            if above.ndim == 0:
+                return np.log10(np.maximum(above, 0.0))
+            np.maximum(above, 0.0, out=above)
+            return np.log10(above, out=above)
 
     def f(self, u: NDArray[np.float64] | float) -> NDArray[np.float64]:
         """The inverse of :meth:`u`."""
@@ -163,20 +167,21 @@ class ColourScale:
         domain) is transparent, +inf (a pole) takes the top colour. With the pixels of
         :func:`colormap_pixels` as ``lut``, the same in Qt's native pixel format."""
         n = lut.shape[0]
+        t = np.empty(np.shape(u), dtype=np.float32)
         with np.errstate(over="ignore", invalid="ignore"):
-            # The difference in float64 (f may be 1e12 + x^2), the rest in float32 with a
-            # 4-byte lookup: a quarter of the time of the obvious code.
-            t = (u - self.low).astype(np.float32)
+            # The difference in float64 (f may be 1e12 + x^2), stored and worked on in
+            # float32, then a 4-byte lookup: a quarter of the time of the obvious code.
+            np.subtract(u, self.low, out=t, casting="same_kind")
             t *= np.float32((n - 1) / (self.high - self.low))
-        finite = np.isfinite(t)
-        bad = None if finite.all() else ~finite
+            # A sum is finite only if every term is: one pass instead of a mask.
+            bad = None if np.isfinite(t.sum()) else ~np.isfinite(t)
         if bad is not None:
             np.copyto(t, 0.0, where=bad)
         np.clip(t, 0.0, n - 1, out=t)
         t += 0.5
         words = np.ascontiguousarray(lut).view(np.uint32).reshape(n)
-        rgba = words[t.astype(np.uint8 if n <= 256 else np.intp)].view(np.uint8)
-        rgba = rgba.reshape(*np.shape(u), 4)
+        index = t.astype(np.uint8 if n <= 256 else np.intp)
+        rgba = np.take(words, index).view(np.uint8).reshape(*np.shape(u), 4)
         if bad is not None:
             pole = np.isposinf(u)
             rgba[pole] = lut[-1]

@@ -22,7 +22,9 @@ from numpy.typing import NDArray
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QPainter, QPen
 
+from gradient_studio.scene.markers import Markers
 from gradient_studio.scene.palette import CASING, format_value, path_colour
+from gradient_studio.scene.polyline import WideLineCurve
 
 Array = NDArray[np.float64]
 
@@ -117,13 +119,13 @@ class PathLayer:
     def __init__(self, plot: pg.PlotItem, legend: pg.LegendItem) -> None:
         self._plot = plot
         self.legend = legend
-        self.casing = pg.PlotCurveItem(connect="finite", antialias=True)
+        self.casing = WideLineCurve()
         self.casing.setPen(_pen(CASING, CASING_WIDTH))
         self.casing.setZValue(10)
         plot.addItem(self.casing)
-        self.curves: list[pg.PlotCurveItem] = []
-        self.ends = pg.ScatterPlotItem(pxMode=True, antialias=True)
-        self.heads = pg.ScatterPlotItem(pxMode=True, antialias=True)
+        self.curves: list[WideLineCurve] = []
+        self.ends = Markers(pxMode=True, antialias=True)
+        self.heads = Markers(pxMode=True, antialias=True)
         self.ends.setZValue(20)
         self.heads.setZValue(21)
         plot.addItem(self.ends)
@@ -159,7 +161,7 @@ class PathLayer:
             self._paths = paths
         self.groups = groups
         while len(self.curves) < len(groups):
-            curve = pg.PlotCurveItem(connect="finite", antialias=True)
+            curve = WideLineCurve()
             curve.setZValue(11 + len(self.curves))
             self._plot.addItem(curve)
             self.curves.append(curve)

@@ -1,12 +1,14 @@
-"""What a redraw may skip: colours already in Qt's pixel format, runs handed over again."""
+"""What a redraw may skip: colours already in Qt's pixel format, runs handed over again,
+pyqtgraph's culling of markers the view clips anyway."""
 
 from __future__ import annotations
 
 import dataclasses
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QImage, QPainter
 
 from gradient_studio.scene.palette import COLORMAPS, colormap_lut, colormap_pixels
 
@@ -61,3 +63,33 @@ def test_a_run_filled_in_place_is_drawn_anew(scene, bowl_result):
     shared += 0.25  # a running race writes into the arrays it handed over
     scene.set_trajectories([dataclasses.replace(t, points=shared)])
     assert np.isclose(np.nanmax(scene.paths.casing.xData), shared[:, 0].max())
+
+
+def _stamp(item, paint) -> np.ndarray:
+    """``item`` painted on its own by ``paint`` where the scene puts it, as pixels."""
+    image = QImage(900, 700, QImage.Format.Format_RGB32)
+    image.fill(0xFF808080)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+    painter.setTransform(item.sceneTransform())
+    paint(item, painter, None, None)
+    painter.end()
+    return np.frombuffer(image.constBits(), np.uint8).reshape(700, 900, 4).copy()
+
+
+def test_markers_are_stamped_as_pyqtgraph_stamps_them(scene):
+    scene.set_minima([(1.0, -0.5), (2.5, 2.0), (40.0, 40.0)])  # the last far outside the view
+    scene.set_step(4)  # heads still moving
+    scene.lay_out(900, 700)
+    items = (scene.minima, scene.starts, scene.paths.heads, scene.paths.ends)
+    assert all(len(item.data) for item in items[:3])
+    for item in items:
+        ours, theirs = _stamp(item, type(item).paint), _stamp(item, pg.ScatterPlotItem.paint)
+        assert (ours[..., :3] != 0x80).any() == bool(len(item.data))
+        np.testing.assert_array_equal(ours, theirs)
+
+
+def test_no_markers_draw_nothing(scene):
+    scene.set_minima([])
+    blank = _stamp(scene.minima, type(scene.minima).paint)
+    assert (blank[..., :3] == 0x80).all()
