@@ -1,3 +1,3 @@
-from gradient_studio.cli import main
+from gradient_studio.cli import entry
 
-raise SystemExit(main())
+entry()

@@ -197,3 +197,20 @@ def test_window_without_a_screen_says_so():
     assert r.returncode == 2
     assert r.stderr.startswith("gradient-studio: error: no screen")
     assert "render" in r.stderr and r.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("unbuffered", ["1", ""])
+def test_output_nobody_reads_ends_quietly(unbuffered):
+    # `gradient-studio list | true`: the reader is gone before the command writes; it stops
+    # writing with status 1 (not all was read), and no traceback.
+    child = subprocess.Popen(
+        [sys.executable, "-m", "gradient_studio", "list"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONUNBUFFERED": unbuffered},  # written at once, or at exit
+    )
+    child.stdout.close()
+    err = child.stderr.read()
+    child.stderr.close()
+    assert child.wait(timeout=60) == 1
+    assert err == b""

@@ -105,7 +105,7 @@ def test_desktop_entry_runs_the_installed_command_with_the_app_icon(desktop_entr
     assert desktop_entry["Type"] == "Application"
     command = desktop_entry["Exec"].split()[0]
     assert command in project["scripts"]
-    assert project["scripts"][command] == "gradient_studio.cli:main"
+    assert project["scripts"][command] == "gradient_studio.cli:entry"
     assert desktop_entry["Icon"] == APP_ID
     assert desktop_entry["Terminal"] == "false"
     assert {"Education", "Science", "Math"} <= set(desktop_entry["Categories"].split(";"))
