@@ -19,6 +19,7 @@ from PySide6.QtCore import QSizeF, Qt
 from PySide6.QtGui import QFont, QPainter
 
 from gradient_studio.scene.formula import formula_html
+from gradient_studio.scene.legend import MARGIN, Legend, Run, TextLine
 from gradient_studio.scene.palette import TEXT, format_value
 
 Array = NDArray[np.float64]
@@ -67,13 +68,13 @@ def style_axes(plot: pg.PlotItem, landscape: Any) -> None:
     landscape.style(tick, TEXT)
 
 
-def make_legend(view: pg.ViewBox) -> pg.LegendItem:
+def make_legend(view: pg.ViewBox) -> Legend:
     """The legend, on a light translucent card inside the view (placed by the scene)."""
-    legend = pg.LegendItem(
+    legend = Legend(
+        text_px=LEGEND_PX,
+        text_colour=TEXT,
         brush=pg.mkBrush("#ffffffe0"),
         pen=pg.mkPen("#00000050"),
-        labelTextColor=TEXT,
-        labelTextSize=f"{LEGEND_PX}px",
         verSpacing=-4,
         horSpacing=6,
     )
@@ -86,51 +87,137 @@ def title_texts(text: str, name: str = "", values: Mapping[str, float] | None = 
     """The title as rich text, one line then (if there is a name) broken after the name:
     ``name:  f(x, y) = text,  a = 1, b = 100``."""
     body = f"<i>f</i>(<i>x</i>, <i>y</i>) = {formula_html(text)}" if text else ""
-    if values:
-        shown = ", ".join(f"<i>{html.escape(k)}</i> = {format_value(v)}" for k, v in values.items())
-        body += f",&nbsp;&nbsp; {shown}" if body else shown
+    body += "".join(
+        f"<i>{html.escape(run.text)}</i>" if run.italic else html.escape(run.text)
+        for run in title_values(values, after=bool(body))
+    )
     head = f"<b>{html.escape(name)}</b>" if name else ""
     if head and body:
         return [f"{head}:&nbsp; {body}", f"{head}<br>{body}"]
     return [t for t in (head or body,) if t]
 
 
+def title_values(values: Mapping[str, float] | None, *, after: bool = True) -> tuple[Run, ...]:
+    """The parameter values a title ends with, ``,   a = 1, b = 100`` (``after=False``: with
+    no formula before them, so no comma either)."""
+    if not values:
+        return ()
+    runs = [Run(",\u00a0\u00a0 ")] if after else []
+    for i, (key, value) in enumerate(values.items()):
+        runs += [Run(", ")] if i else []
+        runs += [Run(key, italic=True), Run(f" = {format_value(value)}")]
+    return tuple(runs)
+
+
 class Title(pg.LabelItem):
     """The plot's title. Its width never widens the layout (a long formula overhangs its
     column, or wraps), and new text of the same height leaves the layout alone: a slider
     that changes a parameter shown in the title would otherwise re-lay out the whole plot
-    on every move."""
+    on every move.
 
-    _height = -1.0  # LabelItem's constructor already asks for it
+    On one line, the parameter values (what a slider changes) are a :class:`TextLine` of
+    their own after the rich text of the rest, so a new value lays out no rich text; wrapped
+    onto several lines, the whole title is one rich text.
+    """
+
+    _height = -1.0  # LabelItem's constructor already asks for these two
+    _split = False  # whether the values are drawn apart, after the rich text
 
     def __init__(self) -> None:
         super().__init__("", color=TEXT, size=f"{TITLE_PX}px")
-        self.texts: list[str] = []
+        self.values = TextLine(px=TITLE_PX, colour=TEXT, parent=self)
+        self.texts: list[str] = []  # the whole title as rich text, on one line then wrapped
+        self.head = ""  # the one-line rich text: all of it, or what comes before the values
+        self._value_runs: tuple[Run, ...] = ()
+        self._wanted: tuple[Any, ...] | None = None
         self._fitted: tuple[int, tuple[str, ...]] | None = None
         self._shown: tuple[str, int, float] = ("", TITLE_PX, -1)
+        self._end: tuple[float, float] | None = None  # where the shown rich text ends
 
-    def show_texts(self, texts: list[str]) -> None:
-        """Show the first of ``texts`` (the others are fallbacks for narrow pictures)."""
-        if texts == self.texts:
-            return  # re-laying out rich text is costly; a slider moves this often
-        self.texts = texts
+    def show_title(
+        self, text: str, name: str = "", values: Mapping[str, float] | None = None
+    ) -> None:
+        """Show ``name:  f(x, y) = text,  a = 1, b = 100`` on one line (:meth:`fit` shrinks
+        or wraps it to the room there is)."""
+        wanted = (text, name, tuple((values or {}).items()))
+        if wanted == self._wanted:
+            return
+        self._wanted = wanted
+        self.texts = title_texts(text, name, values)
+        # Values after a formula are drawn apart: texts[0] is head + values, by construction.
+        self._value_runs = title_values(values) if text else ()
+        self.head = title_texts(text, name)[0] if self._value_runs else next(iter(self.texts), "")
         self._fitted = None
-        self.setVisible(bool(texts))
-        self._show(texts[0] if texts else "", TITLE_PX, -1)
+        self.setVisible(bool(self.texts))
+        self._show_line(TITLE_PX)
+        self._place_values()
 
     def _show(self, text: str, px: int, width: float) -> None:
         """Set text, size and wrapping width, skipping the costly rich-text layout when
         they are what is shown already (fitting often confirms the first try)."""
         if (text, px, width) != self._shown:
-            if width != self._shown[2]:  # setting it lays the old text out once more
-                self.item.setTextWidth(width)
+            if width != self._shown[2]:  # setting these lays the old text out once more
+                self._set_wrapping(width)
             self._shown = (text, px, width)
+            self._end = None
             self.setText(text, color=TEXT, size=f"{px}px")
 
+    def _set_wrapping(self, width: float) -> None:
+        """Wrap at ``width`` onto centred lines (``-1``: one line, as laid out from scratch;
+        a centred line would move by half its last italic glyph's overhang)."""
+        document = self.item.document()
+        option = document.defaultTextOption()
+        option.setAlignment(
+            Qt.AlignmentFlag.AlignHCenter if width >= 0 else Qt.AlignmentFlag.AlignLeft
+        )
+        document.setDefaultTextOption(option)
+        self.item.setTextWidth(width)
+
+    def _show_line(self, px: int) -> float:
+        """Show the title on one line, ``px`` pixels high; returns its width."""
+        self._show(self.head, px, -1)
+        self.values.set_runs(self._value_runs, px=px)
+        self.values.resize(self.values.natural_size())
+        self._set_split(bool(self._value_runs))
+        if not self._split:
+            return self.item.boundingRect().width()
+        return self._head_end()[0] - MARGIN + self.values.width()
+
+    def _set_split(self, split: bool) -> None:
+        self._split = split
+        self.values.setVisible(split)
+
+    def _head_end(self) -> tuple[float, float]:
+        """Where the one-line rich text ends, in its item: the x after its last character
+        (where the values begin) and the baseline."""
+        if self._end is None:
+            block = self.item.document().lastBlock()
+            layout = block.layout()
+            line = layout.lineAt(layout.lineCount() - 1)
+            x, _ = line.cursorToX(block.length() - 1)
+            origin = layout.position()
+            self._end = (origin.x() + x, origin.y() + line.y() + line.ascent())
+        return self._end
+
+    def _place_values(self) -> None:
+        """Centre the rich text and the values after it as one line, on one baseline."""
+        if not self._split:
+            return
+        end, baseline = self._head_end()
+        width = end - MARGIN + self.values.width()
+        self.item.setX(self.rect().center().x() - width / 2)
+        self.values.setPos(
+            self.item.x() + end - MARGIN, self.item.y() + baseline - self.values.baseline
+        )
+
+    def resizeEvent(self, ev: Any) -> None:
+        super().resizeEvent(ev)
+        self._place_values()
+
     def fit(self, room: float) -> int:
-        """Make the title fit ``room`` pixels: the first text on one line, shrinking down
-        to a comfortable size; else the last text wrapped onto at most three centred lines,
-        shrinking if need be. Returns the height its row needs."""
+        """Make the title fit ``room`` pixels: on one line, shrinking down to a comfortable
+        size; else the last text wrapped onto at most three centred lines, shrinking if
+        need be. Returns the height its row needs."""
         key = (round(room), tuple(self.texts))
         if self.texts and self._fitted != key:
             self._fitted = key
@@ -138,18 +225,14 @@ class Title(pg.LabelItem):
         return max(30, math.ceil(self.item.boundingRect().height()) + 4)
 
     def _fit(self, room: float) -> None:
-        item = self.item
         px = TITLE_PX
         while True:
-            self._show(self.texts[0], px, -1)
-            used = item.boundingRect().width()
+            used = self._show_line(px)
             if used <= room or px <= COMFORTABLE_TITLE_PX:
                 break
             px = max(COMFORTABLE_TITLE_PX, min(px - 1, math.floor(px * room / used)))
         if used > room:
-            option = item.document().defaultTextOption()
-            option.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-            item.document().setDefaultTextOption(option)
+            self._set_split(False)
             for px in range(COMFORTABLE_TITLE_PX, MIN_TITLE_PX - 1, -1):
                 self._show(self.texts[-1], px, room)
                 if self.line_count() <= 3:
@@ -172,6 +255,12 @@ class Title(pg.LabelItem):
 
     def updateGeometry(self) -> None:
         """Only a change of height concerns the layout, and updateMin reports that."""
+
+    def setMaximumHeight(self, height: float) -> None:
+        """The most its row gives it, which the layout must learn (updateGeometry would
+        not tell it, and it would keep the title to its old height)."""
+        super().setMaximumHeight(height)
+        super().updateGeometry()
 
     def sizeHint(self, which: Qt.SizeHint, constraint: QSizeF | None = None) -> QSizeF:
         if which == Qt.SizeHint.MaximumSize:

@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QPainter, QPen
 
+from gradient_studio.scene.legend import Legend, Run
 from gradient_studio.scene.markers import Markers
 from gradient_studio.scene.palette import CASING, format_value, path_colour
 from gradient_studio.scene.polyline import WideLineCurve
@@ -116,7 +117,7 @@ class PathLayer:
     optimiser's paths (one per start) form one NaN-separated curve in its colour.
     """
 
-    def __init__(self, plot: pg.PlotItem, legend: pg.LegendItem) -> None:
+    def __init__(self, plot: pg.PlotItem, legend: Legend) -> None:
         self._plot = plot
         self.legend = legend
         self.casing = WideLineCurve()
@@ -132,7 +133,6 @@ class PathLayer:
         plot.addItem(self.heads)
         self.groups: list[Group] = []
         self._paths: list[_Path] = []
-        self._labels: list[pg.LabelItem] = []
         self._box = (-np.inf, np.inf, -np.inf, np.inf)
         self.step: float | None = None
         self._drawn: tuple[Any, ...] | None = None  # what set_step last drew
@@ -170,9 +170,7 @@ class PathLayer:
                 if i < len(groups):
                     curve.setPen(_pen(groups[i].colour, PATH_WIDTH))
                 curve.setVisible(i < len(groups))
-        if regroup:
-            self._rebuild_legend()
-        self._update_legend_text()
+        self._show_legend(rebuild=regroup)
         self.set_step(self.step)
 
     def set_view(self, xrange: tuple[float, float], yrange: tuple[float, float]) -> None:
@@ -259,40 +257,35 @@ class PathLayer:
         parts = [p.points for p in self._paths]
         return np.concatenate(parts) if parts else np.empty((0, 2))
 
-    # -- legend ----------------------------------------------------------------------------
-    def _rebuild_legend(self) -> None:
-        self.legend.clear()
-        for group in self.groups:
-            self.legend.addItem(PathSample(group.colour), group.label)
-        self._labels = [label for _, label in self.legend.items]
-
-    def _update_legend_text(self) -> None:
-        changed = False
-        for g, (group, label) in enumerate(zip(self.groups, self._labels, strict=False)):
-            mine = [p for p in self._paths if p.group == g]
-            text = _legend_text(group.label, mine)
-            if text != label.text:  # re-laying out rich text is the costly part
-                label.setText(text)
-                changed = True
-        if changed:
-            self.legend.updateSize()
+    def _show_legend(self, rebuild: bool) -> None:
+        """A row per optimiser (made anew only for new colours); a new race mostly changes
+        only the digits of its final f."""
+        texts = [
+            _legend_runs(g.label, [p for p in self._paths if p.group == i])
+            for i, g in enumerate(self.groups)
+        ]
+        if rebuild:
+            swatches = [PathSample(g.colour) for g in self.groups]
+            self.legend.set_entries(list(zip(swatches, texts, strict=True)))
+        else:
+            self.legend.set_texts(texts)
 
     def _inside(self, p: Array) -> bool:
         x0, x1, y0, y1 = self._box
         return bool(np.isfinite(p).all() and x0 <= p[0] <= x1 and y0 <= p[1] <= y1)
 
 
-def _legend_text(label: str, paths: list[_Path]) -> str:
+def _legend_runs(label: str, paths: list[_Path]) -> tuple[Run, ...]:
     """``Adam (lr=0.05) · f = 3.2e−6``: the final f (the best of several starts), or how the
     run failed. Final, not at the current step: the legend tells how the race ends."""
     values = [p.f[p.last] for p in paths if len(p.f) and p.status not in _END_SYMBOL]
     finite = [float(v) for v in values if math.isfinite(v)]
-    name = label.replace("&", "&amp;").replace("<", "&lt;")
+    name = " ".join(label.split())  # on one line, spaced as rich text spaced it
     if not finite:
         status = next((p.status for p in paths if p.status in _END_SYMBOL), "no value")
-        return f"{name}  ·  <i>{status.replace('-', ' ')}</i>"
+        return Run(f"{name} · "), Run(status.replace("-", " "), italic=True)
     prefix = "best " if len(paths) > 1 else ""
-    return f"{name}  ·  {prefix}<i>f</i> = {format_value(min(finite))}"
+    return Run(f"{name} · {prefix}"), Run("f", italic=True), Run(f" = {format_value(min(finite))}")
 
 
 _GAP = np.full((1, 2), np.nan)

@@ -23,7 +23,6 @@ from gradient_studio.scene.labels import (
     frame_plot,
     make_legend,
     style_axes,
-    title_texts,
 )
 from gradient_studio.scene.landscape import ContourLayer, LandscapeLayer
 from gradient_studio.scene.markers import DescentArrows, MinimaMarkers, StartMarkers
@@ -147,7 +146,8 @@ class PlotScene:
     ) -> None:
         """The title: ``name:  f(x, y) = text,  a = 1, b = 100`` with powers as superscripts.
         When the picture is laid out it shrinks to fit, breaking after the name if need be."""
-        self.title.show_texts(title_texts(text, name, values))
+        self.title.show_title(text, name, values)
+        self._fit_title()  # now: a live window would otherwise wait for its next resize
 
     def set_view(
         self, xrange: tuple[float, float], yrange: tuple[float, float], *, evaluate: bool = True

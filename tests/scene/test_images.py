@@ -72,6 +72,17 @@ def test_svg_parses_and_holds_the_paths(qapp, tmp_path, bowl_result):
     assert "Gradient descent" in text
 
 
+def test_svg_keeps_legend_and_title_as_text(qapp, tmp_path, rosenbrock_result):
+    out = write_svg(tmp_path / "race.svg", rosenbrock_result, size=(1200, 900))
+    texts = ET.fromstring(out.read_text(encoding="utf-8")).findall(f".//{SVG}text")
+    words = "".join(t.text or "" for t in texts)
+    for trajectory in rosenbrock_result.trajectories:
+        assert f"{trajectory.label} · f = " in words
+    assert "a = 1, b = 100" in words  # the title's values, after its formula
+    italic = [t.text for t in texts if t.get("font-style") == "italic"]
+    assert italic.count("f") >= 1 + len(rosenbrock_result.trajectories)
+
+
 def test_svg_repair_is_undone_after_the_export(qapp, tmp_path, bowl_result):
     import importlib
 

@@ -76,10 +76,11 @@ def test_steps_draw_the_paths_partway_and_fractions_glide(scene, bowl_result):
 
 
 def test_legend_names_each_optimiser_with_its_f(scene, bowl_result):
-    texts = [label.text for _, label in scene.legend.items]
-    assert len(texts) == 2
-    assert texts[0].startswith(bowl_result.trajectories[0].label)
-    assert "<i>f</i> = " in texts[0]
+    lines = scene.legend.lines()
+    assert len(lines) == 2
+    assert lines[0].text.startswith(bowl_result.trajectories[0].label)
+    assert " · f = " in lines[0].text
+    assert [run.text for run in lines[0].runs if run.italic] == ["f"]
 
 
 def test_legend_follows_a_changed_learning_rate(scene, bowl_result):
@@ -92,11 +93,11 @@ def test_legend_follows_a_changed_learning_rate(scene, bowl_result):
         steps=12,
     )
     scene.set_trajectories(race.run().trajectories)
-    texts = [label.text for _, label in scene.legend.items]
+    texts = [line.text for line in scene.legend.lines()]
     assert len(texts) == 2
     assert texts[0].startswith("Gradient descent (lr=0.07)")
     scene.set_trajectories(bowl_result.trajectories)
-    assert scene.legend.items[0][1].text.startswith(bowl_result.trajectories[0].label)
+    assert scene.legend.lines()[0].text.startswith(bowl_result.trajectories[0].label)
 
 
 def test_paths_take_okabe_ito_colours(scene):
@@ -146,8 +147,9 @@ def test_title_shows_the_function_and_fits(qapp, rosenbrock_result):
     s = PlotScene()
     s.set_objective(rosenbrock_result.objective, name="Rosenbrock")
     s.lay_out(800, 600)
-    text = s.title.text
+    text = s.title.texts[0]
     assert "Rosenbrock" in text and "<sup>2</sup>" in text and "<i>b</i> = 100" in text
+    assert s.title.values.isVisible() and s.title.values.text.endswith("a = 1, b = 100")
     s.set_title("(1 + (x + y + 1)^2 (19 - 14x + 3x^2 - 14y + 6x y + 3y^2)) " * 3, name="Long")
     s.lay_out(800, 600)
     assert s.plot.geometry().width() == 800  # a long title wraps; it never widens the plot
