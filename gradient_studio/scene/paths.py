@@ -26,6 +26,7 @@ from gradient_studio.scene.legend import Legend, Run
 from gradient_studio.scene.markers import Markers
 from gradient_studio.scene.palette import CASING, format_value, path_colour
 from gradient_studio.scene.polyline import WideLineCurve
+from gradient_studio.scene.simplify import clipped, thinned, within_budget
 
 Array = NDArray[np.float64]
 
@@ -33,9 +34,6 @@ PATH_WIDTH = 2.4
 CASING_WIDTH = PATH_WIDTH + 2.2
 HEAD_SIZE = 11.0
 END_SIZE = 10.0
-THIN_PX = 2.0  # a path keeps a vertex per cell of this many logical pixels (and corners)
-CORNER_DEG = 12.0
-_CORNER_COS = math.cos(math.radians(CORNER_DEG))
 _END_SYMBOL = {"diverged": "x", "left-domain": "x"}
 
 
@@ -136,6 +134,8 @@ class PathLayer:
         self._box = (-np.inf, np.inf, -np.inf, np.inf)
         self.step: float | None = None
         self._drawn: tuple[Any, ...] | None = None  # what set_step last drew
+        # Thinning and the drawing budget count in pixels: a new size draws anew.
+        plot.vb.sigResized.connect(self._on_view_resized)
 
     # -- what to show ------------------------------------------------------------------------
     def set_trajectories(self, trajectories: Sequence[Any]) -> None:
@@ -202,9 +202,11 @@ class PathLayer:
         lines: list[list[Array]] = [[] for _ in self.groups]
         heads: list[tuple[Array, str]] = []
         ends: list[tuple[Array, str, str]] = []
-        for path in self._paths:
-            k, head, line = path.upto(step)
-            line = _clip_polyline(_thinned(line, cell), self._box)
+        reached = [path.upto(step) for path in self._paths]
+        drawn = within_budget(
+            [clipped(thinned(line, cell), self._box) for _, _, line in reached], cell
+        )
+        for path, (k, head, _), line in zip(self._paths, reached, drawn, strict=True):
             casing += (line, _GAP)
             lines[path.group] += (line, _GAP)
             colour = self.groups[path.group].colour
@@ -231,6 +233,9 @@ class PathLayer:
             size=[END_SIZE + (3 if s == "x" else 0) for _, _, s in done],
             pen=[_THIN_RIM if s == "x" else _RIM for _, _, s in done],
         )
+
+    def _on_view_resized(self, *_: Any) -> None:
+        self.set_step(self.step)
 
     def _pixel_cell(self) -> tuple[float, float] | None:
         """Data units per logical pixel of the view as it is laid out now (None before it
@@ -311,65 +316,3 @@ def _same_paths(new: list[_Path], old: list[_Path]) -> bool:
 def _set_curve(curve: pg.PlotCurveItem, parts: list[Array]) -> None:
     data = np.concatenate(parts) if parts else np.empty((0, 2))
     curve.setData(data[:, 0], data[:, 1], connect="finite")
-
-
-def _thinned(points: Array, pixel: tuple[float, float] | None) -> Array:
-    """The polyline with only the vertices a reader can see (``pixel``: data units per
-    logical pixel): one per ``THIN_PX``-pixel cell the line passes through, plus every
-    corner sharper than ``CORNER_DEG`` between steps of at least half a pixel, plus the
-    ends. On smooth stretches a 3-pixel chord strays from the curve by under a tenth of a
-    pixel; the corners keep zig-zags sharp. A wide antialiased line costs time per vertex,
-    and a converging run's last hundreds of steps often move less than a pixel."""
-    if pixel is None or len(points) < 3:
-        return points
-    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
-        p = points / np.asarray(pixel)
-        q = np.floor(p / THIN_PX)
-        keep = np.ones(len(points), dtype=bool)
-        keep[1:-1] = np.any(q[1:-1] != q[:-2], axis=1)
-        d = np.diff(p, axis=0)
-        length = np.hypot(d[:, 0], d[:, 1])
-        cos = np.einsum("ij,ij->i", d[:-1], d[1:]) / (length[:-1] * length[1:])
-        corner = (cos < _CORNER_COS) & (np.minimum(length[:-1], length[1:]) >= 0.5)
-    keep[1:-1] |= corner
-    keep |= ~np.isfinite(p).all(axis=1)  # breaks in the line stay where they are
-    return points if keep.all() else points[keep]
-
-
-def _clip_polyline(points: Array, box: tuple[float, float, float, float]) -> Array:
-    """The parts of a polyline inside ``box`` (x0, x1, y0, y1), cut exactly at its edges and
-    separated by rows of nan; non-finite points break the line."""
-    x0, x1, y0, y1 = box
-    x, y = points[:, 0], points[:, 1]
-    with np.errstate(invalid="ignore"):
-        inside = (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)
-    if inside.all():
-        return points
-    if len(points) < 2:
-        return np.empty((0, 2))
-    p, d = points[:-1], np.diff(points, axis=0)
-    t0 = np.zeros(len(d))
-    t1 = np.ones(len(d))
-    ok = np.isfinite(points[:-1]).all(axis=1) & np.isfinite(points[1:]).all(axis=1)
-    ok &= np.isfinite(d).all(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        for dk, qk in (
-            (-d[:, 0], p[:, 0] - x0),
-            (d[:, 0], x1 - p[:, 0]),
-            (-d[:, 1], p[:, 1] - y0),
-            (d[:, 1], y1 - p[:, 1]),
-        ):  # Liang–Barsky
-            r = qk / dk
-            t0 = np.where(dk < 0, np.maximum(t0, r), t0)
-            t1 = np.where(dk > 0, np.minimum(t1, r), t1)
-            ok &= ~((dk == 0) & (qk < 0))
-        ok &= t0 <= t1
-        a = p + t0[:, None] * d
-        b = p + t1[:, None] * d
-    ok &= np.isfinite(a).all(axis=1) & np.isfinite(b).all(axis=1)
-    joined = ok[:-1] & ok[1:] & (t1[:-1] == 1.0) & (t0[1:] == 0.0)
-    starts = ok & ~np.concatenate(([False], joined))
-    stops = ok & ~np.concatenate((joined, [False]))
-    rows = np.stack([a, b, np.full_like(a, np.nan)], axis=1)
-    keep = np.stack([starts, ok, stops], axis=1)
-    return rows[keep]

@@ -9,7 +9,7 @@ import pytest
 
 from gradient_studio.scene import PlotScene
 from gradient_studio.scene.palette import OKABE_ITO, colormap_lut
-from gradient_studio.scene.paths import _clip_polyline
+from gradient_studio.scene.simplify import clipped as _clip_polyline
 
 
 def rgb(image, x, y):
