@@ -16,11 +16,11 @@ import numpy as np
 import pyqtgraph as pg
 from numpy.typing import NDArray
 from PySide6.QtCore import QSizeF, Qt
-from PySide6.QtGui import QFont, QPainter
+from PySide6.QtGui import QFont, QFontMetricsF, QPainter
 
 from gradient_studio.scene.formula import formula_html
 from gradient_studio.scene.legend import MARGIN, Legend, Run, TextLine
-from gradient_studio.scene.palette import TEXT, format_value
+from gradient_studio.scene.palette import TEXT, format_value, tick_texts
 
 Array = NDArray[np.float64]
 
@@ -33,10 +33,50 @@ LABEL_PX = 15
 LEGEND_PX = 13
 
 
+class Axis(pg.AxisItem):
+    """An axis whose tick labels read as the numbers they are, in one notation
+    (:func:`~gradient_studio.scene.palette.tick_texts`): never pyqtgraph's automatic scale
+    factor, which after a zoom to −0.0065…0.0095 labels the axis "x (x0.001)" and its ticks
+    −6 … 8."""
+
+    def getSIPrefixEnableRanges(self) -> tuple[tuple[float, float], ...]:
+        """Nowhere. (Turning the prefix off instead would also stop the axis from fitting
+        its height to its label on every change of range.)"""
+        return ()
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        low, high = self.range
+        reach = max(abs(low), abs(high)) * abs(scale)
+        return tick_texts([v * scale for v in values], spacing * abs(scale), reach)
+
+    def fit_width(self, least: float) -> bool:
+        """Widen a vertical axis to hold its widest tick label beside its name (pyqtgraph
+        leaves out labels that do not fit); returns whether the width changed."""
+        low, high = self.range
+        length = max(self.geometry().height(), 200.0)
+        texts = [
+            text
+            for spacing, values in self.tickValues(low, high, length)
+            for text in self.tickStrings(values, 1.0, spacing)
+        ]
+        font = self.style.get("tickFont") or QFont()
+        widest = max((QFontMetricsF(font).horizontalAdvance(t) for t in texts), default=0.0)
+        width = max(least, math.ceil(widest + _AXIS_ROOM))
+        if width == self.width():
+            return False
+        self.setWidth(width)
+        return True
+
+
+_AXIS_ROOM = 24  # beside a vertical axis's widest label: the gap, and the axis's name
+LEFT_AXIS_WIDTH = 46
+
+
 def frame_plot(plot: pg.PlotItem) -> Title:
     """Dress a bare PlotItem as the picture's frame: our own title in the cell of
     pyqtgraph's (which would widen the plot to fit a long formula), axes on all four sides
     with values left and below, axis names, no buttons or menu. Returns the title."""
+    plot.setAxisItems({key: Axis(key) for key in ("left", "bottom", "top", "right")})
     plot.layout.removeItem(plot.titleLabel)
     plot.titleLabel.setVisible(False)
     title = Title()
@@ -64,7 +104,10 @@ def style_axes(plot: pg.PlotItem, landscape: Any) -> None:
         axis.setTextPen(TEXT)
         axis.setStyle(tickFont=tick, tickTextOffset=5, tickLength=-6)
         axis.label.setFont(label)
-    plot.getAxis("left").setWidth(46)
+    plot.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
+    # A label at the very end of the x axis may reach a little past it, into the empty
+    # corner below the y axis (else a zoom to −0.0065 … 0.0095 would show no −0.006).
+    plot.getAxis("bottom").setStyle(hideOverlappingLabels=24)
     landscape.style(tick, TEXT)
 
 
@@ -75,8 +118,6 @@ def make_legend(view: pg.ViewBox) -> Legend:
         text_colour=TEXT,
         brush=pg.mkBrush("#ffffffe0"),
         pen=pg.mkPen("#00000050"),
-        verSpacing=-4,
-        horSpacing=6,
     )
     legend.setParentItem(view)
     legend.setZValue(200)
@@ -287,18 +328,24 @@ _CORNERS = ((1, 0), (0, 0), (1, 1), (0, 1))  # top-right first: where readers lo
 
 
 def emptiest_corners(
-    points: Array, xrange: tuple[float, float], yrange: tuple[float, float]
+    points: Array,
+    xrange: tuple[float, float],
+    yrange: tuple[float, float],
+    cover: tuple[float, float] = (0.42, 0.3),
 ) -> list[tuple[int, int]]:
-    """Corners (as anchor fractions, y down) ordered from fewest points nearby to most."""
+    """Corners (as anchor fractions, y down) ordered from fewest ``points`` under a card
+    covering ``cover`` (fractions of the view's width and height) there, to most."""
     w, h = xrange[1] - xrange[0], yrange[1] - yrange[0]
     with np.errstate(invalid="ignore"):
         u = (points[:, 0] - xrange[0]) / w if len(points) else np.empty(0)
         v = (yrange[1] - points[:, 1]) / h if len(points) else np.empty(0)
+    cw, ch = min(1.0, cover[0] + 0.03), min(1.0, cover[1] + 0.03)  # and its margin
+    inside = (u >= 0) & (u <= 1) & (v >= 0) & (v <= 1)
     scores = []
     for ax, ay in _CORNERS:
-        near_x = u > 0.58 if ax else u < 0.42
-        near_y = v > 0.7 if ay else v < 0.3
-        inside = (u >= 0) & (u <= 1) & (v >= 0) & (v <= 1)
+        near_x = u > 1 - cw if ax else u < cw
+        near_y = v > 1 - ch if ay else v < ch
         scores.append(int(np.count_nonzero(near_x & near_y & inside)))
+    # Counts within a few points of each other are a tie: the usual corner wins it.
     order = sorted(range(len(_CORNERS)), key=lambda i: (math.ceil(scores[i] / 5), i))
     return [_CORNERS[i] for i in order]

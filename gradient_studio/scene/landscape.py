@@ -99,7 +99,7 @@ class LandscapeLayer:
         bar.setLevels((scale.low, scale.high))
         # Re-setting the same ticks or label re-lays out text (and the label, the plot):
         # a slider moving a parameter would pay for that on every step.
-        ticks = [scale.ticks()] if scale.log else None
+        ticks = [scale.ticks()]
         if ticks != self._ticks:
             self._ticks = ticks
             bar.axis.setTicks(ticks)
@@ -109,6 +109,7 @@ class LandscapeLayer:
     def style(self, font: QFont, text_colour: str) -> None:
         """Tick and label fonts for the colour bar's axis."""
         axis = self.colour_bar.axis
+        axis.enableAutoSIPrefix(False)  # the ticks are set, in f: never "(x0.001)"
         axis.setWidth(60)  # room for "−250" or "5e14" beside the label, not over it
         axis.setStyle(tickFont=font, tickTextOffset=4)
         axis.setTextPen(text_colour)

@@ -18,6 +18,8 @@ from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor, QImage, QPainter
 
 from gradient_studio.scene.labels import (
+    LEFT_AXIS_WIDTH,
+    Axis,
     CornerNote,
     emptiest_corners,
     frame_plot,
@@ -102,11 +104,11 @@ class PlotScene:
         self.log_colour = log_colour
         self.show_arrows = arrows
         self._grid: tuple[Array, Array, Array] | None = None
-        self._corners: list[tuple[int, int]] = []  # where the legend and counter are anchored
+        self._corners: list[tuple[Any, tuple[int, int]]] = []  # what is anchored where
         self.contours.count = levels
         self.landscape.set_colormap(colormap)
         self.set_view(self.xrange, self.yrange)
-        self.plot.vb.sigResized.connect(self._fit_title)
+        self.plot.vb.sigResized.connect(self._on_view_resized)
 
     # -- what to show ------------------------------------------------------------------------
     def set_objective(
@@ -160,6 +162,9 @@ class PlotScene:
         self.xrange = (float(xrange[0]), float(xrange[1]))
         self.yrange = (float(yrange[0]), float(yrange[1]))
         self.plot.vb.setRange(xRange=self.xrange, yRange=self.yrange, padding=0)
+        left = self.plot.getAxis("left")
+        if isinstance(left, Axis):
+            left.fit_width(LEFT_AXIS_WIDTH)
         self.paths.set_view(self.xrange, self.yrange)
         self.arrows.set_view(self.xrange, self.yrange)
         if self.objective is not None and evaluate:
@@ -348,6 +353,10 @@ class PlotScene:
         self.widget.scene().prepareForPaint()
 
     # -- internals ---------------------------------------------------------------------------
+    def _on_view_resized(self, *_: Any) -> None:
+        self._fit_title()
+        self._place_overlays()  # the legend's room, and how much of the race it covers
+
     def _fit_title(self) -> bool:
         """Fit the title to the plot's width (also as a live window resizes); returns whether
         its row changed height."""
@@ -396,8 +405,17 @@ class PlotScene:
         self.step_note.setText(f"&nbsp;step {step} / {last}&nbsp;")
 
     def _place_overlays(self) -> None:
-        """Put the legend in the corner with the fewest path points, the step counter in the
-        next emptiest."""
+        """Put the legend in the corner where it covers the least of the race, the step
+        counter in the next best (a legend the person moved stays where they put it)."""
+        vb = self.plot.vb
+        legend = self.legend
+        legend.set_room(vb.width() - 20, vb.height() - 20)
+        size = legend.size()
+        cover = (
+            (size.width() / vb.width(), size.height() / vb.height())
+            if vb.width() > 1 and vb.height() > 1
+            else (0.42, 0.3)
+        )
         corners = emptiest_corners(
             np.concatenate(
                 [
@@ -408,13 +426,26 @@ class PlotScene:
             ),
             self.xrange,
             self.yrange,
+            cover,
         )
+        if legend.placed_by_hand:
+            corners.remove(self._corners[0] if self._corners else corners[0])
+            corners.insert(0, self._corners[0] if self._corners else (1, 0))
         if corners[:2] == self._corners:
             return  # re-anchoring moves the items (and re-lays them out) for nothing
         self._corners = corners[:2]
-        for item, (ax, ay) in zip((self.legend, self.step_note), corners, strict=False):
+        items = [self.step_note] if legend.placed_by_hand else [legend, self.step_note]
+        for item, (ax, ay) in zip(
+            items, corners[1:] if legend.placed_by_hand else corners, strict=False
+        ):
             offset = (10 if ax == 0 else -10, 10 if ay == 0 else -10)
             item.anchor(itemPos=(ax, ay), parentPos=(ax, ay), offset=offset)
+
+    def over_legend(self, scene_pos: QPointF) -> bool:
+        """Whether ``scene_pos`` (a position in the widget's graphics scene, as a mouse event
+        gives it) is on the legend: a click there is for the legend, not the landscape."""
+        legend = self.legend
+        return legend.isVisible() and legend.sceneBoundingRect().contains(scene_pos)
 
     def minima_points(self) -> Array:
         x, y = self.minima.getData()

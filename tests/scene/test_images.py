@@ -10,7 +10,7 @@ from PIL import Image
 
 from gradient_studio.export import images
 from gradient_studio.export.images import build_scene, write_gif, write_png, write_svg
-from gradient_studio.scene.palette import OKABE_ITO, colormap_lut
+from gradient_studio.scene.palette import colormap_lut, optimizer_style
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -66,8 +66,8 @@ def test_svg_parses_and_holds_the_paths(qapp, tmp_path, bowl_result):
     assert len(lines) > 10
     assert root.findall(f".//{SVG}clipPath")
     assert root.findall(f".//{SVG}image")  # the filled landscape
-    for colour in OKABE_ITO[:2]:
-        assert colour.lower() in text.lower()
+    for t in bowl_result.trajectories:
+        assert optimizer_style(t.optimizer).colour.lower() in text.lower()
     assert " Z" in text  # closed paths survived pyqtgraph's coordinate rewriting
     assert "Gradient descent" in text
 

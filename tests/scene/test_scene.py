@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from gradient_studio.scene import PlotScene
-from gradient_studio.scene.palette import OKABE_ITO, colormap_lut
+from gradient_studio.scene.palette import colormap_lut, optimizer_style
 from gradient_studio.scene.simplify import clipped as _clip_polyline
 
 
@@ -100,9 +100,26 @@ def test_legend_follows_a_changed_learning_rate(scene, bowl_result):
     assert scene.legend.lines()[0].text.startswith(bowl_result.trajectories[0].label)
 
 
-def test_paths_take_okabe_ito_colours(scene):
+def test_paths_take_their_optimisers_own_colours(scene, bowl_result):
     pens = [curve.opts["pen"].color().name() for curve in scene.paths.curves[:2]]
-    assert pens == [c.lower() for c in OKABE_ITO[:2]]
+    names = [t.optimizer for t in bowl_result.trajectories]
+    assert pens == [optimizer_style(n).colour.lower() for n in names] == ["#e69f00", "#cc79a7"]
+
+
+def test_an_optimiser_keeps_its_colour_whatever_else_is_ticked(qapp):
+    from gradient_studio.engine import OptimizerChoice, Race
+    from gradient_studio.scene import PlotScene
+
+    scene = PlotScene(grid=(20, 20))
+
+    def adam_pen(*names: str) -> str:
+        race = Race.create(
+            function="x^2 + y^2", optimizers=[OptimizerChoice(n) for n in names], steps=3
+        )
+        scene.set_trajectories(race.run().trajectories)
+        return scene.paths.curves[list(names).index("adam")].opts["pen"].color().name()
+
+    assert adam_pen("sgd", "momentum", "adam") == adam_pen("nesterov", "adam") == adam_pen("adam")
 
 
 def test_arrows_follow_the_moving_heads(scene, bowl_result):

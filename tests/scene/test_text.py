@@ -89,16 +89,33 @@ def _path(f: float, status: str = "converged") -> _Path:
 
 
 def test_legend_words_name_the_optimiser_and_its_final_f():
-    assert _legend_runs("Adam (lr=0.05)", [_path(0.1123)]) == (
+    assert _legend_runs("Adam (lr=0.05)", [_path(0.1123)], None) == (
         Run("Adam (lr=0.05) · "),
         Run("f", italic=True),
         Run(" = 0.112"),
     )
-    best = _legend_runs("Adam", [_path(2.0), _path(3.2e-7), _path(np.nan, "diverged")])
+    best = _legend_runs("Adam", [_path(2.0), _path(3.2e-7), _path(np.nan, "diverged")], None)
     assert "".join(r.text for r in best) == "Adam · best f = 3.2e−7"
-    failed = _legend_runs("SGD", [_path(np.inf, "left-domain")])
+    failed = _legend_runs("SGD", [_path(np.inf, "left-domain")], None)
     assert failed == (Run("SGD · "), Run("left domain", italic=True))
-    assert _legend_runs("A  <b>\n", [_path(1.0)])[0] == Run("A <b> · ")  # one line, literal
+    assert _legend_runs("A  <b>\n", [_path(1.0)], None)[0] == Run("A <b> · ")  # one line, literal
+
+
+def test_legend_words_give_f_at_the_step_shown():
+    at = [_legend_runs("Adam", [_path(0.5)], step)[-1].text for step in (0, 1, 1.7, 2, 9, None)]
+    assert at == [" = 3", " = 1", " = 1", " = 0.5", " = 0.5", " = 0.5"]
+    # A run that diverges at its last step still shows its f before it.
+    failing = [_path(np.inf, "diverged")]
+    assert _legend_runs("SGD", failing, 1)[-1] == Run(" = 1")
+    assert _legend_runs("SGD", failing, 2)[-1] == Run("diverged", italic=True)
+
+
+def test_the_legend_follows_the_step(scene, bowl_result):
+    for step in (0, 5, None):
+        scene.set_step(step)
+        for line, t in zip(scene.legend.lines(), bowl_result.trajectories, strict=True):
+            k = t.stop if step is None else step
+            assert line.text == f"{t.label} · f = {format_value(float(t.f[k]))}"
 
 
 def test_the_legend_shows_each_new_races_final_f(scene):
@@ -109,7 +126,7 @@ def test_the_legend_shows_each_new_races_final_f(scene):
         scene.set_trajectories(result.trajectories)
         for line, t in zip(scene.legend.lines(), result.trajectories, strict=True):
             assert line.text == f"{t.label} · f = {format_value(float(t.f[-1]))}"
-            assert line.runs == _legend_runs(t.label, [_path(float(t.f[-1]))])
+            assert line.runs == _legend_runs(t.label, [_path(float(t.f[-1]))], None)
 
 
 def _legend_geometry(scene: PlotScene) -> list[tuple[float, ...]]:
@@ -226,3 +243,31 @@ def test_the_title_shrinks_its_values_with_it(qapp):
     assert s.title.values.px == s.title._shown[1]
     ours, theirs = _title_and_reference(s)
     np.testing.assert_array_equal(ours, theirs)
+
+
+def _axis_texts(axis) -> list[str]:
+    low, high = axis.range
+    length = axis.width() if axis.orientation in ("left", "right") else axis.height()
+    length = max(length, axis.geometry().width(), axis.geometry().height())
+    texts = []
+    for spacing, values in axis.tickValues(low, high, length):
+        texts += axis.tickStrings(values, 1.0, spacing)
+    return texts
+
+
+def test_no_axis_or_colour_bar_shows_a_scale_factor_after_a_zoom(qapp):
+    from gradient_studio.engine import Objective
+
+    scene = PlotScene(grid=(200, 200))
+    scene.set_view((-0.0065, 0.0095), (-0.001, 0.001))
+    scene.set_objective(Objective.from_text("0.5*x"))  # f from −0.0033 to 0.0048 over the view
+    scene.render(800, 600)
+    bottom = scene.plot.getAxis("bottom")
+    texts = _axis_texts(bottom)
+    assert {"−0.006", "−0.004", "0", "0.004", "0.008"} <= set(texts)
+    bar = scene.landscape.colour_bar.axis
+    for axis in (bottom, scene.plot.getAxis("left"), bar):
+        assert "(x" not in axis.labelString()
+        assert axis.autoSIPrefixScale == 1.0
+    ticks = [text for _, text in scene.scale.ticks()]
+    assert "0.004" in ticks and all("e" not in t for t in ticks)
