@@ -271,3 +271,47 @@ def test_no_axis_or_colour_bar_shows_a_scale_factor_after_a_zoom(qapp):
         assert axis.autoSIPrefixScale == 1.0
     ticks = [text for _, text in scene.scale.ticks()]
     assert "0.004" in ticks and all("e" not in t for t in ticks)
+
+
+def _contrast(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """WCAG contrast ratio between sRGB colours (last axis)."""
+    from gradient_studio.scene.palette import luminance
+
+    la, lb = luminance(a), luminance(b)
+    return (np.maximum(la, lb) + 0.05) / (np.minimum(la, lb) + 0.05)
+
+
+@pytest.mark.parametrize("colormap", ["viridis", "magma", "cividis"])
+def test_every_text_in_the_picture_reaches_a_contrast_of_4_5(qapp, rosenbrock_result, colormap):
+    from PySide6.QtGui import QColor
+
+    scene = PlotScene(colormap=colormap, grid=(80, 80))
+    race = rosenbrock_result.race
+    scene.set_view(race.xrange, race.yrange)
+    scene.set_objective(rosenbrock_result.objective, name="Rosenbrock")
+    scene.set_trajectories(rosenbrock_result.trajectories)
+    scene.set_step_counter(True)
+    scene.set_step(40)
+    scene.render(800, 600)
+    axes = [scene.plot.getAxis(k) for k in ("left", "bottom")] + [scene.landscape.colour_bar.axis]
+    texts = [(line, line.colour) for line in scene.legend.lines()]
+    texts += [(scene.title, QColor(TEXT)), (scene.step_note.item, QColor(TEXT))]  # not its card
+    texts += [(axis, axis.textPen().color()) for axis in axes]
+    for item, _ in texts:
+        item.setOpacity(0.0)
+    behind = scene.render(800, 600)
+    for item, _ in texts:
+        item.setOpacity(1.0)
+    pixels = np.frombuffer(behind.constBits(), np.uint8).reshape(600, -1, 4)[:, :800, 2::-1]
+    origin = scene.plot.geometry().topLeft()
+    for item, colour in texts:
+        # Inside its box, clear of the frame lines and tick marks at its edges.
+        own = item.rect() if hasattr(item, "rect") else item.boundingRect()  # not its overhang
+        box = item.mapRectToScene(own).translated(-origin).adjusted(3, 3, -3, -3)
+        x0, y0 = max(0, int(box.left())), max(0, int(box.top()))
+        x1, y1 = min(800, int(box.right())), min(600, int(box.bottom()))
+        ground = pixels[y0:y1, x0:x1].reshape(-1, 3)
+        assert len(ground), item
+        ink = np.array([colour.red(), colour.green(), colour.blue()])
+        worst = float(_contrast(ground, ink[None, :]).min())
+        assert worst >= 4.5, (type(item).__name__, worst)
