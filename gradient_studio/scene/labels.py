@@ -1,4 +1,4 @@
-"""Text on the picture: the title, the step counter, and where the legend goes.
+"""Text on the picture: the axes' labels and the title.
 
 The title shows a person's function as they would write it on a board — superscript powers,
 true minus signs — and fits itself to the width: on one line while it can stay comfortably
@@ -16,10 +16,10 @@ import numpy as np
 import pyqtgraph as pg
 from numpy.typing import NDArray
 from PySide6.QtCore import QSizeF, Qt
-from PySide6.QtGui import QFont, QFontMetricsF, QPainter
+from PySide6.QtGui import QFont, QFontMetricsF
 
 from gradient_studio.scene.formula import formula_html
-from gradient_studio.scene.legend import MARGIN, Legend, Run, TextLine
+from gradient_studio.scene.legend import MARGIN, Run, TextLine
 from gradient_studio.scene.palette import TEXT, format_value, tick_texts
 
 Array = NDArray[np.float64]
@@ -27,10 +27,8 @@ Array = NDArray[np.float64]
 TITLE_PX = 17
 COMFORTABLE_TITLE_PX = 14
 MIN_TITLE_PX = 10
-NOTE_PX = 13
 TICK_PX = 13
 LABEL_PX = 15
-LEGEND_PX = 13
 
 
 class Axis(pg.AxisItem):
@@ -109,19 +107,6 @@ def style_axes(plot: pg.PlotItem, landscape: Any) -> None:
     # corner below the y axis (else a zoom to −0.0065 … 0.0095 would show no −0.006).
     plot.getAxis("bottom").setStyle(hideOverlappingLabels=24)
     landscape.style(tick, TEXT)
-
-
-def make_legend(view: pg.ViewBox) -> Legend:
-    """The legend, on a light translucent card inside the view (placed by the scene)."""
-    legend = Legend(
-        text_px=LEGEND_PX,
-        text_colour=TEXT,
-        brush=pg.mkBrush("#ffffffe0"),
-        pen=pg.mkPen("#00000050"),
-    )
-    legend.setParentItem(view)
-    legend.setZValue(200)
-    return legend
 
 
 def title_texts(text: str, name: str = "", values: Mapping[str, float] | None = None) -> list[str]:
@@ -309,43 +294,3 @@ class Title(pg.LabelItem):
         if which in (Qt.SizeHint.MinimumSize, Qt.SizeHint.PreferredSize):
             return QSizeF(0, max(self._height, 0.0))
         return QSizeF(0, 0)
-
-
-class CornerNote(pg.LabelItem):
-    """A short text in a boxed label anchored to a corner of the view (the step counter)."""
-
-    def __init__(self) -> None:
-        super().__init__("", color=TEXT, size=f"{NOTE_PX}px")
-        self.setZValue(200)
-
-    def paint(self, p: QPainter, *args: Any) -> None:
-        p.setPen(pg.mkPen("#00000060", width=1))
-        p.setBrush(pg.mkBrush("#ffffffdd"))
-        p.drawRoundedRect(self.rect().adjusted(0.5, 0.5, -0.5, -0.5), 3, 3)
-
-
-_CORNERS = ((1, 0), (0, 0), (1, 1), (0, 1))  # top-right first: where readers look for it
-
-
-def emptiest_corners(
-    points: Array,
-    xrange: tuple[float, float],
-    yrange: tuple[float, float],
-    cover: tuple[float, float] = (0.42, 0.3),
-) -> list[tuple[int, int]]:
-    """Corners (as anchor fractions, y down) ordered from fewest ``points`` under a card
-    covering ``cover`` (fractions of the view's width and height) there, to most."""
-    w, h = xrange[1] - xrange[0], yrange[1] - yrange[0]
-    with np.errstate(invalid="ignore"):
-        u = (points[:, 0] - xrange[0]) / w if len(points) else np.empty(0)
-        v = (yrange[1] - points[:, 1]) / h if len(points) else np.empty(0)
-    cw, ch = min(1.0, cover[0] + 0.03), min(1.0, cover[1] + 0.03)  # and its margin
-    inside = (u >= 0) & (u <= 1) & (v >= 0) & (v <= 1)
-    scores = []
-    for ax, ay in _CORNERS:
-        near_x = u > 1 - cw if ax else u < cw
-        near_y = v > 1 - ch if ay else v < ch
-        scores.append(int(np.count_nonzero(near_x & near_y & inside)))
-    # Counts within a few points of each other are a tie: the usual corner wins it.
-    order = sorted(range(len(_CORNERS)), key=lambda i: (math.ceil(scores[i] / 5), i))
-    return [_CORNERS[i] for i in order]

@@ -17,20 +17,14 @@ from numpy.typing import NDArray
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor, QImage, QPainter
 
-from gradient_studio.scene.labels import (
-    LEFT_AXIS_WIDTH,
-    Axis,
-    CornerNote,
-    emptiest_corners,
-    frame_plot,
-    make_legend,
-    style_axes,
-)
+from gradient_studio.scene.labels import LEFT_AXIS_WIDTH, Axis, frame_plot, style_axes
 from gradient_studio.scene.landscape import ContourLayer, LandscapeLayer
 from gradient_studio.scene.markers import DescentArrows, MinimaMarkers, StartMarkers
+from gradient_studio.scene.overlays import Overlays
 from gradient_studio.scene.palette import BACKGROUND, CASING, COLORMAPS, TEXT, ColourScale
-from gradient_studio.scene.paths import PathLayer
+from gradient_studio.scene.paths import KEEP, Keep, PathLayer, TrajectoryLike
 from gradient_studio.scene.qt import ensure_app
+from gradient_studio.scene.view import check_view
 
 Array = NDArray[np.float64]
 
@@ -40,7 +34,8 @@ DEFAULT_GRID = (400, 400)
 class ObjectiveLike(Protocol):
     """What the scene needs of an engine ``Objective``."""
 
-    text: str
+    @property
+    def text(self) -> str: ...
 
     def grid(
         self, xrange: tuple[float, float], yrange: tuple[float, float], shape: tuple[int, int]
@@ -89,11 +84,10 @@ class PlotScene:
         self.arrows = DescentArrows()
         for item in (self.minima, self.starts, self.arrows):
             self.plot.addItem(item)
-        self.legend = make_legend(self.plot.vb)
+        self.overlays = Overlays(self.plot.vb)
+        self.legend = self.overlays.legend
+        self.step_note = self.overlays.step_note
         self.paths = PathLayer(self.plot, self.legend)
-        self.step_note = CornerNote()
-        self.step_note.setParentItem(self.plot.vb)
-        self.step_note.setVisible(False)
         style_axes(self.plot, self.landscape)
 
         self.objective: ObjectiveLike | None = None
@@ -104,7 +98,6 @@ class PlotScene:
         self.log_colour = log_colour
         self.show_arrows = arrows
         self._grid: tuple[Array, Array, Array] | None = None
-        self._corners: list[tuple[Any, tuple[int, int]]] = []  # what is anchored where
         self.contours.count = levels
         self.landscape.set_colormap(colormap)
         self.set_view(self.xrange, self.yrange)
@@ -157,10 +150,13 @@ class PlotScene:
         """Show exactly ``xrange`` x ``yrange`` and re-evaluate the landscape over it
         (``evaluate=False``: a grid for the new view will come through :meth:`set_grid`).
 
-        The view box still lets a person pan and zoom with the mouse; a window that allows
-        it calls this from ``plot.vb.sigRangeChangedManually`` so the landscape follows."""
-        self.xrange = (float(xrange[0]), float(xrange[1]))
-        self.yrange = (float(yrange[0]), float(yrange[1]))
+        A range that is not finite, not low to high, too narrow to draw or beyond ±1e15 is
+        refused with ``ValueError`` (one line, naming the range), the view left as it was:
+        see :mod:`gradient_studio.scene.view`, whose ``clamped_view`` brings any range
+        within bounds. The view box still lets a person pan and zoom with the mouse; a
+        window that allows it calls this from ``plot.vb.sigRangeChangedManually`` so the
+        landscape follows."""
+        self.xrange, self.yrange = check_view(xrange, yrange)
         self.plot.vb.setRange(xRange=self.xrange, yRange=self.yrange, padding=0)
         left = self.plot.getAxis("left")
         if isinstance(left, Axis):
@@ -177,9 +173,12 @@ class PlotScene:
         if self.objective is not None:
             self._evaluate()
 
-    def set_trajectories(self, trajectories: Sequence[Any]) -> None:
-        """Show the runs (engine ``Trajectory`` objects), to the current step."""
-        self.paths.set_trajectories(trajectories)
+    def set_trajectories(
+        self, trajectories: Sequence[TrajectoryLike], *, step: float | Keep | None = KEEP
+    ) -> None:
+        """Show the runs (engine ``Trajectory`` objects) at ``step`` — drawn once, at that
+        step — or, by default, at the step shown now. ``step=None``: the whole race."""
+        self.paths.set_trajectories(trajectories, step=step)
         starts: list[tuple[float, float]] = []
         for t in trajectories:
             start = (float(t.start[0]), float(t.start[1]))
@@ -405,47 +404,22 @@ class PlotScene:
         self.step_note.setText(f"&nbsp;step {step} / {last}&nbsp;")
 
     def _place_overlays(self) -> None:
-        """Put the legend in the corner where it covers the least of the race, the step
-        counter in the next best (a legend the person moved stays where they put it)."""
-        vb = self.plot.vb
-        legend = self.legend
-        legend.set_room(vb.width() - 20, vb.height() - 20)
-        size = legend.size()
-        cover = (
-            (size.width() / vb.width(), size.height() / vb.height())
-            if vb.width() > 1 and vb.height() > 1
-            else (0.42, 0.3)
+        """Put the legend where it covers the least of the race (and of the starts and
+        minima, which count fifty points each), the step counter in the next best corner."""
+        points = np.concatenate(
+            [
+                self.paths.point_cloud(),
+                np.repeat(self.starts.starts, 50, axis=0),
+                np.repeat(self.minima_points(), 50, axis=0),
+            ]
         )
-        corners = emptiest_corners(
-            np.concatenate(
-                [
-                    self.paths.point_cloud(),
-                    np.repeat(self.starts.starts, 50, axis=0),
-                    np.repeat(self.minima_points(), 50, axis=0),
-                ]
-            ),
-            self.xrange,
-            self.yrange,
-            cover,
-        )
-        if legend.placed_by_hand:
-            corners.remove(self._corners[0] if self._corners else corners[0])
-            corners.insert(0, self._corners[0] if self._corners else (1, 0))
-        if corners[:2] == self._corners:
-            return  # re-anchoring moves the items (and re-lays them out) for nothing
-        self._corners = corners[:2]
-        items = [self.step_note] if legend.placed_by_hand else [legend, self.step_note]
-        for item, (ax, ay) in zip(
-            items, corners[1:] if legend.placed_by_hand else corners, strict=False
-        ):
-            offset = (10 if ax == 0 else -10, 10 if ay == 0 else -10)
-            item.anchor(itemPos=(ax, ay), parentPos=(ax, ay), offset=offset)
+        self.overlays.place(points, self.xrange, self.yrange)
 
     def over_legend(self, scene_pos: QPointF) -> bool:
-        """Whether ``scene_pos`` (a position in the widget's graphics scene, as a mouse event
-        gives it) is on the legend: a click there is for the legend, not the landscape."""
-        legend = self.legend
-        return legend.isVisible() and legend.sceneBoundingRect().contains(scene_pos)
+        """Whether ``scene_pos`` (a position in :attr:`widget`'s graphics scene, as a mouse
+        event's ``scenePos()`` gives it) is on the legend: a click there is the legend's
+        (it folds or opens it), so a window must not also move the start."""
+        return self.overlays.over_legend(scene_pos)
 
     def minima_points(self) -> Array:
         x, y = self.minima.getData()

@@ -14,8 +14,9 @@ from PySide6.QtWidgets import QStyleOptionGraphicsItem
 
 from gradient_studio.engine import OptimizerChoice, Race
 from gradient_studio.scene import PlotScene
-from gradient_studio.scene.labels import LEGEND_PX, TITLE_PX
+from gradient_studio.scene.labels import TITLE_PX
 from gradient_studio.scene.legend import Run, TextLine
+from gradient_studio.scene.overlays import LEGEND_PX
 from gradient_studio.scene.palette import TEXT, format_value
 from gradient_studio.scene.paths import _legend_runs, _Path
 
