@@ -15,9 +15,10 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from numpy.typing import NDArray
-from PySide6.QtCore import QSizeF, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetricsF
 
+from gradient_studio.scene._pyqtgraph import SteadyLabel
 from gradient_studio.scene.formula import formula_html
 from gradient_studio.scene.legend import MARGIN, Run, TextLine
 from gradient_studio.scene.palette import TEXT, format_value, tick_texts
@@ -135,19 +136,19 @@ def title_values(values: Mapping[str, float] | None, *, after: bool = True) -> t
     return tuple(runs)
 
 
-class Title(pg.LabelItem):
+class Title(SteadyLabel):
     """The plot's title. Its width never widens the layout (a long formula overhangs its
     column, or wraps), and new text of the same height leaves the layout alone: a slider
     that changes a parameter shown in the title would otherwise re-lay out the whole plot
-    on every move.
+    on every move (see :class:`~gradient_studio.scene._pyqtgraph.SteadyLabel`).
 
     On one line, the parameter values (what a slider changes) are a :class:`TextLine` of
     their own after the rich text of the rest, so a new value lays out no rich text; wrapped
     onto several lines, the whole title is one rich text.
     """
 
-    _height = -1.0  # LabelItem's constructor already asks for these two
-    _split = False  # whether the values are drawn apart, after the rich text
+    _split = False  # whether the values are drawn apart, after the rich text (the
+    # LabelItem constructor already asks)
 
     def __init__(self) -> None:
         super().__init__("", color=TEXT, size=f"{TITLE_PX}px")
@@ -272,25 +273,3 @@ class Title(pg.LabelItem):
             lines += block.layout().lineCount()
             block = block.next()
         return lines
-
-    def updateMin(self) -> None:
-        height = self.itemRect().height()
-        if height != self._height:
-            self._height = height
-            super().updateGeometry()
-
-    def updateGeometry(self) -> None:
-        """Only a change of height concerns the layout, and updateMin reports that."""
-
-    def setMaximumHeight(self, height: float) -> None:
-        """The most its row gives it, which the layout must learn (updateGeometry would
-        not tell it, and it would keep the title to its old height)."""
-        super().setMaximumHeight(height)
-        super().updateGeometry()
-
-    def sizeHint(self, which: Qt.SizeHint, constraint: QSizeF | None = None) -> QSizeF:
-        if which == Qt.SizeHint.MaximumSize:
-            return QSizeF(-1, -1)
-        if which in (Qt.SizeHint.MinimumSize, Qt.SizeHint.PreferredSize):
-            return QSizeF(0, max(self._height, 0.0))
-        return QSizeF(0, 0)

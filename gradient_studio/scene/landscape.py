@@ -14,8 +14,9 @@ import pyqtgraph as pg
 from contourpy import LineType, contour_generator
 from numpy.typing import NDArray
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QFont, QImage, QPainter
+from PySide6.QtGui import QFont, QPainter
 
+from gradient_studio.scene._pyqtgraph import make_native, native_images
 from gradient_studio.scene.palette import ColourScale, colormap_lut, colormap_pixels, luminance
 
 Array = NDArray[np.float64]
@@ -28,9 +29,10 @@ _DARK_BELOW = 0.22  # luminance under which a background counts as dark
 
 class _SmoothImage(pg.ImageItem):
     """An image drawn with bilinear smoothing, so grid cells never show as blocks, and kept
-    in Qt's native pixel format: that halves the time of every scaled, smoothed paint
-    (1.1 -> 0.55 ms at 900 x 700). :meth:`set_native` takes pixels already in that format,
-    which saves converting pyqtgraph's RGBA image on every new landscape (0.15 ms)."""
+    in Qt's native pixel format, which halves the time of every scaled, smoothed paint;
+    :meth:`set_native` takes pixels already in that format, which saves converting
+    pyqtgraph's RGBA image on every new landscape (see
+    :func:`~gradient_studio.scene._pyqtgraph.make_native`)."""
 
     _native = False
 
@@ -46,13 +48,7 @@ class _SmoothImage(pg.ImageItem):
 
     def render(self) -> None:
         super().render()
-        native = QImage.Format.Format_ARGB32_Premultiplied
-        if self.qimage is None or self.qimage.format() == native:
-            return
-        if self._native:  # pyqtgraph wrapped the pixels as RGBA: only the name is wrong
-            self.qimage.reinterpretAsFormat(native)
-        else:
-            self.qimage = self.qimage.convertToFormat(native)
+        make_native(self, self._native)
 
     def paint(self, painter: QPainter, *args: object) -> None:
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
@@ -74,9 +70,11 @@ class LandscapeLayer:
             colorMapMenu=False,
             pen=None,
         )
-        # Where ColorBarItem.setImageItem(insert_in=plot) puts it: right of the right axis.
-        plot.layout.addItem(self.colour_bar, 2, 5)
-        plot.layout.setColumnFixedWidth(4, 6)
+        # Where ColorBarItem.setImageItem(insert_in=plot) puts it, right of the right axis
+        # (found, not assumed: that call would also hand the bar's colours to the image).
+        row, col = _cell_of(plot.layout, plot.getAxis("right"))
+        plot.layout.addItem(self.colour_bar, row, col + 2)
+        plot.layout.setColumnFixedWidth(col + 1, 6)
         self.colormap = colormap
         self.scale = ColourScale(0.0, 1.0)
         self._ticks: list[list[tuple[float, str]]] | None = None
@@ -93,7 +91,10 @@ class LandscapeLayer:
     def show(self, xs: Array, ys: Array, u: Array, scale: ColourScale) -> None:
         """Show the grid ``u`` (f in the units of ``scale``) with the cells on their centres."""
         self.scale = scale
-        self.image.set_native(scale.colours(u, colormap_pixels(self.colormap)))
+        if native_images():
+            self.image.set_native(scale.colours(u, colormap_pixels(self.colormap)))
+        else:
+            self.image.setImage(scale.colours(u, colormap_lut(self.colormap)), autoLevels=False)
         self.image.setRect(_cell_rect(xs, ys))
         bar = self.colour_bar
         bar.setLevels((scale.low, scale.high))
@@ -171,6 +172,16 @@ class ContourLayer:
             line = _trace(generator, chosen)
             curve.setData(line[:, 0], line[:, 1], connect="finite")
         return levels
+
+
+def _cell_of(layout: Any, item: Any) -> tuple[int, int]:
+    """The ``(row, column)`` of ``item`` in a grid layout."""
+    for row in range(layout.rowCount()):
+        for col in range(layout.columnCount()):
+            cell = layout.itemAt(row, col)
+            if cell is not None and cell.graphicsItem() is item:
+                return row, col
+    raise LookupError("the item is not in the layout")
 
 
 def _cell_rect(xs: Array, ys: Array) -> QRectF:
