@@ -152,7 +152,7 @@ def png_bytes(image: QImage) -> bytes:
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     # Qt's quality 80 is zlib's fast end: a third of the default's time, a quarter larger.
-    if not image.save(buffer, "PNG", 80):
+    if not image.save(buffer, "PNG", 80):  # type: ignore[call-overload]  # (str works; bytes not)
         raise OSError("Qt could not encode the picture as PNG")
     buffer.close()
     return bytes(data.data())

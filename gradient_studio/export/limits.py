@@ -64,6 +64,7 @@ def check_size(size: Sequence[Any]) -> tuple[int, int]:
 def check_frames(frames: Any) -> int:
     if isinstance(frames, bool) or not isinstance(frames, numbers.Integral):
         raise ValueError(f"the number of frames must be a whole number, got {frames!r}")
+    frames = int(frames)
     if not 1 <= frames <= MAX_FRAMES:
         raise ValueError(f"the number of frames must be from 1 to {MAX_FRAMES}, got {frames}")
     return int(frames)
@@ -72,6 +73,7 @@ def check_frames(frames: Any) -> int:
 def check_fps(fps: Any) -> float:
     if isinstance(fps, bool) or not isinstance(fps, numbers.Real) or not math.isfinite(fps):
         raise ValueError(f"the frame rate must be a number, got {fps!r}")
+    fps = float(fps)
     if not 0 < fps <= MAX_FPS:
         raise ValueError(f"the frame rate must be above 0 and at most {MAX_FPS} fps, got {fps:g}")
     return float(fps)
@@ -97,7 +99,7 @@ def check_levels(levels: Any) -> int | None:
     if (
         isinstance(levels, bool)
         or not isinstance(levels, numbers.Integral)
-        or not 1 <= levels <= MAX_LEVELS
+        or not 1 <= int(levels) <= MAX_LEVELS
     ):
         raise ValueError(f"the number of contour levels must be from 1 to {MAX_LEVELS}")
     return int(levels)

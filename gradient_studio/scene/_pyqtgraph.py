@@ -107,7 +107,7 @@ def make_native(item: pg.ImageItem, pixels_native: bool) -> None:
         item.qimage = image.convertToFormat(native)
 
 
-class SteadyLabel(pg.LabelItem):
+class SteadyLabel(pg.LabelItem):  # type: ignore[misc]  # (pyqtgraph has no type hints)
     """A label that tells its layout only when its height changes, and never asks for more
     width than it is given (a long title overhangs or wraps instead of widening the
     plot). Stock (``INTERNALS`` off): a ``LabelItem`` as pyqtgraph lays it out."""
@@ -136,7 +136,10 @@ class SteadyLabel(pg.LabelItem):
 
     def sizeHint(self, which: Qt.SizeHint, constraint: QSizeF | None = None) -> QSizeF:
         if not INTERNALS:
-            return super().sizeHint(which, constraint if constraint is not None else QSizeF())
+            hint: QSizeF = super().sizeHint(
+                which, constraint if constraint is not None else QSizeF()
+            )
+            return hint
         if which == Qt.SizeHint.MaximumSize:
             return QSizeF(-1, -1)
         if which in (Qt.SizeHint.MinimumSize, Qt.SizeHint.PreferredSize):
@@ -154,7 +157,7 @@ def closed_paths_understood() -> Iterator[None]:
         return
     # The module, not the class of the same name that pyqtgraph.exporters re-exports.
     module = importlib.import_module("pyqtgraph.exporters.SVGExporter")
-    original = module.correctCoordinates
+    original = getattr(module, "correctCoordinates")  # noqa: B009 (an untyped module)
 
     def correct(node: Any, defs: Any, item: Any, options: Any) -> None:
         closed = []
@@ -174,8 +177,8 @@ def closed_paths_understood() -> Iterator[None]:
                 coords.insert(count, "Z")
             path.setAttribute("d", " ".join(coords))
 
-    module.correctCoordinates = correct
+    setattr(module, "correctCoordinates", correct)  # noqa: B010
     try:
         yield
     finally:
-        module.correctCoordinates = original
+        setattr(module, "correctCoordinates", original)  # noqa: B010

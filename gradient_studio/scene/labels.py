@@ -32,7 +32,7 @@ TICK_PX = 13
 LABEL_PX = 15
 
 
-class Axis(pg.AxisItem):
+class Axis(pg.AxisItem):  # type: ignore[misc]  # (pyqtgraph has no type hints)
     """An axis whose tick labels read as the numbers they are, in one notation
     (:func:`~gradient_studio.scene.palette.tick_texts`): never pyqtgraph's automatic scale
     factor, which after a zoom to −0.0065…0.0095 labels the axis "x (x0.001)" and its ticks
@@ -207,7 +207,7 @@ class Title(SteadyLabel):
         self.values.resize(self.values.natural_size())
         self._set_split(bool(self._value_runs))
         if not self._split:
-            return self.item.boundingRect().width()
+            return float(self.item.boundingRect().width())
         return self._head_end()[0] - MARGIN + self.values.width()
 
     def _set_split(self, split: bool) -> None:
@@ -249,7 +249,7 @@ class Title(SteadyLabel):
         if self.texts and self._fitted != key:
             self._fitted = key
             self._fit(room)
-        return max(30, math.ceil(self.item.boundingRect().height()) + 4)
+        return max(30, math.ceil(float(self.item.boundingRect().height())) + 4)
 
     def _fit(self, room: float) -> None:
         px = TITLE_PX

@@ -27,7 +27,7 @@ DARK_LINE = (0, 0, 0, 95)
 _DARK_BELOW = 0.22  # luminance under which a background counts as dark
 
 
-class _SmoothImage(pg.ImageItem):
+class _SmoothImage(pg.ImageItem):  # type: ignore[misc]  # (pyqtgraph has no type hints)
     """An image drawn with bilinear smoothing, so grid cells never show as blocks, and kept
     in Qt's native pixel format, which halves the time of every scaled, smoothed paint;
     :meth:`set_native` takes pixels already in that format, which saves converting
@@ -239,4 +239,4 @@ def _without_specks(line: Array, fewest: int = 8) -> Array:
     if not speck.any():
         return line
     keep = np.repeat(~speck, lengths + 1)
-    return line[keep]
+    return np.asarray(line[keep], dtype=np.float64)

@@ -119,7 +119,7 @@ class TextLine(QGraphicsWidget):
             painter.drawText(QPointF(x, self._baseline), run.text)
 
 
-class Legend(pg.GraphicsWidgetAnchor, pg.GraphicsWidget):
+class Legend(pg.GraphicsWidgetAnchor, pg.GraphicsWidget):  # type: ignore[misc]  # (untyped)
     """The legend: a light card with a swatch and a :class:`TextLine` per optimiser.
 
     The text column is as wide as the widest line, and during an animation only grows (a
@@ -160,7 +160,7 @@ class Legend(pg.GraphicsWidgetAnchor, pg.GraphicsWidget):
         for sample, line in self.items:
             for item in (sample, line):
                 self.layout.removeItem(item)
-                item.setParentItem(None)
+                item.setParentItem(None)  # type: ignore[arg-type]  # (Qt takes None)
                 if item.scene() is not None:
                     item.scene().removeItem(item)
         self.items = [

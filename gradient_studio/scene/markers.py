@@ -23,7 +23,7 @@ MINIMUM_SIZE = 19.0
 ARROW_LENGTH = 46.0  # logical pixels
 
 
-class Markers(pg.ScatterPlotItem):
+class Markers(pg.ScatterPlotItem):  # type: ignore[misc]  # (pyqtgraph has no type hints)
     """Symbols of a fixed size in pixels (``pxMode``), as pyqtgraph stamps them.
 
     (A paint of our own that skipped pyqtgraph's per-point culling was measured at no gain
@@ -110,7 +110,7 @@ class MinimaMarkers(Markers):
         self.setData(pos=np.asarray(minima, dtype=np.float64).reshape(-1, 2))
 
 
-class DescentArrows(pg.GraphicsObject):
+class DescentArrows(pg.GraphicsObject):  # type: ignore[misc]  # (pyqtgraph has no type hints)
     """An arrow of −∇f at each head: its direction on screen, a fixed length in pixels.
 
     The gradient's size varies by orders of magnitude along a path, so only its direction is

@@ -27,7 +27,7 @@ LEGEND_PX = 13
 Corner = tuple[int, int]
 
 
-class CornerNote(pg.LabelItem):
+class CornerNote(pg.LabelItem):  # type: ignore[misc]  # (pyqtgraph has no type hints)
     """A short text in a boxed label anchored to a corner of the view (the step counter)."""
 
     def __init__(self) -> None:
@@ -72,7 +72,9 @@ class Overlays:
             else (0.42, 0.3)
         )
         corners = emptiest_corners(points, xrange, yrange, cover)
-        items = [self.step_note] if legend.placed_by_hand else [legend, self.step_note]
+        items: list[Legend | CornerNote] = (
+            [self.step_note] if legend.placed_by_hand else [legend, self.step_note]
+        )
         placed = list(zip(items, corners, strict=False))
         if placed == self._placed:
             return  # re-anchoring moves the items (and re-lays them out) for nothing
@@ -85,7 +87,7 @@ class Overlays:
         """Whether ``scene_pos`` (in the graphics scene, as a mouse event gives it) is on
         the legend: a click there is the legend's, not the landscape's."""
         legend = self.legend
-        return legend.isVisible() and legend.sceneBoundingRect().contains(scene_pos)
+        return bool(legend.isVisible() and legend.sceneBoundingRect().contains(scene_pos))
 
 
 _CORNERS = ((1, 0), (0, 0), (1, 1), (0, 1))  # top-right first: where readers look for it

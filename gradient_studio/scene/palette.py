@@ -126,7 +126,8 @@ def luminance(rgb: NDArray[np.uint8]) -> NDArray[np.float64]:
     """Relative luminance (0 dark … 1 light) of sRGB colours in the last axis."""
     c = np.asarray(rgb, dtype=np.float64)[..., :3] / 255.0
     lin = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
-    return lin @ np.array([0.2126, 0.7152, 0.0722])
+    weights = np.array([0.2126, 0.7152, 0.0722])
+    return np.asarray(lin @ weights, dtype=np.float64)
 
 
 @dataclass(frozen=True)
@@ -229,7 +230,7 @@ class ColourScale:
         np.clip(t, 0.0, n - 1, out=t)
         t += 0.5
         words = np.ascontiguousarray(lut).view(np.uint32).reshape(n)
-        index = t.astype(np.uint8 if n <= 256 else np.intp)
+        index = t.astype(np.intp)
         rgba = np.take(words, index).view(np.uint8).reshape(*np.shape(u), 4)
         if bad is not None:
             pole = np.isposinf(u)
@@ -244,7 +245,7 @@ class ColourScale:
         step = _round_step((self.high - self.low) / max(count, 1))
         first = math.floor(self.low / step) + 1
         last = math.ceil(self.high / step) - 1
-        return np.arange(first, last + 1) * step
+        return np.arange(first, last + 1, dtype=np.float64) * step
 
     def ticks(self) -> list[tuple[float, str]]:
         """Colour-bar ticks as ``(u, text)``: round values of f, labelled in f in one

@@ -74,7 +74,7 @@ def _pen(colour: str, width: float) -> QPen:
     pen = pg.mkPen(colour, width=width)
     pen.setCapStyle(Qt.PenCapStyle.RoundCap)
     pen.setJoinStyle(Qt.PenJoinStyle.BevelJoin)
-    return pen
+    return QPen(pen)
 
 
 @cache
@@ -119,7 +119,7 @@ class Group:
         return _END_SYMBOL.get(status, "s" if self.marker == "o" else self.marker)
 
 
-class PathSample(pg.ItemSample):
+class PathSample(pg.ItemSample):  # type: ignore[misc]  # (pyqtgraph has no type hints)
     """A legend swatch: the cased line with its head marker, as the path looks on the
     picture."""
 
@@ -310,7 +310,7 @@ class PathLayer:
         """Points along every whole path (a few per segment of it, every k-th step for a
         long race: at most about ``most``), for choosing where the legend covers the
         least of the race."""
-        parts = []
+        parts: list[Array] = []
         for p in self._paths:
             parts += (p.points[: p.last + 1], _GAP)
         if not parts:
@@ -366,7 +366,7 @@ _THIN_RIM = pg.mkPen(CASING, width=0.8)
 
 @cache
 def _brush(colour: str) -> QBrush:
-    return pg.mkBrush(colour)
+    return QBrush(pg.mkBrush(colour))
 
 
 def _same_paths(new: list[_Path], old: list[_Path]) -> bool:

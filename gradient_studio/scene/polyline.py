@@ -92,10 +92,10 @@ def _joints(points: Array, first: NDArray[np.intp]) -> Array:
         cells = np.clip(cells - cells.min(axis=0), 0, 2**31 - 1).astype(np.int64)
         _, unique = np.unique((cells[:, 0] << 32) | cells[:, 1], return_index=True)
         centres = centres[np.sort(unique)]
-    return centres
+    return np.asarray(centres, dtype=np.float64)
 
 
-class WideLineCurve(pg.PlotCurveItem):
+class WideLineCurve(pg.PlotCurveItem):  # type: ignore[misc]  # (pyqtgraph has no type hints)
     """A polyline drawn with a wide antialiased pen as flat segments and round discs.
 
     What it drew last is :attr:`drawn` (segments, discs), for tests that bound the work.

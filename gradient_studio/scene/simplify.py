@@ -116,7 +116,7 @@ def clipped(points: Array, box: tuple[float, float, float, float]) -> Array:
 
 def segments(points: Array) -> Index:
     """The first vertex of every segment of a NaN-separated polyline."""
-    ok = np.isfinite(points).all(axis=1)
+    ok = np.asarray(np.isfinite(points).all(axis=1), dtype=bool)
     return np.flatnonzero(ok[:-1] & ok[1:])
 
 
