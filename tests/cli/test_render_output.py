@@ -95,9 +95,9 @@ def test_a_file_name_too_long_is_one_line(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("text", ["out.csv/", "pics/.", "/"])
-def test_a_folder_is_not_a_file(tmp_path, capsys, text):
+def test_a_folder_is_not_a_file(tmp_path, capsys, monkeypatch, text):
     (tmp_path / "pics").mkdir()
-    os.chdir(tmp_path)
+    monkeypatch.chdir(tmp_path)
     code, err = render(capsys, "--preset", "booth", "--steps", "3", "--out", text)
     assert code == 2 and "names a folder, not a file" in one_line(err)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pics"]
@@ -228,8 +228,8 @@ def test_any_render_command_writes_its_file_or_says_why_in_one_line(
         ["--out", "r.csv"],
     ],
 )
-def test_what_fits_is_written(tmp_path, capsys, args):
-    os.chdir(tmp_path)
+def test_what_fits_is_written(tmp_path, capsys, monkeypatch, args):
+    monkeypatch.chdir(tmp_path)
     code, err = render(capsys, "--preset", "booth", "--steps", "4", *args)
     assert (code, err) == (0, "")
     assert [p.name for p in tmp_path.iterdir()] == [args[-1]]
