@@ -30,7 +30,7 @@ from PySide6.QtGui import QBrush, QPainter, QPen
 from gradient_studio.scene.legend import Legend, Run
 from gradient_studio.scene.markers import Markers
 from gradient_studio.scene.palette import CASING, format_value, optimizer_style
-from gradient_studio.scene.polyline import WideLineCurve
+from gradient_studio.scene.polyline import WideLineCurve, logical_pen
 from gradient_studio.scene.simplify import clipped, segments, thinned, within_budget
 
 Array = NDArray[np.float64]
@@ -134,9 +134,9 @@ class PathSample(pg.ItemSample):  # type: ignore[misc]  # (pyqtgraph has no type
 
     def paint(self, p: QPainter, *args: Any) -> None:
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.setPen(_cached_pen(CASING, CASING_WIDTH))
+        p.setPen(logical_pen(_cached_pen(CASING, CASING_WIDTH), p))
         p.drawLine(QPointF(2, 11), QPointF(28, 11))
-        p.setPen(_cached_pen(self.colour, PATH_WIDTH))
+        p.setPen(logical_pen(_cached_pen(self.colour, PATH_WIDTH), p))
         p.drawLine(QPointF(2, 11), QPointF(28, 11))
         p.translate(23, 11)
         p.scale(HEAD_SIZE, HEAD_SIZE)

@@ -6,7 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage, QPainter, QPainterPath
+from PySide6.QtGui import QImage, QPainter, QPainterPath, QPen
 
 from gradient_studio.engine import OptimizerChoice, Race
 from gradient_studio.scene.paths import _pen
@@ -38,14 +38,16 @@ def test_a_wide_line_looks_as_a_stroke_of_it_does(qapp, ratio):
     pen = _pen("#E69F00", 4.6)
     pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
     ours, stroke = WideLineCurve(), pg.PlotCurveItem(connect="finite", antialias=True)
-    for curve in (ours, stroke):
-        curve.setPen(pen)
+    wide = QPen(pen)
+    wide.setWidthF(4.6 * ratio)  # ours is 4.6 logical pixels wide, as markers and text scale
+    for curve, p in ((ours, pen), (stroke, wide)):
+        curve.setPen(p)
         curve.setData(x, y, connect="finite")
     a, b = picture(ours, ratio), picture(stroke, ratio)
     drawn = (b != 255).any(axis=-1)
-    assert drawn.sum() > 2000 * ratio
+    assert drawn.sum() > 2000 * ratio**2
     solid = (b == (0xE6, 0x9F, 0x00)).all(axis=-1)
-    assert solid.sum() > 1000 * ratio
+    assert solid.sum() > 1000 * ratio**2
     # What the stroke covers fully, ours covers too (to a shade, at seams and discs).
     assert (np.abs(a[solid] - b[solid]).max(axis=-1) <= 48).mean() > 0.995
     assert np.abs(a[solid] - b[solid]).max() <= 64
