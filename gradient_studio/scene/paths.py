@@ -174,6 +174,7 @@ class PathLayer:
         self._box = (-np.inf, np.inf, -np.inf, np.inf)
         self.step: float | None = None
         self._drawn: tuple[Any, ...] | None = None  # what set_step last drew
+        self._fresh = False  # set_step is drawing a new race
         # Thinning and the drawing budget count in pixels: a new size draws anew.
         plot.vb.sigResized.connect(self._on_view_resized)
 
@@ -218,8 +219,13 @@ class PathLayer:
                 if i < len(groups):
                     curve.setPen(_pen(groups[i].colour, PATH_WIDTH))
                 curve.setVisible(i < len(groups))
-        self._show_legend(rebuild=regroup)
+        if regroup:
+            self._show_legend(rebuild=True)
+        elif self._drawn is not None:
+            self._show_legend(rebuild=False)  # the same paths: set_step will draw nothing
+        self._fresh = True  # a new race: its legend may shrink, not only grow
         self.set_step(self.step)
+        self._fresh = False
 
     def set_view(self, xrange: tuple[float, float], yrange: tuple[float, float]) -> None:
         """Cut the lines at the edges of the view (a hair beyond, under the frame).
@@ -269,7 +275,7 @@ class PathLayer:
         self.heads.setData(
             pos=np.array([p for p, _ in moving]).reshape(-1, 2),
             brush=[_brush(g.colour) for _, g in moving],
-            symbol=[g.marker for _, g in moving],
+            symbol=_symbols([g.marker for _, g in moving]),
             size=HEAD_SIZE,
             pen=_RIM,
         )
@@ -277,11 +283,11 @@ class PathLayer:
         self.ends.setData(
             pos=np.array([p for p, _, _ in done]).reshape(-1, 2),
             brush=[_brush(g.colour) for _, g, _ in done],
-            symbol=[s for _, _, s in done],
+            symbol=_symbols([s for _, _, s in done]),
             size=[END_SIZE + (3 if s == "x" else 0) for _, _, s in done],
             pen=[_THIN_RIM if s == "x" else _RIM for _, _, s in done],
         )
-        self._show_legend(rebuild=False, grow_only=True)
+        self._show_legend(rebuild=False, grow_only=not self._fresh)
 
     def _on_view_resized(self, *_: Any) -> None:
         self.set_step(self.step)
@@ -306,21 +312,20 @@ class PathLayer:
                 colours.append(self.groups[path.group].colour)
         return np.array(points, dtype=np.float64).reshape(-1, 2), colours
 
-    def point_cloud(self, per_segment: int = 4, most: int = 20_000) -> Array:
-        """Points along every whole path (a few per segment of it, every k-th step for a
-        long race: at most about ``most``), for choosing where the legend covers the
-        least of the race."""
+    def point_cloud(self, most: int = 4000) -> Array:
+        """Points on every whole path — its vertices (every k-th in a long race, at most
+        about ``most`` in all) and the midpoints between them — for choosing where the
+        legend covers the least of the race."""
         parts: list[Array] = []
         for p in self._paths:
             parts += (p.points[: p.last + 1], _GAP)
         if not parts:
             return np.empty((0, 2))
         line = np.concatenate(parts)
-        line = line[:: max(1, -(-len(line) * per_segment // most))]
-        first = segments(line)
-        t = np.linspace(0.0, 1.0, per_segment)[:, None, None]
-        along = line[first] + t * (line[first + 1] - line[first])
-        return np.concatenate([along.reshape(-1, 2), line[np.isfinite(line).all(axis=1)]])
+        line = line[:: max(1, -(-2 * len(line) // most))]
+        with np.errstate(invalid="ignore"):
+            middle = 0.5 * (line[:-1] + line[1:])
+        return np.concatenate([line, middle])
 
     def _show_legend(self, rebuild: bool, grow_only: bool = False) -> None:
         """A row per optimiser (made anew only for new styles); a new race or step mostly
@@ -367,6 +372,11 @@ _THIN_RIM = pg.mkPen(CASING, width=0.8)
 @cache
 def _brush(colour: str) -> QBrush:
     return QBrush(pg.mkBrush(colour))
+
+
+def _symbols(symbols: list[str]) -> str | list[str]:
+    """One symbol for all if they are all the same (pyqtgraph draws that faster)."""
+    return symbols[0] if symbols and all(s == symbols[0] for s in symbols) else symbols
 
 
 def _same_paths(new: list[_Path], old: list[_Path]) -> bool:

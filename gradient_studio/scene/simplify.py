@@ -133,10 +133,10 @@ def within_budget(
     """``lines`` (one polyline per path) together within ``budget``: as they are if they
     fit, else without their repeated segments, and if that is not enough each path gets
     an equal share (what a short path leaves of its share goes to the others)."""
-    if pixel is None:
+    if pixel is None or not lines:
         return list(lines)
-    costs = [cost(line, pixel) for line in lines]
-    if _within(costs, budget):
+    count, length = _at_most(lines, pixel)
+    if count <= budget.segments and length <= budget.length:
         return list(lines)  # the common case: drawn as they are
     out = [without_repeats(line, pixel) for line in lines]
     costs = [cost(line, pixel) for line in out]
@@ -152,6 +152,19 @@ def within_budget(
         _fit(line, pixel, share, room, samples) if fit else line
         for line, fit, share, room in zip(out, over, shares, lengths, strict=True)
     ]
+
+
+def _at_most(lines: Sequence[Array], pixel: tuple[float, float]) -> tuple[int, float]:
+    """What drawing ``lines`` costs at most, quickly: every row but the last counted as a
+    segment, and the length of those that are."""
+    scale = 1.0 / np.asarray(pixel)
+    count, length = 0, 0.0
+    for line in lines:
+        if len(line) > 1:
+            count += len(line) - 1
+            d = np.diff(line, axis=0) * scale
+            length += float(np.nansum(np.hypot(d[:, 0], d[:, 1])))
+    return count, length
 
 
 def _within(costs: Sequence[tuple[int, float]], budget: Budget) -> bool:
