@@ -31,7 +31,7 @@ from gradient_studio.scene.legend import Legend, Run
 from gradient_studio.scene.markers import Markers
 from gradient_studio.scene.palette import CASING, format_value, optimizer_style
 from gradient_studio.scene.polyline import WideLineCurve, logical_pen
-from gradient_studio.scene.simplify import clipped, segments, thinned, within_budget
+from gradient_studio.scene.simplify import clipped, thinned, within_budget
 
 Array = NDArray[np.float64]
 
