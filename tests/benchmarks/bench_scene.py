@@ -195,23 +195,15 @@ def worst_path_rows(repeat: int) -> list[tuple[str, float, float | None, str]]:
     2520 x 1265 (the old code took 5.2 s and 14.7 s for the first, 0.52 s for the second)."""
     from PySide6.QtGui import QImage, QPainter
 
-    from gradient_studio.engine import OptimizerChoice, Race
+    from gradient_studio.engine import Race
     from gradient_studio.scene import PlotScene
 
-    cases = {
-        "Adadelta zig-zag, 5x^2 + 28.2y^2, 10,000 steps": {
-            "function": "5x^2 + 28.2y^2",
-            "optimizers": [OptimizerChoice("adadelta", {"rho": 1e-5, "eps": 1.0, "lr": 1.0})],
-            "starts": [(-2.8, 1.5)],
-        },
-        "momentum 0.999 thrashing, x^2 + 10y^2, 10,000 steps": {
-            "function": "x^2 + 10y^2",
-            "optimizers": [OptimizerChoice("momentum", {"lr": 0.09, "momentum": 0.999})],
-        },
-    }
+    sys.path.insert(0, str(Path(__file__).parents[1] / "scene"))
+    from worst_paths import STEPS, WORST
+
     rows: list[tuple[str, float, float | None, str]] = []
-    for name, options in cases.items():
-        result = Race.create(**options, steps=10_000).run()
+    for name, options in WORST.items():
+        result = Race.create(**options, steps=STEPS).run()
         scene = PlotScene()
         scene.set_view(result.race.xrange, result.race.yrange)
         scene.set_objective(result.objective)

@@ -138,6 +138,12 @@ _ext = st.sampled_from([".png", ".svg", ".gif", ".csv", ".json"]) | st.sampled_f
 )
 
 
+def _command(ext: str, **given: object) -> dict[str, object]:
+    """A command that writes, whatever the draw: ``--out race{ext}`` and ``given``."""
+    none = dict.fromkeys(("size", "frames", "fps", "steps", "xrange", "yrange"))
+    return {"name": "race", "ext": ext, **none, "optimizers": [], **given}
+
+
 @settings(
     max_examples=40,
     deadline=None,
@@ -154,39 +160,9 @@ _ext = st.sampled_from([".png", ".svg", ".gif", ".csv", ".json"]) | st.sampled_f
     yrange=st.none() | _range,
     optimizers=st.lists(st.sampled_from([*FOURTEEN[:4], "nope", "adam:lr=-1"]), max_size=3),
 )
-@example(  # commands that write, whatever the draw: a picture, an animation, numbers
-    name="race",
-    ext=".png",
-    size="64x48",
-    frames=None,
-    fps=None,
-    steps="4",
-    xrange="-3,3",
-    yrange=None,
-    optimizers=["sgd", "adam"],
-)
-@example(
-    name="race",
-    ext=".gif",
-    size="40x30",
-    frames="3",
-    fps="12",
-    steps=None,
-    xrange=None,
-    yrange="-1,2",
-    optimizers=[],
-)
-@example(
-    name="r",
-    ext=".json",
-    size=None,
-    frames=None,
-    fps=None,
-    steps="1",
-    xrange=None,
-    yrange=None,
-    optimizers=["newton"],
-)
+@example(**_command(".png", size="64x48", steps="4", xrange="-3,3", optimizers=["sgd", "adam"]))
+@example(**_command(".gif", size="40x30", frames="3", fps="12", yrange="-1,2"))
+@example(**_command(".json", optimizers=["newton"], steps="1"))
 def test_any_render_command_writes_its_file_or_says_why_in_one_line(
     tmp_path_factory, capsys, name, ext, size, frames, fps, steps, xrange, yrange, optimizers
 ):

@@ -7,8 +7,9 @@ import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPainter, QPainterPath, QPen
+from worst_paths import STEPS, WORST
 
-from gradient_studio.engine import OptimizerChoice, Race
+from gradient_studio.engine import Race
 from gradient_studio.scene.paths import _pen
 from gradient_studio.scene.polyline import WideLineCurve
 from gradient_studio.scene.simplify import BUDGET
@@ -103,24 +104,9 @@ def test_exports_get_each_line_whole(qapp):
 
 
 # -- the worst paths of issue 10: bounded work whatever their shape ---------------------------
-WORST = {
-    # A zig-zag sliding back and forth along one line, 10,000 times.
-    "adadelta": {
-        "function": "5x^2 + 28.2y^2",
-        "optimizers": [OptimizerChoice("adadelta", {"rho": 1e-5, "eps": 1.0, "lr": 1.0})],
-        "starts": [(-2.8, 1.5)],
-    },
-    # Heavy momentum thrashing over the whole view for 10,000 steps.
-    "momentum": {
-        "function": "x^2 + 10y^2",
-        "optimizers": [OptimizerChoice("momentum", {"lr": 0.09, "momentum": 0.999})],
-    },
-}
-
-
 @pytest.fixture(scope="module", params=sorted(WORST))
 def worst(request):
-    return Race.create(**WORST[request.param], steps=10_000).run()
+    return Race.create(**WORST[request.param], steps=STEPS).run()
 
 
 @pytest.mark.parametrize("size", [(1280, 820), (2520, 1265)])
