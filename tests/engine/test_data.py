@@ -345,6 +345,12 @@ def test_bytes_with_a_bom_read_as_text_does() -> None:
     assert d.x.tolist() == [1.0] and d.columns == ("x", "y")
 
 
+@pytest.mark.parametrize("row", ["1," * 60_000, '"\n",' * 30_000])
+def test_a_row_too_long_to_be_numbers_is_refused_before_it_fills_the_memory(row: str) -> None:
+    with pytest.raises(DataError, match="line 3: the row is longer than 100,000 characters"):
+        parse_csv(f"x,y\n1,2\n{row}\n")
+
+
 def test_the_row_limit_is_100000_and_one_more_is_refused_at_its_line() -> None:
     ok = "x,y\n" + "1,2\n" * MAX_ROWS
     assert parse_csv(ok).rows == MAX_ROWS == 100_000

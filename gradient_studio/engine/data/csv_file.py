@@ -30,7 +30,7 @@ import csv
 import io
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -41,6 +41,7 @@ __all__ = ["MAX_BYTES", "MAX_ROWS", "load_csv", "parse_csv"]
 
 MAX_ROWS = 100_000
 MAX_BYTES = 10_000_000  # 10 MB: 100,000 rows of x,y at full precision take ~4 MB
+MAX_ROW_CHARS = 100_000  # a wide table's row fits; one row of millions of cells does not
 
 Column = str | int | None
 
@@ -171,8 +172,9 @@ def _checked_text(text: str) -> str:
 
 
 def _separator(text: str) -> str:
-    first = text.lstrip().split("\n", 1)[0]
-    return next((s for s in (";", ",", "\t") if s in first), ",")
+    first = re.search(r"\S[^\r\n]*", text)
+    line = first.group() if first else ""
+    return next((s for s in (";", ",", "\t") if s in line), ",")
 
 
 class _Table:
@@ -189,14 +191,30 @@ class _Table:
         self._read(text, x_column, y_column)
 
     def _read(self, text: str, x_column: Column, y_column: Column) -> None:
-        source = io.StringIO(text, newline="")
-        reader = csv.reader(source, delimiter=_separator(text), skipinitialspace=True, strict=True)
+        row_size = [0]  # characters of the row being read, so no row can fill the memory
+
+        def source() -> Iterator[str]:
+            for physical in io.StringIO(text, newline=""):
+                row_size[0] += len(physical)
+                if row_size[0] > MAX_ROW_CHARS:
+                    line = last + 1
+                    message = (
+                        f"line {line}: the row is longer than {MAX_ROW_CHARS:,} characters, "
+                        "far longer than a row of numbers"
+                    )
+                    raise DataError(message, line)
+                yield physical
+
+        reader = csv.reader(
+            source(), delimiter=_separator(text), skipinitialspace=True, strict=True
+        )
         xs, ys, lines = self.cells[0], self.cells[1], self.lines
         xi = yi = width = 0
         last = 0  # the line the previous row ended on
         try:
             for row in reader:
                 start, last = last + 1, reader.line_num
+                row_size[0] = 0
                 if not (row and row[0].strip(" \t")) and not "".join(row).strip(" \t"):
                     continue  # a blank line, or a spreadsheet's empty row ",,"
                 if not width:
