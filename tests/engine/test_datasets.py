@@ -191,7 +191,7 @@ def test_tanh_unit_has_a_saddle_at_the_origin_and_mirror_minima() -> None:
     low, high = np.linalg.eigvalsh(h)
     assert low < 0 < high
     # two minima, mirror images: the same loss at (w1, w2) and (-w1, -w2)
-    w1, w2 = np.meshgrid(np.linspace(-4, 4, 401), np.linspace(-4, 4, 401))
+    w1, w2 = np.meshgrid(np.linspace(-4, 4, 241), np.linspace(-4, 4, 241))
     loss = _tanh_unit_loss(x, y, w1, w2)
     assert np.allclose(loss, loss[::-1, ::-1], rtol=1e-13, atol=0)
     i = np.unravel_index(np.argmin(np.where(w1 > 0, loss, np.inf)), loss.shape)
