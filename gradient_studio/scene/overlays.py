@@ -19,6 +19,7 @@ from PySide6.QtGui import QPainter
 
 from gradient_studio.scene.legend import Legend
 from gradient_studio.scene.palette import TEXT
+from gradient_studio.scene.simplify import clipped, segments
 
 Array = NDArray[np.float64]
 
@@ -59,10 +60,14 @@ class Overlays:
         self._placed: list[tuple[Any, Corner]] = []
 
     def place(
-        self, points: Array, xrange: tuple[float, float], yrange: tuple[float, float]
+        self,
+        lines: Array,
+        marks: Array,
+        xrange: tuple[float, float],
+        yrange: tuple[float, float],
     ) -> None:
-        """Put the legend where it covers the fewest of ``points`` (the race, and what must
-        stay visible), the counter in the next best corner."""
+        """Put the legend where it covers the least of the race (``lines``, NaN-separated
+        polylines) and of ``marks`` (starts, minima), the counter in the next best corner."""
         view, legend = self.view, self.legend
         legend.set_room(view.width() - 20, view.height() - 20)
         size = legend.size()
@@ -71,7 +76,7 @@ class Overlays:
             if view.width() > 1 and view.height() > 1
             else (0.42, 0.3)
         )
-        corners = emptiest_corners(points, xrange, yrange, cover)
+        corners = emptiest_corners(lines, marks, xrange, yrange, cover)
         items: list[Legend | CornerNote] = (
             [self.step_note] if legend.placed_by_hand else [legend, self.step_note]
         )
@@ -94,24 +99,64 @@ _CORNERS = ((1, 0), (0, 0), (1, 1), (0, 1))  # top-right first: where readers lo
 
 
 def emptiest_corners(
-    points: Array,
+    lines: Array,
+    marks: Array,
     xrange: tuple[float, float],
     yrange: tuple[float, float],
     cover: tuple[float, float] = (0.42, 0.3),
-) -> list[tuple[int, int]]:
-    """Corners (as anchor fractions, y down) ordered from fewest ``points`` under a card
-    covering ``cover`` (fractions of the view's width and height) there, to most."""
-    w, h = xrange[1] - xrange[0], yrange[1] - yrange[0]
-    with np.errstate(invalid="ignore"):
-        u = (points[:, 0] - xrange[0]) / w if len(points) else np.empty(0)
-        v = (yrange[1] - points[:, 1]) / h if len(points) else np.empty(0)
+) -> list[Corner]:
+    """Corners (as anchor fractions, y down) ordered from the least of the race under a card
+    covering ``cover`` (fractions of the view's width and height) there, to the most.
+
+    The race is ``lines`` (NaN-separated polylines) as the cells of a coarse grid over the
+    view that they cross — a path that goes back and forth a thousand times over the same
+    cells counts as once — and ``marks`` (starts, minima), each of which counts as much as
+    a fifth of the view's cells: a card covers one only if it cannot help it.
+    """
     cw, ch = min(1.0, cover[0] + 0.03), min(1.0, cover[1] + 0.03)  # and its margin
-    inside = (u >= 0) & (u <= 1) & (v >= 0) & (v <= 1)
+    u, v = _crossed_cells(lines, xrange, yrange)
+    with np.errstate(invalid="ignore"):
+        w, h = xrange[1] - xrange[0], yrange[1] - yrange[0]
+        mu = (marks[:, 0] - xrange[0]) / w if len(marks) else np.empty(0)
+        mv = (yrange[1] - marks[:, 1]) / h if len(marks) else np.empty(0)
     scores = []
     for ax, ay in _CORNERS:
-        near_x = u > 1 - cw if ax else u < cw
-        near_y = v > 1 - ch if ay else v < ch
-        scores.append(int(np.count_nonzero(near_x & near_y & inside)))
-    # Counts within a few points of each other are a tie: the usual corner wins it.
-    order = sorted(range(len(_CORNERS)), key=lambda i: (math.ceil(scores[i] / 5), i))
+        under = (u > 1 - cw if ax else u < cw) & (v > 1 - ch if ay else v < ch)
+        marked = (mu > 1 - cw if ax else mu < cw) & (mv > 1 - ch if ay else mv < ch)
+        marked &= (mu >= 0) & (mu <= 1) & (mv >= 0) & (mv <= 1)
+        scores.append(int(np.count_nonzero(under)) + _MARK * int(np.count_nonzero(marked)))
+    # Within a few cells of each other is a tie: the usual corner wins it.
+    order = sorted(range(len(_CORNERS)), key=lambda i: (math.ceil(scores[i] / 4), i))
     return [_CORNERS[i] for i in order]
+
+
+_GRID = (48, 36)  # cells across and down the view
+_MARK = _GRID[0] * _GRID[1] // 5
+_SAMPLES = 40_000
+
+
+def _crossed_cells(
+    lines: Array, xrange: tuple[float, float], yrange: tuple[float, float]
+) -> tuple[Array, Array]:
+    """The centres (as fractions of the view, y down) of the grid cells ``lines`` cross."""
+    inside = clipped(lines, (xrange[0], xrange[1], yrange[0], yrange[1]))
+    if len(inside) < 2:
+        return np.empty(0), np.empty(0)
+    cols, rows = _GRID
+    cells = np.column_stack(
+        [
+            (inside[:, 0] - xrange[0]) / (xrange[1] - xrange[0]) * cols,
+            (yrange[1] - inside[:, 1]) / (yrange[1] - yrange[0]) * rows,
+        ]
+    )
+    first = segments(cells)
+    d = cells[first + 1] - cells[first]
+    per = np.ceil(np.abs(d).max(axis=1)).astype(np.intp) + 2  # a sample per cell crossed
+    if per.sum() > _SAMPLES:
+        per = np.maximum(2, per * _SAMPLES // per.sum())
+    owner = np.repeat(np.arange(len(first)), per)
+    t = (np.arange(owner.size) - np.repeat(np.cumsum(per) - per, per)) / (per[owner] - 1)
+    at = cells[first][owner] + t[:, None] * d[owner]
+    index = np.clip(np.floor(at).astype(np.intp), 0, [cols - 1, rows - 1])
+    crossed = np.unique(index[:, 1] * cols + index[:, 0])
+    return (crossed % cols + 0.5) / cols, (crossed // cols + 0.5) / rows

@@ -312,20 +312,20 @@ class PathLayer:
                 colours.append(self.groups[path.group].colour)
         return np.array(points, dtype=np.float64).reshape(-1, 2), colours
 
-    def point_cloud(self, most: int = 4000) -> Array:
-        """Points on every whole path — its vertices (every k-th in a long race, at most
-        about ``most`` in all) and the midpoints between them — for choosing where the
-        legend covers the least of the race."""
+    def ends_reached(self) -> Array:
+        """Where every path ends (finite ends only)."""
+        ends = np.array([p.points[p.last] for p in self._paths], dtype=np.float64).reshape(-1, 2)
+        return np.asarray(ends[np.isfinite(ends).all(axis=1)], dtype=np.float64)
+
+    def outline(self, most: int = 4000) -> Array:
+        """Every whole path as one NaN-separated polyline (every k-th step of a long race:
+        at most about ``most`` points), for choosing where the legend covers the least of
+        the race — the whole of it, so that the legend stays put during playback."""
         parts: list[Array] = []
         for p in self._paths:
-            parts += (p.points[: p.last + 1], _GAP)
-        if not parts:
-            return np.empty((0, 2))
-        line = np.concatenate(parts)
-        line = line[:: max(1, -(-2 * len(line) // most))]
-        with np.errstate(invalid="ignore"):
-            middle = 0.5 * (line[:-1] + line[1:])
-        return np.concatenate([line, middle])
+            stride = max(1, -(-len(self._paths) * p.last // most))
+            parts += (p.points[: p.last : stride], p.points[p.last : p.last + 1], _GAP)
+        return np.concatenate(parts) if parts else np.empty((0, 2))
 
     def _show_legend(self, rebuild: bool, grow_only: bool = False) -> None:
         """A row per optimiser (made anew only for new styles); a new race or step mostly

@@ -300,16 +300,12 @@ class PlotScene(Drawing):
         self.step_note.setText(f"&nbsp;step {step} / {last}&nbsp;")
 
     def _place_overlays(self) -> None:
-        """Put the legend where it covers the least of the race (and of the starts and
-        minima, which count fifty points each), the step counter in the next best corner."""
-        points = np.concatenate(
-            [
-                self.paths.point_cloud(),
-                np.repeat(self.starts.starts, 50, axis=0),
-                np.repeat(self.minima_points(), 50, axis=0),
-            ]
+        """Put the legend where it covers the least of the race and of its starts, ends and
+        known minima, the step counter in the next best corner."""
+        marks = np.concatenate(
+            [self.starts.starts, self.paths.ends_reached(), self.minima_points()]
         )
-        self.overlays.place(points, self.xrange, self.yrange)
+        self.overlays.place(self.paths.outline(), marks, self.xrange, self.yrange)
 
     def over_legend(self, scene_pos: QPointF) -> bool:
         """Whether ``scene_pos`` (a position in :attr:`widget`'s graphics scene, as a mouse
