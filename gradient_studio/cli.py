@@ -242,11 +242,11 @@ def _picture_options(args: argparse.Namespace, ext: str) -> dict[str, Any]:
 
 def _check_view(args: argparse.Namespace) -> None:
     """``--xrange``/``--yrange`` a picture can show (finite, low to high, within ±1e15)."""
-    from gradient_studio.scene.view import check_range
-
     for option, text in (("--xrange", args.xrange), ("--yrange", args.yrange)):
         value = _pair(text, option)
         if value is not None:
+            from gradient_studio.scene.view import check_range
+
             try:
                 check_range(value, option[2:3] + " range")
             except ValueError as e:
@@ -283,8 +283,6 @@ def _render(args: argparse.Namespace) -> int:
     out = _check_out(args.out)
     ext = out.suffix.lower()
     image_options = _picture_options(args, ext)
-    if ext in _IMAGE_FORMATS:
-        _check_view(args)
 
     from gradient_studio.engine import ExpressionError, Race
 
@@ -311,6 +309,8 @@ def _render(args: argparse.Namespace) -> int:
         raise UsageError(f"--param: the function has no parameter {unknown[0]!r} (it has: {has})")
 
     _check_work(race, ext)
+    if ext in _IMAGE_FORMATS:
+        _check_view(args)  # (after the engine is loaded: Qt first costs 30 MB more)
     result = race.run()
     _write(out, result, image_options)
     return 0

@@ -19,7 +19,6 @@ from PySide6.QtGui import QPainter
 
 from gradient_studio.scene.legend import Legend
 from gradient_studio.scene.palette import TEXT
-from gradient_studio.scene.simplify import clipped, segments
 
 Array = NDArray[np.float64]
 
@@ -109,8 +108,8 @@ def emptiest_corners(
     covering ``cover`` (fractions of the view's width and height) there, to the most.
 
     The race is ``lines`` (NaN-separated polylines) as the cells of a coarse grid over the
-    view that they cross — a path that goes back and forth a thousand times over the same
-    cells counts as once — and ``marks`` (starts, minima), each of which counts as much as
+    view that they pass through — a path that goes back and forth a thousand times over
+    the same cells counts as once — and ``marks`` (starts, minima), each of which counts as much as
     a fifth of the view's cells: a card covers one only if it cannot help it.
     """
     cw, ch = min(1.0, cover[0] + 0.03), min(1.0, cover[1] + 0.03)  # and its margin
@@ -132,31 +131,29 @@ def emptiest_corners(
 
 _GRID = (48, 36)  # cells across and down the view
 _MARK = _GRID[0] * _GRID[1] // 5
-_SAMPLES = 40_000
 
 
 def _crossed_cells(
     lines: Array, xrange: tuple[float, float], yrange: tuple[float, float]
 ) -> tuple[Array, Array]:
-    """The centres (as fractions of the view, y down) of the grid cells ``lines`` cross."""
-    inside = clipped(lines, (xrange[0], xrange[1], yrange[0], yrange[1]))
-    if len(inside) < 2:
+    """The centres (as fractions of the view, y down) of the grid cells ``lines`` pass
+    through: where their vertices and the midpoints of their segments fall."""
+    if len(lines) < 2:
         return np.empty(0), np.empty(0)
     cols, rows = _GRID
-    cells = np.column_stack(
-        [
-            (inside[:, 0] - xrange[0]) / (xrange[1] - xrange[0]) * cols,
-            (yrange[1] - inside[:, 1]) / (yrange[1] - yrange[0]) * rows,
-        ]
-    )
-    first = segments(cells)
-    d = cells[first + 1] - cells[first]
-    per = np.ceil(np.abs(d).max(axis=1)).astype(np.intp) + 2  # a sample per cell crossed
-    if per.sum() > _SAMPLES:
-        per = np.maximum(2, per * _SAMPLES // per.sum())
-    owner = np.repeat(np.arange(len(first)), per)
-    t = (np.arange(owner.size) - np.repeat(np.cumsum(per) - per, per)) / (per[owner] - 1)
-    at = cells[first][owner] + t[:, None] * d[owner]
-    index = np.clip(np.floor(at).astype(np.intp), 0, [cols - 1, rows - 1])
-    crossed = np.unique(index[:, 1] * cols + index[:, 0])
+    with np.errstate(invalid="ignore", over="ignore"):
+        cells = np.column_stack(
+            [
+                (lines[:, 0] - xrange[0]) / (xrange[1] - xrange[0]) * cols,
+                (yrange[1] - lines[:, 1]) / (yrange[1] - yrange[0]) * rows,
+            ]
+        )
+        d = cells[1:] - cells[:-1]
+        along = [cells, cells[:-1] + 0.5 * d]
+        at = np.concatenate(along)
+        at = at[(at[:, 0] >= 0) & (at[:, 0] < cols) & (at[:, 1] >= 0) & (at[:, 1] < rows)]
+    index = at.astype(np.intp)
+    occupied = np.zeros(cols * rows, dtype=bool)
+    occupied[index[:, 1] * cols + index[:, 0]] = True
+    crossed = np.flatnonzero(occupied)
     return (crossed % cols + 0.5) / cols, (crossed // cols + 0.5) / rows

@@ -317,7 +317,7 @@ class PathLayer:
         ends = np.array([p.points[p.last] for p in self._paths], dtype=np.float64).reshape(-1, 2)
         return np.asarray(ends[np.isfinite(ends).all(axis=1)], dtype=np.float64)
 
-    def outline(self, most: int = 4000) -> Array:
+    def outline(self, most: int = 1500) -> Array:
         """Every whole path as one NaN-separated polyline (every k-th step of a long race:
         at most about ``most`` points), for choosing where the legend covers the least of
         the race — the whole of it, so that the legend stays put during playback."""
