@@ -253,7 +253,8 @@ class Legend(pg.GraphicsWidgetAnchor, pg.GraphicsWidget):  # type: ignore[misc] 
             self.layout.removeAt(self.layout.count() - 1)
         self.heading.setVisible(collapsed)
         if collapsed:
-            self.heading.resize(self.heading.natural_size())
+            self.heading.setMinimumSize(self.heading.natural_size())
+            self.heading.setPreferredSize(self.heading.natural_size())
             self.layout.addItem(self.heading, 0, 0)
         per_column = math.ceil(rows / columns) if rows else 1
         for i, (sample, line) in enumerate(self.items):

@@ -316,6 +316,9 @@ def test_a_legend_too_big_for_its_view_folds_and_a_click_opens_it(qapp):
     scene.lay_out(360, 260)
     legend = scene.legend
     assert legend.collapsed and legend.heading.text == "▸ legend (14)"
+    heading = legend.heading.geometry()
+    assert heading.width() >= legend.heading.natural_size().width() > 50  # shown whole
+    assert legend.rect().contains(heading)
     assert not any(line.isVisible() for line in legend.lines())
     legend.set_collapsed(False)  # what a click does
     assert not legend.collapsed and all(line.isVisible() for line in legend.lines())
