@@ -49,7 +49,10 @@ def write_gif(
     Every frame is mapped onto one palette computed once from the first and last frames
     (no dithering), so the colour map does not band or flicker from frame to frame.
     Consecutive frames that come out identical (a race shorter than the frame count, all
-    of whose paths have stopped) are merged by the GIF writer into one longer frame.
+    of whose paths have stopped) are merged by the GIF writer into one longer frame, and
+    each frame stores only what changed (the rest transparent, through the palette's one
+    free entry): the legend's values change every frame, and a frame stored whole from
+    the legend to the heads made the file ten times larger.
 
     ``progress(done, total)`` is called after each frame is drawn; when it returns False the
     export stops with :class:`ExportCancelled` and nothing is written. ``style`` and the old
@@ -99,7 +102,7 @@ def write_gif(
             append_images=pictures(),
             duration=durations,
             loop=0,
-            optimize=False,
+            optimize=True,
         )
 
     return atomic_write(path, write)
@@ -136,7 +139,7 @@ def _shared_palette(frames: list[Image.Image], colormap: str, colours: list[str]
     sheet = Image.new("RGB", (w * len(frames), h))
     for i, frame in enumerate(frames):
         sheet.paste(frame, (i * w, 0))
-    rest = 256 - len(fixed)
+    rest = 255 - len(fixed)  # one entry left free: for the transparency of unchanged pixels
     fitted = sheet.quantize(colors=rest, method=Image.Quantize.MEDIANCUT)
     entries = [c for rgb in fixed for c in rgb] + (fitted.getpalette() or [])[: 3 * rest]
     palette = Image.new("P", (1, 1))

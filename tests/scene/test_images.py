@@ -273,6 +273,16 @@ def test_an_svg_at_step_50_gives_the_legend_values_of_step_50(qapp, tmp_path, ro
         assert f"{t.label} · f = {format_value(float(t.f[t.stop]))}" in whole
 
 
+def test_gif_frames_store_only_what_changed(qapp, tmp_path, rosenbrock_result):
+    out = write_gif(tmp_path / "race.gif", rosenbrock_result, size=(320, 240), frames=24)
+    data = out.read_bytes()
+    # Each frame's graphic control block (21 F9 04, then its flags): most say "transparent
+    # pixels", which leave the pixel of the frame before as it was.
+    flags = [data[i + 3] for i in range(len(data) - 4) if data[i : i + 3] == b"\x21\xf9\x04"]
+    assert len(flags) >= 20 and sum(f & 1 for f in flags) >= len(flags) - 2
+    assert out.stat().st_size < 24 * 320 * 240 / 20
+
+
 def test_every_gif_frame_shows_its_own_steps_values(qapp, tmp_path, rosenbrock_result, monkeypatch):
     from gradient_studio.scene import PlotScene
 
