@@ -27,6 +27,7 @@ from typing import Any
 from gradient_studio.engine import codegen
 from gradient_studio.engine.kernel import OptimizerSpec, state_names
 from gradient_studio.engine.objective import Derivatives
+from gradient_studio.engine.transforms import TransformRule
 
 # (x, y, f, |grad|² per evaluated step, the state after, the point after)
 ScalarRun = Callable[
@@ -55,8 +56,25 @@ _NAMESPACE: dict[str, Any] = {
 }
 
 
+def _simple(node: ast.expr) -> bool:
+    return isinstance(node, ast.Name | ast.Constant) or (
+        isinstance(node, ast.UnaryOp) and isinstance(node.operand, ast.Name | ast.Constant)
+    )
+
+
+def _if(test: ast.expr, body: ast.expr, orelse: ast.expr) -> ast.IfExp:
+    return ast.IfExp(test=test, body=body, orelse=orelse)
+
+
+def _less(a: ast.expr, b: ast.expr) -> ast.Compare:
+    return ast.Compare(left=a, ops=[ast.Lt()], comparators=[b])
+
+
 class _Inline(ast.NodeTransformer):
-    """Rename per-coordinate names for one coordinate; ``where`` becomes ``a if c else b``."""
+    """Rename per-coordinate names for one coordinate; ``where`` becomes ``a if c else b``,
+    and ``clip``, ``minimum`` and ``maximum`` of plain names and numbers become the same
+    comparisons as Python's ``min``/``max`` without the call (for finite numbers, which is
+    all a step sees, these equal numpy's)."""
 
     def __init__(self, renames: dict[str, str]) -> None:
         self.renames = renames
@@ -67,9 +85,23 @@ class _Inline(ast.NodeTransformer):
 
     def visit_Call(self, node: ast.Call) -> ast.AST:
         self.generic_visit(node)
-        if isinstance(node.func, ast.Name) and node.func.id == "where":
-            cond, a, b = node.args
-            return ast.copy_location(ast.IfExp(test=cond, body=a, orelse=b), node)
+        if not isinstance(node.func, ast.Name):
+            return node
+        name, args = node.func.id, node.args
+        if name == "where":
+            cond, a, b = args
+            return ast.copy_location(_if(cond, a, b), node)
+        if not all(_simple(a) for a in args):
+            return node
+        if name == "minimum":  # min(a, b): b if b < a else a
+            a, b = args
+            return ast.copy_location(_if(_less(b, a), b, a), node)
+        if name == "maximum":  # max(a, b): b if a < b else a
+            a, b = args
+            return ast.copy_location(_if(_less(a, b), b, a), node)
+        if name == "clip":  # min(max(v, low), high), for low <= high
+            v, low, high = args
+            return ast.copy_location(_if(_less(high, v), high, _if(_less(v, low), low, v)), node)
         return node
 
 
@@ -82,21 +114,48 @@ def _inline(text: str, renames: dict[str, str]) -> list[str]:
     return ast.unparse(ast.fix_missing_locations(tree)).splitlines()
 
 
-def _per_coord_lines(spec: OptimizerSpec) -> list[str]:
-    tree = ast.parse("\n".join(_statements(spec.per_coord)))
-    assigned = {
+def _assigned(text: str) -> set[str]:
+    tree = ast.parse("\n".join(_statements(text)))
+    return {
         t.id
         for node in ast.walk(tree)
         if isinstance(node, ast.Assign | ast.AugAssign)
         for t in ([node.target] if isinstance(node, ast.AugAssign) else node.targets)
         if isinstance(t, ast.Name)
     }
-    local = assigned | set(state_names(spec)) | {"g", "p", "u"}
+
+
+def _per_coord(text: str, local: set[str], prefix: str = "") -> list[str]:
+    """``text`` once per coordinate: ``g``, ``p``, ``u`` and the names in ``local`` get
+    the coordinate's suffix, and the names ``text`` assigns also ``prefix`` (a transform's
+    scratch names stay its own)."""
+    scratch = _assigned(text) - {"g", "p", "u"}
     lines = []
     for c in "xy":
         renames = {name: f"{name}_{c}" for name in local}
+        renames.update({name: f"{prefix}{name}_{c}" for name in scratch})
         renames.update({"g": f"g{c}", "p": f"p{c}", "u": f"u{c}"})
-        lines += _inline(spec.per_coord, renames)
+        lines += _inline(text, renames)
+    return lines
+
+
+def _per_coord_lines(spec: OptimizerSpec) -> list[str]:
+    return _per_coord(spec.per_coord, set(state_names(spec)))
+
+
+def _transform_lines(rules: tuple[TransformRule, ...]) -> list[str]:
+    """The gradient transforms, in order, on ``gx, gy``; ``n2`` is ‖g‖² as evaluated."""
+    lines: list[str] = []
+    for i, rule in enumerate(rules):
+        prefix = f"_t{i}"
+        if rule.per_coord:
+            lines += _per_coord(rule.per_coord, set(rule.data), prefix + "_")
+        else:
+            norm = "math_sqrt(n2)" if i == 0 else "math_sqrt(gx * gx + gy * gy)"
+            scratch = _assigned(rule.joint) - {"gx", "gy"}
+            lines.append(f"{prefix}_norm = {norm}")
+            renames = {name: f"{prefix}_{name}" for name in scratch | {"norm"}}
+            lines += _inline(rule.joint, renames)
     return lines
 
 
@@ -144,10 +203,18 @@ def _hoisted(lines: list[str], constants: set[str]) -> tuple[list[str], list[str
     return before, ast.unparse(tree).splitlines() if lines else []
 
 
-def source(derivatives: Derivatives, spec: OptimizerSpec) -> str:
-    """The generated loop for ``spec`` on this objective, as text (for reading and tests)."""
-    hyper = [h.name for h in spec.hyperparameters]
+def source(
+    derivatives: Derivatives,
+    spec: OptimizerSpec,
+    rules: tuple[TransformRule, ...] = (),
+    scheduled: frozenset[str] = frozenset(),
+) -> str:
+    """The generated loop for ``spec`` on this objective, as text (for reading and tests):
+    the gradient through ``rules`` first, the ``scheduled`` hyperparameters read per step."""
+    hyper = [f"_steps_{h.name}" if h.name in scheduled else h.name for h in spec.hyperparameters]
     params = [f"_p{i}" for i in range(len(derivatives.expression.parameters))]
+    constants = [c for rule in rules for c in rule.constants]
+    data = [f"_{d}_{c}" for rule in rules for d in rule.data for c in "xy"]
     if spec.joint:
         state = state_names(spec)
         update = _inline(spec.joint, {})
@@ -155,7 +222,11 @@ def source(derivatives: Derivatives, spec: OptimizerSpec) -> str:
         state = [f"{n}_{c}" for c in "xy" for n in state_names(spec)]
         update = _per_coord_lines(spec)
     per_step = _inline(spec.per_step, {"sqrt": "math_sqrt"}) if spec.per_step.strip() else []
-    before, rule = _hoisted([*per_step, *update], set(hyper))
+    fixed = {h.name for h in spec.hyperparameters} - scheduled
+    transforms = _transform_lines(rules)
+    before, rule = _hoisted([*transforms, *per_step, *update], fixed | set(constants))
+    step_values = [f"{name} = _steps_{name}[k]" for name in sorted(scheduled)]
+    step_data = [f"{d[1:]} = {d}[k - k0]" for d in data]  # "_noise_x" -> noise_x
     body = [
         *_objective_lines(derivatives, spec.needs_hessian),
         "n2 = gx * gx + gy * gy",
@@ -166,11 +237,14 @@ def source(derivatives: Derivatives, spec: OptimizerSpec) -> str:
         "if k == last:",
         "    break",
         "t += 1.0",  # the 1-based step count as a float: float(k + 1), without the call
+        *step_values,
+        *step_data,
         *rule,
         "px = px + ux",
         "py = py + uy",
     ]
-    args = ", ".join(["px", "py", "k0", "k1", "last", "tol2", "bound", "state", *params, *hyper])
+    head = ["px", "py", "k0", "k1", "last", "tol2", "bound", "state"]
+    args = ", ".join([*head, *params, *hyper, *constants, *data])
     unpack = f"    ({', '.join(state)},) = state\n" if state else ""
     pack = ", ".join(state)
     return (
@@ -187,15 +261,26 @@ def source(derivatives: Derivatives, spec: OptimizerSpec) -> str:
     )
 
 
-def compile_run(derivatives: Derivatives, spec: OptimizerSpec) -> ScalarRun | None:
-    """The compiled loop, or None where the printer cannot express the objective."""
+def compile_run(
+    derivatives: Derivatives,
+    spec: OptimizerSpec,
+    rules: tuple[TransformRule, ...] = (),
+    scheduled: frozenset[str] = frozenset(),
+) -> ScalarRun | None:
+    """The compiled loop, or None where the printer cannot express the objective.
+
+    Its arguments: the point, the chunk ``k0 … k1 − 1``, the last step, tol², the bound,
+    the state, then the function's parameters, the hyperparameters (a scheduled one as
+    its per-step list), the transforms' constants and their data for the chunk
+    (``noise_x``, ``noise_y`` lists indexed from ``k0``)."""
+    key = "|".join([spec.name, *(r.name for r in rules), *sorted(scheduled)])
     cache: dict[str, ScalarRun | None] = derivatives.scalar_runs
-    if spec.name not in cache:
+    if key not in cache:
         try:
-            text = source(derivatives, spec)
+            text = source(derivatives, spec, rules, scheduled)
             namespace = dict(_NAMESPACE)
-            exec(compile(text, f"<fast {spec.name}>", "exec"), namespace)  # generated, see above
-            cache[spec.name] = namespace["scalar_run"]
+            exec(compile(text, f"<fast {key}>", "exec"), namespace)  # generated, see above
+            cache[key] = namespace["scalar_run"]
         except (SyntaxError, TypeError, ValueError, NotImplementedError):
-            cache[spec.name] = None
-    return cache[spec.name]
+            cache[key] = None
+    return cache[key]

@@ -12,10 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-_GRADIENT_SCALED = frozenset({"sgd", "momentum", "nesterov"})
-_NORMALISED = frozenset(
-    {"adam", "amsgrad", "adamw", "adamax", "nadam", "radam", "rmsprop", "rprop"}
-)
+from gradient_studio.engine.kernel import StepKind
+from gradient_studio.engine.optimizers import OPTIMIZERS
 
 
 @dataclass(frozen=True)
@@ -38,12 +36,13 @@ class Preset:
 
     def suggested_lr(self, optimizer: str) -> float | None:
         """The learning rate under which ``optimizer`` shows its character here, or None
-        to keep the optimiser's own default (Adadelta, Newton)."""
-        if optimizer in _GRADIENT_SCALED:
+        to keep the optimiser's own default (Adadelta, Newton: they size their own steps)."""
+        kind = OPTIMIZERS[optimizer].kind
+        if kind is StepKind.GRADIENT_SCALED:
             return self.gd_lr
-        if optimizer in _NORMALISED:
+        if kind is StepKind.NORMALISED:
             return self.step_lr
-        if optimizer == "adagrad":
+        if kind is StepKind.SHRINKING:  # its steps shrink from the first: start them longer
             return self.step_lr * 10
         return None
 
