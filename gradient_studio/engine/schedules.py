@@ -278,7 +278,9 @@ def _option_value(text: str, key: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise ValueError(f"schedule option {key}: {text!r} is not a number") from None
+        raise ValueError(
+            f"schedule option {key}: {text!r} is not a number, true or false"
+        ) from None
     if "_" in text or not math.isfinite(value):
         raise ValueError(f"schedule option {key}: {text!r} is not a finite number")
     return value

@@ -160,6 +160,13 @@ class Training:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Training:
         """The inverse of :meth:`to_dict`; ValueError names the field that is wrong."""
+        if not isinstance(data, Mapping):
+            raise ValueError("training must be an object with schedule, clip and noise")
+        unknown = sorted(set(data) - {"schedule", "clip", "noise"})
+        if unknown:
+            raise ValueError(
+                f"training has no field {unknown[0]!r} (it has: schedule, clip, noise)"
+            )
         return cls(
             schedule=_schedule_from(data.get("schedule")),
             clip=_clip_from(data.get("clip")),
