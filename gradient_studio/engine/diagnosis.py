@@ -33,6 +33,7 @@ Array = NDArray[np.float64]
 
 BOUND = 1e8
 TOLERANCE = 1e-8
+FAR = 100.0  # a run this many times further out than its start (and 100 away) has left
 
 
 class Ending(IntEnum):
@@ -123,26 +124,36 @@ def finish(batch: Batch, steppers: Sequence[FinalState]) -> None:
     tell a function without a minimum from a learning rate that is too large, and add
     what the optimiser has to say about each run."""
     batch.done = batch.steps + 1
-    notes = batch.choice.spec.notes
-    owner = {j: s for s in steppers for j in s.columns}
     for j, status in enumerate(batch.status):
         if status == Status.RUNNING:
             batch.status[j] = Status.MAX_STEPS
             batch.stop[j] = batch.steps
+    for j in _far_off(batch):
         last = int(batch.stop[j])
-        unbounded = unbounded_below(batch.f[: last + 1, j], batch.points[: last + 1, j])
-        if unbounded and batch.status[j] in (Status.DIVERGED, Status.MAX_STEPS):
-            note = (
-                f"f decreases without bound: {batch.f[last, j]:.2g} at step {last}"
-                " — this function has no minimum here"
-            )
-            batch.notes[j] = (note,)
-        if notes is not None:
+        if unbounded_below(batch.f[: last + 1, j], batch.points[: last + 1, j]):
+            f = batch.f[last, j]
+            note = f"f decreases without bound: {f:.2g} at step {last}"
+            batch.notes[j] = (f"{note} — this function has no minimum here",)
+    notes = batch.choice.spec.notes
+    if notes is not None:
+        owner = {j: s for s in steppers for j in s.columns}
+        for j in range(len(batch.status)):
             batch.notes[j] = (*batch.notes[j], *notes(owner[j].final_state(j)))
-        if last < batch.steps:
-            batch.store[last + 1 :, :, j] = batch.store[last, :, j]
-            batch.f[last + 1 :, j] = batch.f[last, j]
-            batch.grad_norm[last + 1 :, j] = batch.grad_norm[last, j]
+    for j in np.flatnonzero(batch.stop < batch.steps):
+        last = int(batch.stop[j])
+        batch.store[last + 1 :, :, j] = batch.store[last, :, j]
+        batch.f[last + 1 :, j] = batch.f[last, j]
+        batch.grad_norm[last + 1 :, j] = batch.grad_norm[last, j]
+
+
+def _far_off(batch: Batch) -> NDArray[np.intp]:
+    """The runs that diverged or ran out of steps far from where they began: the only
+    ones :func:`unbounded_below` can be true of (found for every start at once)."""
+    n = len(batch.status)
+    ends = batch.points[batch.stop, np.arange(n)]
+    far = np.hypot(*ends.T) >= FAR * np.maximum(1.0, np.hypot(*batch.points[0].T))
+    off = np.array([s in (Status.DIVERGED, Status.MAX_STEPS) for s in batch.status])
+    return np.flatnonzero(far & off)
 
 
 def unbounded_below(f: Array, points: Array) -> bool:
@@ -166,5 +177,5 @@ def unbounded_below(f: Array, points: Array) -> bool:
         falls.mean() >= 0.9
         and f[-1] <= f.min()
         and drop >= 1000 * max(1.0, abs(float(f[0])))
-        and end >= 100 * max(1.0, float(start))
+        and end >= FAR * max(1.0, float(start))
     )

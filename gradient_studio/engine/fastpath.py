@@ -171,10 +171,12 @@ def _objective_lines(derivatives: Derivatives, hessian: bool) -> list[str]:
 
 class _Hoist(ast.NodeTransformer):
     """Lift arithmetic on hyperparameters alone (``1 - beta1``) out of the loop: the same
-    operations on the same numbers, done once instead of every step."""
+    operations on the same numbers, done once instead of every step. (With step-wide
+    names as ``constants``: out of the two coordinates' lines, done once a step.)"""
 
-    def __init__(self, constants: set[str]) -> None:
+    def __init__(self, constants: set[str], prefix: str = "_h") -> None:
         self.constants = constants
+        self.prefix = prefix
         self.lifted: dict[str, str] = {}
 
     def _invariant(self, node: ast.AST) -> bool:
@@ -188,7 +190,7 @@ class _Hoist(ast.NodeTransformer):
     def _lift(self, node: ast.expr) -> ast.AST:
         if self._invariant(node) and not isinstance(node, ast.Constant | ast.Name):
             text = ast.unparse(node)
-            name = self.lifted.setdefault(text, f"_h{len(self.lifted)}")
+            name = self.lifted.setdefault(text, f"{self.prefix}{len(self.lifted)}")
             return ast.copy_location(ast.Name(name, ast.Load()), node)
         return self.generic_visit(node)
 
@@ -196,11 +198,59 @@ class _Hoist(ast.NodeTransformer):
     visit_UnaryOp = _lift
 
 
-def _hoisted(lines: list[str], constants: set[str]) -> tuple[list[str], list[str]]:
-    hoist = _Hoist(constants)
+def _hoisted(
+    lines: list[str], constants: set[str], prefix: str = "_h"
+) -> tuple[list[str], list[str]]:
+    hoist = _Hoist(constants, prefix)
     tree = ast.fix_missing_locations(hoist.visit(ast.parse("\n".join(lines))))
     before = [f"{name} = {text}" for text, name in hoist.lifted.items()]
     return before, ast.unparse(tree).splitlines() if lines else []
+
+
+class _Localise(ast.NodeTransformer):
+    """Inside the loop, read the namespace's functions and numbers (``sqrt``, ``inf``,
+    ``math.cos``) from locals bound once before it: a local is read in one step, a
+    global or an attribute in two or three."""
+
+    def __init__(self, names: set[str]) -> None:
+        self.names = names
+        self.bound: dict[str, ast.expr] = {}
+
+    def visit_Name(self, node: ast.Name) -> ast.Name:
+        if isinstance(node.ctx, ast.Load) and node.id in self.names:
+            local = f"_l_{node.id}"
+            self.bound[local] = ast.Name(node.id, ast.Load())
+            return ast.copy_location(ast.Name(local, ast.Load()), node)
+        return node
+
+    def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
+        if isinstance(node.value, ast.Name) and node.value.id == "math":
+            local = f"_m_{node.attr}"
+            self.bound[local] = ast.Attribute(ast.Name("math", ast.Load()), node.attr, ast.Load())
+            return ast.copy_location(ast.Name(local, ast.Load()), node)
+        return self.generic_visit(node)
+
+
+def _localised(text: str) -> str:
+    """``text`` (one function) with the loop's global reads bound to locals before it."""
+    tree = ast.parse(text)
+    function = tree.body[0]
+    assert isinstance(function, ast.FunctionDef)
+    loop = next(n for n in function.body if isinstance(n, ast.For))
+    assigned = {
+        n.id for n in ast.walk(function) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+    }
+    arguments = {a.arg for a in function.args.args}
+    names = (set(_NAMESPACE) | {"abs"}) - assigned - arguments - {"_doubles"}
+    localise = _Localise(names)
+    localise.visit(loop)
+    bindings = [
+        ast.Assign(targets=[ast.Name(local, ast.Store())], value=value)
+        for local, value in sorted(localise.bound.items())
+    ]
+    at = function.body.index(loop)
+    function.body[at:at] = bindings
+    return ast.unparse(ast.fix_missing_locations(tree)) + "\n"
 
 
 def source(
@@ -224,9 +274,18 @@ def source(
     per_step = _inline(spec.per_step, {"sqrt": "math_sqrt"}) if spec.per_step.strip() else []
     fixed = {h.name for h in spec.hyperparameters} - scheduled
     transforms = _transform_lines(rules)
-    before, rule = _hoisted([*transforms, *per_step, *update], fixed | set(constants))
+    before, lines = _hoisted([*transforms, *per_step, *update], fixed | set(constants))
+    # Arithmetic on step-wide values (a scheduled beta1, step_size) once a step, not once
+    # per coordinate; placed after the step-wide lines it reads.
+    split = len(transforms) + len(per_step)
+    step_wide = {"t", *scheduled, *_assigned("\n".join(per_step)), *fixed, *constants}
+    step_wide |= {line.split(" = ")[0] for line in before}
+    per_step_lifted, update_lines = _hoisted(lines[split:], step_wide, "_s")
+    rule = [*lines[:split], *per_step_lifted, *update_lines]
     step_values = [f"{name} = _steps_{name}[k]" for name in sorted(scheduled)]
-    step_data = [f"{d[1:]} = {d}[k - k0]" for d in data]  # "_noise_x" -> noise_x
+    # Each datum is a list for the chunk, walked beside k: "_noise_x" gives noise_x.
+    loop = ", ".join(["k", *(d[1:] for d in data)])
+    over = f"zip(range(k0, k1), {', '.join(data)})" if data else "range(k0, k1)"
     body = [
         *_objective_lines(derivatives, spec.needs_hessian),
         "n2 = gx * gx + gy * gy",
@@ -238,7 +297,6 @@ def source(
         "    break",
         "t += 1.0",  # the 1-based step count as a float: float(k + 1), without the call
         *step_values,
-        *step_data,
         *rule,
         "px = px + ux",
         "py = py + uy",
@@ -247,7 +305,7 @@ def source(
     args = ", ".join([*head, *params, *hyper, *constants, *data])
     unpack = f"    ({', '.join(state)},) = state\n" if state else ""
     pack = ", ".join(state)
-    return (
+    return _localised(
         f"def scalar_run({args}):\n"
         f"{unpack}"
         + "".join(f"    {line}\n" for line in before)
@@ -255,7 +313,7 @@ def source(
         "    xs_append = xs.append; ys_append = ys.append\n"
         "    fs_append = fs.append; ns_append = ns.append\n"
         "    t = float(k0)\n"
-        "    for k in range(k0, k1):\n"
+        f"    for {loop} in {over}:\n"
         + "".join(f"        {line}\n" for line in body)
         + f"    return xs, ys, fs, ns, [{pack}], px, py\n"
     )
@@ -272,7 +330,7 @@ def compile_run(
     Its arguments: the point, the chunk ``k0 … k1 − 1``, the last step, tol², the bound,
     the state, then the function's parameters, the hyperparameters (a scheduled one as
     its per-step list), the transforms' constants and their data for the chunk
-    (``noise_x``, ``noise_y`` lists indexed from ``k0``)."""
+    (``noise_x``, ``noise_y``: lists of ``k1 − k0`` numbers, one per step from ``k0``)."""
     key = "|".join([spec.name, *(r.name for r in rules), *sorted(scheduled)])
     cache: dict[str, ScalarRun | None] = derivatives.scalar_runs
     if key not in cache:

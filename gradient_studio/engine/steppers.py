@@ -180,7 +180,8 @@ class ScalarStepper:
         if self.noise is None:
             return ()
         rows = self.noise.rows(k0, k1)
-        return rows[:, 0, self.j].tolist(), rows[:, 1, self.j].tolist()
+        pad = [0.0] * (k1 - k0 - len(rows))  # the last row's gradient makes no step
+        return rows[:, 0, self.j].tolist() + pad, rows[:, 1, self.j].tolist() + pad
 
     def advance(self, k0: int, k1: int) -> list[Event]:
         if self.fallback is not None:

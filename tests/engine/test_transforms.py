@@ -96,10 +96,11 @@ def test_fast_path_and_array_path_agree_with_training(name, label, monkeypatch):
     monkeypatch.setattr(runner_module, "FAST_PATH_MAX_STARTS", 0)
     array = run(obj, [choice], starts, 300, training=training)
     # Newton with lr 1 jumps about chaotically once the noise shakes it: a one-ulp
-    # difference between the two paths' Hessian code (first at step 10) grows ~20% a step
-    # (as it does without noise from some starts), so it is held to its first 60 steps.
-    # Every first-order rule agrees to the last bits over the whole run.
-    rows = slice(0, 61) if name == "newton" else slice(None)
+    # difference between the two paths' Hessian code (first near step 10) grows ~30% a
+    # step (as it does without noise from some starts), so it is held to its first 20
+    # steps. Every first-order rule agrees to the last bits over the whole run.
+    chaotic = name == "newton" and training.noise is not None
+    rows = slice(0, 21) if chaotic else slice(None)
     for j in range(len(starts)):
         a, b = fast.trajectory(0, j), array.trajectory(0, j)
         assert (a.status, a.stop) == (b.status, b.stop)
@@ -138,9 +139,9 @@ def test_noise_is_the_same_in_both_paths(monkeypatch):
 
 
 def test_noise_draws_are_the_documented_layout():
-    # standard normals of default_rng(seed) in the order (step, coordinate, start), times σₖ
+    # standard normals of SFC64(seed) in the order (step, coordinate, start), times σₖ
     noise = GradientNoise(eta=0.3, gamma=0.55, seed=42)
-    z = np.random.default_rng(42).standard_normal((30, 2, 3))
+    z = np.random.Generator(np.random.SFC64(42)).standard_normal((30, 2, 3))
     sigma = np.sqrt(0.3 / (1.0 + np.arange(30)) ** 0.55)
     expected = z * sigma[:, None, None]
     kept = NoiseDraws(noise, 3, 30, keep=True)
