@@ -33,7 +33,7 @@ Array = NDArray[np.float64]
 
 BOUND = 1e8
 TOLERANCE = 1e-8
-FAR = 100.0  # a run this many times further out than its start (and 100 away) has left
+FAR = 2.0  # how many times further out than its start a run must end to have run off
 
 
 class Ending(IntEnum):
@@ -131,16 +131,15 @@ def finish(batch: Batch, steppers: Sequence[FinalState]) -> None:
     for j in _far_off(batch):
         last = int(batch.stop[j])
         if unbounded_below(batch.f[: last + 1, j], batch.points[: last + 1, j]):
-            f = batch.f[last, j]
-            note = f"f decreases without bound: {f:.2g} at step {last}"
+            note = f"f decreases without bound: {_short(batch.f[last, j])} at step {last}"
             batch.notes[j] = (f"{note} — this function has no minimum here",)
     notes = batch.choice.spec.notes
     if notes is not None:
         owner = {j: s for s in steppers for j in s.columns}
         for j in range(len(batch.status)):
             batch.notes[j] = (*batch.notes[j], *notes(owner[j].final_state(j)))
-    for j in np.flatnonzero(batch.stop < batch.steps):
-        last = int(batch.stop[j])
+    for short in np.flatnonzero(batch.stop < batch.steps).tolist():
+        j, last = int(short), int(batch.stop[short])
         batch.store[last + 1 :, :, j] = batch.store[last, :, j]
         batch.f[last + 1 :, j] = batch.f[last, j]
         batch.grad_norm[last + 1 :, j] = batch.grad_norm[last, j]
@@ -158,24 +157,37 @@ def _far_off(batch: Batch) -> NDArray[np.intp]:
 
 def unbounded_below(f: Array, points: Array) -> bool:
     """Whether a run's values ``f`` and ``points`` (one row per step) show a function with
-    no minimum along the path rather than an optimiser thrown out by a large step.
+    no minimum along the path, rather than a step too large for a bowl or a run that is
+    still on its way to a minimum.
 
-    A step too large for a bowl overshoots: each step lands higher, so f grows while the
-    point flies off. With no minimum the opposite holds: the point flies off *downhill*.
-    So: f fell at nine in ten of the last steps (a fifth of the run, at least 10), its
-    last value is far below every earlier one (by 1000 times the start's size, and at
-    least 1000), and the point went at least 100 times further from the origin than the
-    start was (at least 100 away)."""
+    A step too large for a bowl overshoots: each step lands higher, so f *grows* while the
+    point flies off. A run on its way to a minimum slows down: f falls by less each step.
+    With no minimum the point goes off downhill without slowing: over the last fifth of the
+    run (at least two steps) f fell at nine steps in ten and ends at the run's lowest, it fell
+    by at least as much in the second half of that stretch as in the first, the point moved
+    away from the origin at nine steps in ten, and it ended at least twice as far out as it
+    started (and at least 2 away)."""
     n = len(f)
-    if n < 12:
+    if n < 3:
         return False
-    tail = max(10, n // 5)
-    falls = np.diff(f[-tail - 1 :]) < 0
-    drop = float(f[0] - f[-1])
-    start, end = np.hypot(*points[0]), np.hypot(*points[-1])
+    tail = max(2, (n - 1) // 5)
+    drops = -np.diff(f[-tail - 1 :])
+    radius = np.hypot(points[-tail - 1 :, 0], points[-tail - 1 :, 1])
+    half = tail // 2
+    early, late = drops[:half].mean() if half else drops[0], drops[half:].mean()
+    start, end = float(np.hypot(*points[0])), float(radius[-1])
     return bool(
-        falls.mean() >= 0.9
+        (drops > 0).mean() >= 0.9
         and f[-1] <= f.min()
-        and drop >= 1000 * max(1.0, abs(float(f[0])))
-        and end >= FAR * max(1.0, float(start))
+        and late >= early
+        and (np.diff(radius) > 0).mean() >= 0.9
+        and end >= FAR * max(1.0, start)
     )
+
+
+def _short(v: float) -> str:
+    """A value in a sentence: ``-121``, ``-6.5e9``."""
+    if 1e-3 <= abs(v) < 1e5:
+        return f"{v:.3g}"
+    mantissa, _, exponent = f"{v:.2g}".partition("e")
+    return f"{mantissa}e{int(exponent)}" if exponent else mantissa
