@@ -14,7 +14,7 @@ momentum of 0 is replaced), while gradient descent here has none to cycle.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -50,14 +50,6 @@ SCHEDULE_CASES = {
         {"total_steps": 250, "pct_start": 0.2, "div_factor": 10, "final_div_factor": 100},
     ),
 }
-
-
-@pytest.fixture(autouse=True)
-def float64_scalars() -> Iterator[None]:
-    previous = torch.get_default_dtype()
-    torch.set_default_dtype(torch.float64)
-    yield
-    torch.set_default_dtype(previous)
 
 
 def gradient(p: np.ndarray) -> np.ndarray:

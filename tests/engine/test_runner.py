@@ -175,13 +175,6 @@ def test_label_names_the_learning_rate():
 # -- honest diagnoses -------------------------------------------------------------------
 
 
-@pytest.fixture(params=["fast", "array"])
-def path(request, monkeypatch):
-    if request.param == "array":
-        monkeypatch.setattr(runner_module, "FAST_PATH_MAX_STARTS", 0)
-    return request.param
-
-
 def test_a_saddle_is_told_to_have_no_minimum_not_a_large_learning_rate(path):
     # x² − y² from (−1.8, 0.05), lr 0.05: y grows 1.1x a step, to 80,886 at step 150
     t = run(Objective.from_text("x^2 - y^2"), [sgd(0.05)], (-1.8, 0.05), 150).trajectory(0, 0)

@@ -26,13 +26,6 @@ def sgd(lr):
     return OptimizerChoice("sgd", {"lr": lr})
 
 
-@pytest.fixture(params=["fast", "array"])
-def path(request, monkeypatch):
-    if request.param == "array":
-        monkeypatch.setattr(runner_module, "FAST_PATH_MAX_STARTS", 0)
-    return request.param
-
-
 def test_clip_by_norm_by_hand(path):
     # ∇f = (1, 2), ‖∇f‖ = √5; max_norm 1: g · 1/(√5 + 1e-6); lr 1 moves by −g
     t = run(PLANE, [sgd(1.0)], (0.0, 0.0), 2, training=Training(clip=Clipping("norm", 1.0)))
