@@ -39,6 +39,10 @@ treats it as varying (the fast path's hoisting of constant arithmetic leaves it 
 
 Functions available in both: ``sqrt``, ``abs``, ``sign``, ``maximum``, ``minimum``,
 ``where(cond, a, b)`` and ``clip(v, low, high)``.
+
+Gradient transforms (noise, clipping: :mod:`~gradient_studio.engine.transforms`) are
+written in the same language — ``per_coord`` statements on ``g``, ``joint`` ones on
+``gx, gy`` and ``norm`` — and run before the rule, so every rule gets them unchanged.
 """
 
 from __future__ import annotations

@@ -161,6 +161,9 @@ class Schedule:
             raise ValueError("onecycle base_momentum must not exceed max_momentum")
         object.__setattr__(self, "options", MappingProxyType(checked))
 
+    def __hash__(self) -> int:  # a frozen value can key a cache (the options are a mapping)
+        return hash((self.name, tuple(sorted(self.options.items()))))
+
     @property
     def kind(self) -> ScheduleKind:
         return SCHEDULES[self.name]

@@ -219,3 +219,16 @@ def test_training_round_trips_through_json():
 def test_training_from_a_file_names_the_bad_field(data, message):
     with pytest.raises(ValueError, match=message):
         Training.from_dict(data)
+
+
+def test_training_is_one_frozen_hashable_value():
+    def make(t_max):
+        return Training(
+            Schedule("cosine", {"T_max": t_max}), Clipping("norm", 1.0), GradientNoise()
+        )
+
+    a = make(5)
+    assert a == make(5) and hash(a) == hash(make(5)) and a != make(6)
+    assert len({a, make(5), make(6)}) == 2  # a job queue or a cache can key on it
+    with pytest.raises(AttributeError):
+        a.clip = None  # type: ignore[misc]
