@@ -37,6 +37,7 @@ from gradient_studio.engine import (
     Training,
     run,
 )
+from gradient_studio.engine.transforms import NoiseDraws
 
 ROSENBROCK = "(1 - x)^2 + 100(y - x^2)^2"
 LONG = " + ".join(
@@ -198,6 +199,14 @@ def main() -> None:
     for label, training in TRAININGS.items():
         ours, bare = alternated(engine(MANY, training), engine(MANY), rn)
         row(f"10,000 starts, {label}", ours, bare, 1.2, "bare Adam")
+
+    def draws() -> None:  # what the noise costs before any step is taken
+        noise = NoiseDraws(GradientNoise(), len(MANY), 1000, keep=False)
+        for a in range(0, 1000, noise.block_rows):
+            noise.rows(a, min(a + noise.block_rows, 1000))
+
+    ours, bare = alternated(draws, engine(MANY), rn)
+    row("  of which: drawing the noise alone (20M normals)", ours, bare, 0.2, "bare Adam")
 
     for label, text, cold in (
         ("compile Rosenbrock (parse, grad, Hessian, code)", ROSENBROCK, False),
