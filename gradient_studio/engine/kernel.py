@@ -271,7 +271,7 @@ def build(
     step (step t reads index t − 1); the state then holds at most ``len(values)`` steps.
     """
     hyper = spec.resolve(overrides)
-    per_step = {key: list(map(float, values)) for key, values in (scheduled or {}).items()}
+    per_step = {key: [float(v) for v in values] for key, values in (scheduled or {}).items()}
     for key, values in per_step.items():
         spec.hyperparameter(key)  # KeyError for a name the optimiser does not have
         if not values:

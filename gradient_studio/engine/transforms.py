@@ -141,13 +141,13 @@ class Training:
         with the hyperparameters ``hyper``: step t at index t − 1."""
         if self.schedule.name == "constant" or steps < 1:
             return {}
-        out = {"lr": self.schedule.learning_rates(hyper["lr"], steps).tolist()}
+        out = {"lr": _learning_rates(self.schedule, float(hyper["lr"]), steps)}
         names = {h.name for h in spec.hyperparameters}
         cycled = next((n for n in ("momentum", "beta1") if n in names), None)
-        momenta = self.schedule.momenta(steps) if cycled else None
+        momenta = _momenta(self.schedule, steps) if cycled else None
         if cycled and momenta is not None:
-            out[cycled] = momenta.tolist()
-        return out
+            out[cycled] = momenta
+        return {k: list(v) for k, v in out.items()}
 
     def to_dict(self, steps: int) -> dict[str, Any]:
         """Everything needed to repeat the run exactly (the schedule's options resolved)."""
@@ -172,6 +172,18 @@ class Training:
             clip=_clip_from(data.get("clip")),
             noise=_noise_from(data.get("noise")),
         )
+
+
+# A slider drag reruns the same schedules many times: remember the last few.
+@functools.lru_cache(maxsize=64)
+def _learning_rates(schedule: Schedule, lr: float, steps: int) -> tuple[float, ...]:
+    return tuple(schedule.learning_rates(lr, steps).tolist())
+
+
+@functools.lru_cache(maxsize=16)
+def _momenta(schedule: Schedule, steps: int) -> tuple[float, ...] | None:
+    momenta = schedule.momenta(steps)
+    return None if momenta is None else tuple(momenta.tolist())
 
 
 def _schedule_from(data: Any) -> Schedule:
