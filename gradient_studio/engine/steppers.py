@@ -72,12 +72,11 @@ class ArrayStepper:
         if self.noise is None:
             return self._advance(k0, k1, None)
         events: list[Event] = []
-        block = self.noise.block_rows
-        for a in range(k0, k1, block):
-            b = min(a + block, k1)
+        size, a = self.noise.block_rows, k0
+        while a < k1 and (self.all_live or self.live.any()):
+            b = min((a // size + 1) * size, k1)  # the noise comes in blocks of `size` rows
             events += self._advance(a, b, self.noise.rows(a, b)[:, :, self.cols])
-            if not self.all_live and not self.live.any():
-                break
+            a = b
         return events
 
     def _advance(self, k0: int, k1: int, noise: Array | None) -> list[Event]:

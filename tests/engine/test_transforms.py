@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from gradient_studio.engine import OPTIMIZERS, Objective, OptimizerChoice, run
+from gradient_studio.engine import OPTIMIZERS, Objective, OptimizerChoice, run, stream
 from gradient_studio.engine import runner as runner_module
 from gradient_studio.engine.schedules import Schedule
 from gradient_studio.engine.transforms import (
@@ -232,3 +232,15 @@ def test_training_is_one_frozen_hashable_value():
     assert len({a, make(5), make(6)}) == 2  # a job queue or a cache can key on it
     with pytest.raises(AttributeError):
         a.clip = None  # type: ignore[misc]
+
+
+def test_noise_drawn_ahead_in_blocks_is_the_same_whatever_the_chunks(monkeypatch):
+    monkeypatch.setattr("gradient_studio.engine.transforms.NOISE_BLOCK_BYTES", 16 * 20 * 4)
+    starts = [(0.0, float(j)) for j in range(20)]  # the array path, blocks of 4 rows
+    training = Training(noise=GradientNoise(seed=8))
+    whole = run(PLANE, [sgd(0.5)], starts, 30, training=training).batches[0].points
+    *_, streamed = stream(PLANE, [sgd(0.5)], starts, 30, chunk=7, training=training)
+    np.testing.assert_array_equal(streamed.batches[0].points, whole)
+    draws = NoiseDraws(GradientNoise(seed=8), 20, 30, keep=False)
+    with pytest.raises(ValueError, match="span two blocks"):
+        draws.rows(2, 6)
