@@ -311,6 +311,8 @@ class NoiseDraws:
         self.rng = np.random.Generator(np.random.SFC64(noise.seed))
         self.drawn = 0
         self._current: tuple[int, Array] | None = None
+        rows = min(self.block_rows, steps)
+        self._buffers = (np.empty((rows, 2, n)), np.empty((rows, 2, n))) if not keep else ()
         self._next: tuple[int, Future[Array]] | None = None
         self.history: Array | None = self._draw(0, steps) if keep else None
 
@@ -318,17 +320,21 @@ class NoiseDraws:
     def block_rows(self) -> int:
         return max(1, NOISE_BLOCK_BYTES // (16 * self.n))
 
-    def _draw(self, k0: int, k1: int) -> Array:
+    def _draw(self, k0: int, k1: int, out: Array | None = None) -> Array:
         if k0 != self.drawn:
             raise RuntimeError(f"noise rows are drawn in order: asked for {k0}, next {self.drawn}")
-        block = self.rng.standard_normal((k1 - k0, 2, self.n))
+        if out is None:
+            block = self.rng.standard_normal((k1 - k0, 2, self.n))
+        else:
+            block = self.rng.standard_normal(out=out[: k1 - k0])
         block *= self.noise.sigma(k0, k1)[:, np.newaxis, np.newaxis]
         self.drawn = k1
         return block
 
     def rows(self, k0: int, k1: int) -> Array:
         """Rows ``k0 … k1 − 1`` (at most up to ``steps``). Without ``keep``, asked for in
-        order and within one block of :attr:`block_rows` (aligned on its multiples)."""
+        order and within one block of :attr:`block_rows` (aligned on its multiples); they
+        stay valid until rows of the block after the next are asked for."""
         k1 = min(k1, self.steps)
         if self.history is not None:
             return self.history[k0:k1]
@@ -341,16 +347,21 @@ class NoiseDraws:
         return self._block(b)[k0 - b * size : k1 - b * size]
 
     def _block(self, b: int) -> Array:
+        """Block ``b``, drawn into one of two buffers (fresh memory each block would be
+        page-faulted in again: a third of what the draws cost); the other buffer takes
+        block ``b + 1`` on the helper thread meanwhile."""
         if self._current is not None and self._current[0] == b:
             return self._current[1]
         size = self.block_rows
+        buffer = self._buffers[b % 2]
         if self._next is not None and self._next[0] == b:
             block = self._next[1].result()
         else:
-            block = self._draw(b * size, min((b + 1) * size, self.steps))
+            block = self._draw(b * size, min((b + 1) * size, self.steps), buffer)
         self._current = (b, block)
         self._next = None
         if (b + 1) * size < self.steps:
             after = (b + 1) * size, min((b + 2) * size, self.steps)
-            self._next = (b + 1, _helper().submit(self._draw, *after))
+            draw = _helper().submit(self._draw, *after, self._buffers[(b + 1) % 2])
+            self._next = (b + 1, draw)
         return block
