@@ -174,8 +174,11 @@ def main() -> None:
 
     print(f"{'benchmark':<58} {'ms':>9} {'beside':>9} {'ratio':>6} {'target':>7}")
 
-    def row(name: str, ms: float, ref: float, target: float, what: str) -> None:
+    def row(name: str, ms: float, ref: float, target: float | None, what: str) -> None:
         ratio = ms / ref
+        if target is None:  # for reading the others, no target of its own
+            print(f"{name:<58} {ms:>9.2f} {ref:>9.2f} {ratio:>6.2f} {'-':>7}  {what}")
+            return
         flag = "ok" if ratio <= target else "OVER"
         print(f"{name:<58} {ms:>9.2f} {ref:>9.2f} {ratio:>6.2f} {target:>7.2f}  {what} [{flag}]")
 
@@ -206,7 +209,7 @@ def main() -> None:
             noise.rows(a, min(a + noise.block_rows, 1000))
 
     ours, bare = alternated(draws, engine(MANY), rn)
-    row("  of which: drawing the noise alone (20M normals)", ours, bare, 0.2, "bare Adam")
+    row("  the noise's draws alone (20M normals, one thread)", ours, bare, None, "bare Adam")
 
     for label, text, cold in (
         ("compile Rosenbrock (parse, grad, Hessian, code)", ROSENBROCK, False),
