@@ -209,7 +209,7 @@ def main() -> None:
             noise.rows(a, min(a + noise.block_rows, 1000))
 
     ours, bare = alternated(draws, engine(MANY), rn)
-    row("  the noise's draws alone (20M normals, one thread)", ours, bare, None, "bare Adam")
+    row("  the noise draws alone (20M normals)", ours, bare, None, "bare Adam")
 
     for label, text, cold in (
         ("compile Rosenbrock (parse, grad, Hessian, code)", ROSENBROCK, False),
