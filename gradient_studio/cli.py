@@ -305,7 +305,17 @@ def _list() -> int:
     for spec in OPTIMIZERS.values():
         hyper = ", ".join(f"{h.name}={h.default:g}" for h in spec.hyperparameters)
         print(f"  {spec.name:<10} {spec.display_name:<22} {hyper}")
+    _list_schedules()
     return 0
+
+
+def _list_schedules() -> None:
+    from gradient_studio.engine import SCHEDULES
+
+    print("\nSchedules for --schedule (option=default):")
+    for kind in SCHEDULES.values():
+        options = ", ".join(f"{o.name}={o.default_text}" for o in kind.options)
+        print(f"  {kind.name:<12} {options or '-'}")
 
 
 def _window() -> int:

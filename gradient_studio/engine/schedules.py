@@ -42,6 +42,17 @@ class Option:
     low_open: bool = False  # low itself is not allowed
     description: str = ""
 
+    @property
+    def default_text(self) -> str:
+        """The default in words: ``0.1``, ``true``, ``required``, ``the run's steps``."""
+        if self.default is None:
+            return "required"
+        if isinstance(self.default, str):
+            return self.default
+        if self.type == "bool":
+            return _format(bool(self.default))
+        return f"{self.default:g}"
+
     def check(self, value: float) -> float:
         if self.type == "int":
             if not math.isfinite(value) or value != int(value):
@@ -292,4 +303,4 @@ def _option_value(text: str, key: str) -> float:
 def _format(v: float) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
-    return f"{v:g}" if isinstance(v, int) else repr(float(v))
+    return f"{v:g}" if isinstance(v, int) or float(v).is_integer() else repr(float(v))

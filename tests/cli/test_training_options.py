@@ -116,3 +116,11 @@ def test_any_option_strings_give_training_or_one_usage_line(schedule, clip, nois
         assert str(e) and "\n" not in str(e)
         return
     assert isinstance(training, Training)
+
+
+def test_list_names_the_schedules_and_their_options(capsys):
+    assert cli.main(["list"]) == 0
+    out = capsys.readouterr().out
+    assert "Schedules for --schedule" in out
+    assert "step_size=required, gamma=0.1" in out
+    assert "T_max=the run's steps" in out and "cycle_momentum=true" in out
