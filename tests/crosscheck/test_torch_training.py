@@ -200,3 +200,8 @@ def test_report_the_worst_differences() -> None:
     if WORST:
         key = max(WORST, key=WORST.__getitem__)
         print(f"\nworst of {len(WORST)} cases: {WORST[key]:.3g} ({key})")
+        for label, clipped in (("with clipping", True), ("schedules alone", False)):
+            group = {k: v for k, v in WORST.items() if ("clip" in k) == clipped}
+            if group:
+                worst = max(group, key=group.__getitem__)
+                print(f"worst {label}: {group[worst]:.3g} ({worst})")
