@@ -3,7 +3,9 @@ one line with exit 2 for every bad value (in-process: the command itself is run 
 subprocess in test_cli.py)."""
 
 import argparse
+import contextlib
 import csv
+import io
 import json
 
 import pytest
@@ -124,3 +126,21 @@ def test_list_names_the_schedules_and_their_options(capsys):
     assert "Schedules for --schedule" in out
     assert "step_size=required, gamma=0.1" in out
     assert "T_max=the run's steps" in out and "cycle_momentum=true" in out
+
+
+@settings(max_examples=30)
+@given(schedule=option_text, noise=st.none() | st.text(max_size=8))
+def test_the_command_answers_any_schedule_with_a_file_or_one_line(
+    tmp_path_factory, schedule, noise
+):
+    folder = tmp_path_factory.mktemp("any")
+    extra = ["--noise", noise] if noise else []
+    out = folder / "r.csv"
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        code = cli.main(["render", *BOWL, "--schedule", schedule, *extra, "--out", str(out)])
+    assert code in (0, 2)
+    assert out.exists() == (code == 0)
+    if code == 2:
+        assert err.getvalue().count("\n") == 1
+        assert err.getvalue().startswith("gradient-studio: error: ")
