@@ -56,7 +56,7 @@ class ArrayStepper:
         noise: NoiseDraws | None,
     ) -> None:
         self.objective = objective
-        self.optimizer: Optimizer = batch.optimizer
+        self.optimizer: Optimizer = batch.optimizer_for(lo, hi, training)
         self.batch = batch
         self.columns = range(lo, hi)
         self.cols = slice(lo, hi)
@@ -155,7 +155,7 @@ class ScalarStepper:
         noise: NoiseDraws | None,
     ) -> None:
         self.objective, self.batch, self.j = objective, batch, j
-        self.optimizer = batch.optimizer
+        self.optimizer = batch.optimizer_for(j, j + 1, training)
         self.columns = range(j, j + 1)
         self.compiled = compiled
         self.tol = tol
@@ -256,7 +256,7 @@ def steppers(
     if training.noise is not None:
         noise = NoiseDraws(training.noise, n, batch.steps, keep=fast)
     if fast:
-        scheduled = frozenset(batch.optimizer.scheduled)
+        scheduled = frozenset(batch.optimizer_for(0, 1, training).scheduled)
         compiled = fastpath.compile_run(objective.derivatives, spec, training.rules, scheduled)
         if compiled is not None:
             return [
