@@ -17,11 +17,12 @@ from __future__ import annotations
 from typing import Protocol
 
 import numpy as np
+from numpy.typing import NDArray
 
 from gradient_studio.engine import fastpath
 from gradient_studio.engine.diagnosis import BOUND, Ending, Event, diagnose
 from gradient_studio.engine.kernel import Array, Optimizer, OptimizerState
-from gradient_studio.engine.objective import Objective
+from gradient_studio.engine.objective import Derivatives, Objective
 from gradient_studio.engine.results import Batch
 from gradient_studio.engine.transforms import GradientTransform, NoiseDraws, Training
 
@@ -91,29 +92,10 @@ class ArrayStepper:
                 if not self.all_live and not self.live.any():
                     break
                 p = b.store[k, :, cols]
-                f, grad[0], grad[1] = d.value_and_gradient_function(p[0], p[1], *args)
-                b.f[k, cols] = f
+                b.f[k, cols] = evaluate(d, args, p, grad, b.grad_norm[k, cols])
                 f = b.f[k, cols]
                 norm = b.grad_norm[k, cols]
-                np.multiply(grad[0], grad[0], out=norm)
-                norm += grad[1] * grad[1]
-                np.sqrt(norm, out=norm)
-                # One cheap look per step (nan and inf spread into the sums and extremes);
-                # a closer one only when something may have ended.
-                if self.all_live:
-                    fine = (
-                        np.isfinite(np.add.reduce(f) + np.add.reduce(norm))
-                        and p.min() >= -BOUND
-                        and p.max() <= BOUND
-                        and norm.min() >= tol
-                    )
-                else:
-                    live = self.live
-                    fine = (
-                        np.isfinite(np.add.reduce(f, where=live) + np.add.reduce(norm, where=live))
-                        and np.abs(p).max(initial=0.0, where=live) <= BOUND
-                        and norm.min(initial=np.inf, where=live) >= tol
-                    )
+                fine = looks_fine(p, f, norm, tol, None if self.all_live else self.live)
                 if not fine:
                     events += self._close(k, p, f, norm)
                 if k == b.steps:
@@ -139,6 +121,32 @@ class ArrayStepper:
             name: float(np.ravel(value[j - self.cols.start])[0]) if np.ndim(value) else value
             for name, value in self.state._asdict().items()
         }
+
+
+def evaluate(d: Derivatives, args: tuple[float, ...], p: Array, grad: Array, norm: Array) -> Array:
+    """f at the points ``p`` (2, m); their gradient into ``grad`` (2, m), ‖∇f‖ into ``norm``."""
+    f, grad[0], grad[1] = d.value_and_gradient_function(p[0], p[1], *args)
+    np.multiply(grad[0], grad[0], out=norm)
+    norm += grad[1] * grad[1]
+    np.sqrt(norm, out=norm)
+    return np.asarray(f)
+
+
+def looks_fine(p: Array, f: Array, norm: Array, tol: float, live: NDArray[np.bool_] | None) -> bool:
+    """Whether no run (of those ``live``; None: all) can have ended at this step: one cheap
+    look (nan and inf spread into the sums and extremes); a closer one only if not."""
+    if live is None:
+        return bool(
+            np.isfinite(np.add.reduce(f) + np.add.reduce(norm))
+            and p.min() >= -BOUND
+            and p.max() <= BOUND
+            and norm.min() >= tol
+        )
+    return bool(
+        np.isfinite(np.add.reduce(f, where=live) + np.add.reduce(norm, where=live))
+        and np.abs(p).max(initial=0.0, where=live) <= BOUND
+        and norm.min(initial=np.inf, where=live) >= tol
+    )
 
 
 class ScalarStepper:
