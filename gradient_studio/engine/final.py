@@ -212,7 +212,10 @@ class _Stepper:
                 u, self.state = self.optimizer.update(g, self.state, p.T, hessian)
                 self.before, self.p = p, p + u.T
                 self.f_before, self.norm_before = f.copy(), norm.copy()
-                self.move_before, self.move = self.move, np.sqrt(u[:, 0] * u[:, 0] + u[:, 1] * u[:, 1])
+                self.move_before, self.move = (
+                    self.move,
+                    np.sqrt(u[:, 0] * u[:, 0] + u[:, 1] * u[:, 1]),
+                )
 
     def _close(self, k: int, f: Array, out: FinalStates) -> None:
         reasons = diagnose(self.p, f, self.norm, self.tol)

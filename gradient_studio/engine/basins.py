@@ -1,0 +1,311 @@
+"""Basins of attraction: every point of a grid is a start, named by where its run ends.
+
+A :class:`BasinMap` runs one optimiser from every point of a ``rows × cols`` grid over the
+view (evenly spaced, both ends of each range included) and sorts the runs:
+
+* runs that *settle* — converged, or out of steps with their last step tiny — have their end
+  points grouped into **attractors**: the end points are binned into cells of
+  :func:`radius` (1/500 of the view's larger side) and touching cells form one attractor, so
+  a valley of minima is one attractor, not a thousand. Each is a minimum or a "saddle or
+  maximum" by the Hessian's eigenvalues at its lowest point;
+* runs out of steps whose end lies within a few cells of an attractor are on their way to it
+  and count for it; the others are **still moving**;
+* runs that diverged or left the domain are what they say.
+
+Attractors near ``known`` points (a preset's minima, or the attractors of the last map)
+keep those points' ids, so colours stay put while a slider moves; new ones are numbered
+after, by share. Shares are of all the starts. :func:`refine_basin_maps` gives the map coarse
+to fine (see :mod:`~gradient_studio.engine.maps`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from gradient_studio.engine.final import CONVERGED, DIVERGED, LEFT_DOMAIN, MAX_STEPS, FinalStates
+from gradient_studio.engine.kernel import Array
+from gradient_studio.engine.maps import axis, check_work, levels, run_final
+from gradient_studio.engine.objective import Objective
+from gradient_studio.engine.results import OptimizerChoice
+from gradient_studio.engine.transforms import Training
+
+#: What became of each start (:attr:`BasinMap.kind`).
+ATTRACTED, DIVERGED_KIND, LEFT_DOMAIN_KIND, SADDLE, MOVING = range(5)
+KIND_NAMES = ("attractor", "diverged", "left the domain", "saddle or maximum", "still moving")
+NEAR_CELLS = 3  # a run out of steps this many cells from an attractor is on its way there
+
+
+@dataclass(frozen=True)
+class Attractor:
+    """Where runs end: ``point`` (the lowest end point among them), f there, whether it is a
+    minimum (else a saddle or maximum, by the Hessian), and its share of all starts."""
+
+    id: int
+    point: tuple[float, float]
+    f: float
+    minimum: bool
+    share: float
+    count: int
+
+    @property
+    def kind(self) -> str:
+        return "minimum" if self.minimum else "saddle or maximum"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "x": self.point[0],
+            "y": self.point[1],
+            "f": self.f,
+            "kind": self.kind,
+            "share": self.share,
+            "count": self.count,
+        }
+
+
+@dataclass(frozen=True)
+class BasinMap:
+    """One optimiser from every point of a grid. Per start, row-major (start ``i * cols + j``
+    is ``(xs[j], ys[i])``): :attr:`final` (where and how it ended), :attr:`attractor` (an id
+    of :attr:`attractors`, −1 for none) and :attr:`kind` (see :data:`KIND_NAMES`)."""
+
+    choice: OptimizerChoice
+    xs: Array
+    ys: Array
+    steps: int
+    final: FinalStates
+    attractor: NDArray[np.int32]
+    kind: NDArray[np.int8]
+    attractors: tuple[Attractor, ...]
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return len(self.ys), len(self.xs)
+
+    def share(self, kind: int) -> float:
+        """The share of all starts whose run became ``kind`` (e.g. :data:`MOVING`)."""
+        return float(np.mean(self.kind == kind)) if len(self.kind) else 0.0
+
+    def at(self, x: float, y: float) -> int:
+        """The start nearest to ``(x, y)`` (for a hover or a click on the map)."""
+        j = int(
+            np.clip(np.rint(np.interp(x, self.xs, np.arange(len(self.xs)))), 0, len(self.xs) - 1)
+        )
+        i = int(
+            np.clip(np.rint(np.interp(y, self.ys, np.arange(len(self.ys)))), 0, len(self.ys) - 1)
+        )
+        return i * len(self.xs) + j
+
+
+def grid_starts(xs: Array, ys: Array) -> Array:
+    """Every ``(x, y)`` of the grid, row-major: rows along y."""
+    x, y = np.meshgrid(xs, ys)
+    return np.column_stack([x.ravel(), y.ravel()])
+
+
+def radius(xrange: tuple[float, float], yrange: tuple[float, float]) -> float:
+    """How close end points must be to count as one place: 1/500 of the view's larger side."""
+    return max(xrange[1] - xrange[0], yrange[1] - yrange[0]) / 500.0
+
+
+def basin_map(
+    objective: Objective,
+    choice: str | OptimizerChoice,
+    xrange: tuple[float, float],
+    yrange: tuple[float, float],
+    shape: tuple[int, int] = (200, 200),
+    steps: int = 300,
+    *,
+    training: Training | None = None,
+    known: Sequence[tuple[float, float]] = (),
+    compiled: bool | None = None,
+    cancelled: Callable[[], bool] = lambda: False,
+) -> BasinMap | None:
+    """The basin map of ``choice`` over the view on a ``shape`` (rows, cols) grid; None if
+    ``cancelled()`` turned true on the way."""
+    choice = choice if isinstance(choice, OptimizerChoice) else OptimizerChoice(choice)
+    rows, cols = shape
+    if rows < 1 or cols < 1:
+        raise ValueError(f"a basin map needs at least 1x1 starts, got {cols}x{rows}")
+    check_work(rows * cols, steps)
+    xs, ys = axis(*xrange, cols), axis(*yrange, rows)
+    final = run_final(
+        objective,
+        choice,
+        grid_starts(xs, ys),
+        steps,
+        training=training,
+        compiled=compiled,
+        cancelled=cancelled,
+    )
+    if final is None:
+        return None
+    attractor, kind, attractors = classify(objective, final, radius(xrange, yrange), known)
+    return BasinMap(choice, xs, ys, steps, final, attractor, kind, attractors)
+
+
+def refine_basin_maps(
+    objective: Objective,
+    choice: str | OptimizerChoice,
+    xrange: tuple[float, float],
+    yrange: tuple[float, float],
+    shape: tuple[int, int] = (200, 200),
+    steps: int = 300,
+    **options: Any,
+) -> Iterator[BasinMap]:
+    """The basin map coarse to fine (see :func:`~gradient_studio.engine.maps.levels`), each
+    level's attractors keeping the ids of the last's; stops when cancelled."""
+    known = list(options.pop("known", ()))
+    for level in levels(shape):
+        found = basin_map(objective, choice, xrange, yrange, level, steps, known=known, **options)
+        if found is None:
+            return
+        known = [a.point for a in sorted(found.attractors, key=lambda a: a.id)]
+        yield found
+
+
+def classify(
+    objective: Objective,
+    final: FinalStates,
+    r: float,
+    known: Sequence[tuple[float, float]] = (),
+) -> tuple[NDArray[np.int32], NDArray[np.int8], tuple[Attractor, ...]]:
+    """Per run its attractor id (−1: none) and kind, and the attractors (see the module)."""
+    n = len(final)
+    code, end = final.code, final.end
+    settled = (code == CONVERGED) | ((code == MAX_STEPS) & (final.last_move <= r * 1e-3))
+    cells = np.floor(end / r).astype(np.int64)
+    label = np.full(n, -1, dtype=np.int64)
+    groups = _touching(cells[settled])
+    label[settled] = groups
+    kind = np.full(n, MOVING, dtype=np.int8)
+    kind[code == DIVERGED] = DIVERGED_KIND
+    kind[code == LEFT_DOMAIN] = LEFT_DOMAIN_KIND
+    count = int(groups.max()) + 1 if len(groups) else 0
+    if count == 0:
+        return np.full(n, -1, np.int32), kind, ()
+    # Runs out of steps near an attractor's cells are on their way to it.
+    waiting = np.flatnonzero((code == MAX_STEPS) & ~settled)
+    if len(waiting):
+        _adopt(label, waiting, cells, cells[settled], groups)
+    # Each group's lowest end point, and what the Hessian says it is.
+    members = label >= 0
+    order = np.lexsort((np.nan_to_num(final.f[members], nan=np.inf), label[members]))
+    idx = np.flatnonzero(members)[order]
+    first = idx[np.r_[True, np.diff(label[idx]) != 0]]
+    points = end[first]
+    hessian = objective.hessian_at(points)
+    eig = np.linalg.eigvalsh(np.nan_to_num(hessian))
+    scale = np.maximum(1.0, np.abs(eig).max(axis=1))
+    minimum = eig[:, 0] >= -1e-6 * scale
+    sizes = np.bincount(label[members], minlength=count)
+    ids = _ids(points, sizes, known, r)
+    out = tuple(
+        sorted(
+            (
+                Attractor(
+                    int(ids[g]),
+                    (float(points[g, 0]), float(points[g, 1])),
+                    float(final.f[first[g]]),
+                    bool(minimum[g]),
+                    float(sizes[g] / n),
+                    int(sizes[g]),
+                )
+                for g in range(count)
+            ),
+            key=lambda a: a.id,
+        )
+    )
+    attractor = np.where(members, ids[np.maximum(label, 0)], -1).astype(np.int32)
+    kind[members] = np.where(minimum[label[members]], ATTRACTED, SADDLE)
+    return attractor, kind, out
+
+
+def _touching(cells: NDArray[np.int64]) -> NDArray[np.int64]:
+    """A group number per row of ``cells`` (integer pairs): cells that touch, side or corner,
+    directly or through others, are one group."""
+    if len(cells) == 0:
+        return np.empty(0, np.int64)
+    unique, inverse = np.unique(cells, axis=0, return_inverse=True)
+    parent = list(range(len(unique)))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    where = {cell: i for i, cell in enumerate(map(tuple, unique.tolist()))}
+    for i, (cx, cy) in enumerate(unique.tolist()):
+        for dx in (-1, 0, 1):
+            for dy in (-1, 0, 1):
+                other = where.get((cx + dx, cy + dy))
+                if other is not None:
+                    a, b = find(i), find(other)
+                    if a != b:
+                        parent[max(a, b)] = min(a, b)
+    roots = np.array([find(i) for i in range(len(unique))])
+    _, group = np.unique(roots, return_inverse=True)
+    return np.asarray(group.reshape(-1)[inverse.reshape(-1)], dtype=np.int64)
+
+
+def _adopt(
+    label: NDArray[np.int64],
+    waiting: NDArray[np.intp],
+    cells: NDArray[np.int64],
+    settled: NDArray[np.int64],
+    groups: NDArray[np.int64],
+) -> None:
+    """Give each waiting run the attractor with a cell within :data:`NEAR_CELLS` of its own
+    (each attractor's cells widened by that much on a grid over its bounding box)."""
+    near = NEAR_CELLS
+    for g in range(int(groups.max()) + 1):
+        own = settled[groups == g]
+        low, high = own.min(axis=0) - near, own.max(axis=0) + near
+        size = high - low + 1
+        if size[0] * size[1] > 4_000_000:  # a group spread over the whole plane: skip
+            continue
+        grid = np.zeros((int(size[0]), int(size[1])), dtype=bool)
+        grid[own[:, 0] - low[0], own[:, 1] - low[1]] = True
+        wide = np.zeros_like(grid)
+        for dx in range(-near, near + 1):
+            for dy in range(-near, near + 1):
+                src = grid[
+                    max(dx, 0) : grid.shape[0] + min(dx, 0), max(dy, 0) : grid.shape[1] + min(dy, 0)
+                ]
+                wide[
+                    max(-dx, 0) : grid.shape[0] + min(-dx, 0),
+                    max(-dy, 0) : grid.shape[1] + min(-dy, 0),
+                ] |= src
+        free = waiting[label[waiting] < 0]
+        c = cells[free] - low
+        inside = (c >= 0).all(axis=1) & (c < size).all(axis=1)
+        hit = free[inside][wide[c[inside, 0], c[inside, 1]]]
+        label[hit] = g
+
+
+def _ids(
+    points: Array, sizes: NDArray[np.int64], known: Sequence[tuple[float, float]], r: float
+) -> NDArray[np.int64]:
+    """Ids of the groups: a known point's index for a group at it (nearest first), then the
+    next numbers by share."""
+    ids = np.full(len(points), -1, dtype=np.int64)
+    taken: set[int] = set()
+    if len(known):
+        k = np.asarray(known, dtype=np.float64).reshape(-1, 2)
+        d = np.hypot(points[:, None, 0] - k[None, :, 0], points[:, None, 1] - k[None, :, 1])
+        for g, i in sorted(np.argwhere(d <= 10 * r).tolist(), key=lambda gi: d[gi[0], gi[1]]):
+            if ids[g] < 0 and i not in taken:
+                ids[g] = i
+                taken.add(i)
+    following = max(len(known), 0)
+    for g in np.argsort(-sizes, kind="stable").tolist():
+        if ids[g] < 0:
+            ids[g] = following
+            following += 1
+    return ids
