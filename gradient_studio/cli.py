@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from gradient_studio import __version__
+from gradient_studio import __version__, maps_cli
 
 PROG = "gradient-studio"
 # Options whose value may start with a minus sign: "--start -1.5,2" must work as typed.
@@ -86,6 +86,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_training_options(render)
 
+    maps_cli.add_parsers(commands)
     commands.add_parser("list", help="list the presets and the optimisers")
     return parser
 
@@ -429,7 +430,10 @@ def main(argv: Sequence[str] | None = None, *, quick_exit: bool = False) -> int:
         args = _parser().parse_args(_join_negative_values(argv))
         if args.command is None:
             return _window()
-        code = _render(args) if args.command == "render" else _list()
+        if args.command in maps_cli.COMMANDS:
+            code = maps_cli.run(args)
+        else:
+            code = _render(args) if args.command == "render" else _list()
     except UsageError as e:
         print(f"{PROG}: error: {e}", file=sys.stderr)
         code = 2

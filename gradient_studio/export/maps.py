@@ -232,7 +232,12 @@ def map_json(m: MapLike, objective: Any = None) -> str:
     else:
         data |= {
             "map": "hyperparameters",
-            "optimizer": {"name": m.choice.name, "hyperparameters": m.choice.resolved},
+            "optimizer": {
+                "name": m.choice.name,
+                "hyperparameters": {
+                    k: v for k, v in m.choice.resolved.items() if k not in (m.x.name, m.y.name)
+                },
+            },
             "start": list(m.start),
             "steps": m.steps,
             "x": _axis(m.x, m.xs.tolist()),

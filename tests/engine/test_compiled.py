@@ -20,8 +20,8 @@ from gradient_studio.engine import (
     OptimizerChoice,
     Schedule,
     Training,
+    compiled,
 )
-from gradient_studio.engine import compiled
 from gradient_studio.engine.compiled.cache import write_kernel
 from gradient_studio.engine.compiled.source import kernel_source
 from gradient_studio.engine.final import final_states
@@ -38,7 +38,8 @@ def _lr(name, scale=1.0):
     return min(h.high, h.default * scale)
 
 
-def _both(objective, choice, training=Training(), steps=150, starts=STARTS):
+def _both(objective, choice, training=None, steps=150, starts=STARTS):
+    training = training or Training()
     kernel = compiled.prepare(objective, choice.spec, training)
     assert kernel is not None
     fast = final_states(objective, choice, starts, steps, training=training, kernel=kernel)

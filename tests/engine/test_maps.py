@@ -215,7 +215,7 @@ def test_hyper_map_axes_are_checked():
         hyper_map(quad, "adam", Axis("lr", 1e-3, 1, True), Axis("beta9", 0, 1), (1, 1), (4, 4), 5)
     with pytest.raises(ValueError, match="different"):
         hyper_map(quad, "adam", Axis("lr", 1e-3, 1), Axis("lr", 1e-3, 1), (1, 1), (4, 4), 5)
-    with pytest.raises(ValueError, match="between 0 and 0.999"):
+    with pytest.raises(ValueError, match=r"between 0 and 0\.999"):
         hyper_map(quad, "adam", Axis("lr", 1e-3, 1), Axis("beta1", 0, 1), (1, 1), (4, 4), 5)
 
 
