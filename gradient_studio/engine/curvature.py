@@ -291,10 +291,10 @@ def eigen(hessian: Matrix) -> tuple[Pair, Matrix]:
     det = a * c - b * b
     if mean >= 0:
         l2 = mean + r
-        l1 = det / l2 if l2 != 0 else mean - r
+        l1 = min(det / l2, l2) if l2 != 0 else mean - r  # equal ones may round apart
     else:
         l1 = mean - r
-        l2 = det / l1
+        l2 = max(det / l1, l1)
     theta = 0.5 * math.atan2(2 * b, a - c)  # the direction of the larger eigenvalue
     cos, sin = math.cos(theta), math.sin(theta)
     return (l1, l2), ((-sin, cos), (cos, sin))

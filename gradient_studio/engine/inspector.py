@@ -89,7 +89,9 @@ class StepInspection:
 
     @property
     def lr(self) -> float:
-        return float(next(v.value for v in self.hyperparameters if v.name == "lr"))  # type: ignore[arg-type]
+        value = next(v.value for v in self.hyperparameters if v.name == "lr")
+        assert isinstance(value, float)
+        return value
 
     @property
     def step_vector(self) -> Pair | None:
@@ -116,20 +118,17 @@ class StepInspection:
             ),
         ]
         hyper = "   ".join(
-            f"{v.symbol} = {number(float(v.value), digits)}"  # type: ignore[arg-type]
+            f"{v.symbol} = {_value(v.value, digits)}"
             + (" (scheduled)" if v.name in self.scheduled else "")
             for v in self.hyperparameters
         )
         rows.append(("hyperparameters", f"{hyper}   t = {k + 1}" if self.takes_step else hyper))
+        if self.state:
+            values = "   ".join(f"{v.symbol} = {_value(v.value, digits)}" for v in self.state)
+            rows.append(("state", f"state before: {values}"))
         if self.transform_lines and self.constants:
-            rows.append(
-                (
-                    "transforms",
-                    "   ".join(
-                        f"{v.symbol} = {number(float(v.value), digits)}" for v in self.constants
-                    ),
-                )
-            )  # type: ignore[arg-type]
+            values = "   ".join(f"{v.symbol} = {_value(v.value, digits)}" for v in self.constants)
+            rows.append(("transforms", values))
         rows += [("transforms", line.text(digits)) for line in self.transform_lines]
         rows += [("step", line.text(digits)) for line in self.step_lines]
         names = ("x, y",) if len(self.rule_lines) == 1 else ("x", "y")
@@ -196,7 +195,7 @@ class StepInspector:
             result.training,
             expected=batch.points[:, start],
         )
-        self._cache: OrderedDict[int, StepInspection] = OrderedDict()
+        self._cache: OrderedDict[tuple[int, bool, str], StepInspection] = OrderedDict()
 
     @classmethod
     def of_run(
@@ -220,16 +219,24 @@ class StepInspector:
         t = self.result.trajectory(self.optimizer, self.start)
         if not 0 <= k <= t.stop:
             raise IndexError(f"step {k} is outside the run's 0…{t.stop}")
-        cached = self._cache.get(k)
-        if cached is not None and (k < t.stop or t.status != Status.RUNNING):
-            self._cache.move_to_end(k)
-            return cached
         takes_step = k < t.stop or (t.trouble_step == k + 1 and k + 1 <= self.result.steps)
-        inspection = _inspect(self, k, takes_step, _ending(t.status, k, t.stop, t.trouble_step))
-        self._cache[k] = inspection
+        ending = _ending(t.status, k, t.stop, t.trouble_step)
+        key = (k, takes_step, ending)  # a streaming run's last row changes as it goes on
+        inspection = self._cache.get(key)
+        if inspection is not None:
+            self._cache.move_to_end(key)
+            return inspection
+        inspection = _inspect(self, k, takes_step, ending)
+        self._cache[key] = inspection
         if len(self._cache) > CACHED_STEPS:
             self._cache.popitem(last=False)
         return inspection
+
+
+def _value(v: Pair | float, digits: int) -> str:
+    if isinstance(v, tuple):
+        return f"({number(v[0], digits)}, {number(v[1], digits)})"
+    return number(v, digits)
 
 
 def _ending(status: Status, k: int, stop: int, trouble: int | None) -> str:

@@ -127,8 +127,9 @@ class Replay:
                 raise
             self._reset(fast=False)
             return
-        known = self.expected is not None and k1 < len(self.expected)
-        if self._fast and known and (point[0], point[1]) != tuple(self.expected[k1]):
+        expected = self.expected
+        known = expected is not None and k1 < len(expected)
+        if self._fast and expected is not None and known and point != tuple(expected[k1]):
             self._reset(fast=False)  # the runner fell back to numpy at a later step
             return
         self._checkpoints.append((point, state) if self._fast else (np.array([point]), state))

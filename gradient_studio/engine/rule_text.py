@@ -81,7 +81,7 @@ def evaluate(
 ) -> Any:
     """The value of ``node`` with the names of ``env``, as the engine computes it."""
     if isinstance(node, ast.Constant):
-        return float(node.value)
+        return _constant(node)
     if isinstance(node, ast.Name):
         return env[node.id]
     if isinstance(node, ast.BinOp):
@@ -99,6 +99,12 @@ def evaluate(
         args = [evaluate(a, env, functions) for a in node.args]
         return functions[node.func.id](*args)
     raise ValueError(f"the rule language has no {ast.unparse(node)!r}")
+
+
+def _constant(node: ast.Constant) -> float:
+    if not isinstance(node.value, int | float):
+        raise ValueError(f"the rule language has no constant {node.value!r}")
+    return float(node.value)
 
 
 def _names(node: ast.AST) -> list[str]:
@@ -140,9 +146,13 @@ class Line:
         result = number(self.value, digits)
         if isinstance(self.expression, ast.Compare):
             result = "true" if self.value else "false"
-        for part in (self.formula(), self.numbers(digits), result):
+        for part in (self.formula(), self.numbers(digits)):
             if _unwrapped(part) != _unwrapped(parts[-1]):
                 parts.append(part)
+        if _unwrapped(result) == _unwrapped(parts[-1]) and len(parts) > 1:
+            parts[-1] = result  # "= (−2.5)" said nothing the result does not
+        else:
+            parts.append(result)
         return " = ".join(parts)
 
 
@@ -268,7 +278,7 @@ def _wrap(part: tuple[str, int], at_least: int) -> str:
 
 def _render(node: ast.expr, leaves: _SymbolLeaves | _NumberLeaves) -> tuple[str, int]:
     if isinstance(node, ast.Constant):
-        return number(float(node.value)), _ATOM
+        return number(_constant(node)), _ATOM
     if isinstance(node, ast.Name):
         return leaves.name(node.id)
     if isinstance(node, ast.UnaryOp):
@@ -317,7 +327,8 @@ def _call(
     if name == "abs":
         return f"|{_unwrapped(parts[0][0])}|", _ATOM
     if name == "where":
-        return _choice(*args, leaves)
+        test, body, orelse = args
+        return _choice(test, body, orelse, leaves)
     shown = {"maximum": "max", "minimum": "min"}.get(name, name)
     return f"{shown}({', '.join(p[0] for p in parts)})", _ATOM
 
