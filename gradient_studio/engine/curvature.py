@@ -23,14 +23,17 @@ numbers and NaN-separated polylines, nothing Qt.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 import numpy as np
 
 from gradient_studio.engine.kernel import Array
 from gradient_studio.engine.objective import Objective
+from gradient_studio.engine.rule_text import number
 
 Pair = tuple[float, float]
 Matrix = tuple[Pair, Pair]
@@ -280,6 +283,56 @@ class Curvature:
             ]
         return np.array(rows[:-1])
 
+    def to_dict(self) -> dict[str, Any]:
+        """The numbers as JSON takes them: ``f``, ``gradient``, ``hessian``, ``eigenvalues``
+        (ascending), ``eigenvectors`` (as columns), ``condition_number`` and ``stable_lr``
+        (None where undefined)."""
+        return {
+            "f": self.f,
+            "gradient": list(self.gradient),
+            "hessian": [list(row) for row in self.hessian],
+            "eigenvalues": list(self.eigenvalues),
+            "eigenvectors": [list(row) for row in self.eigenvectors],
+            "condition_number": self.condition_number,
+            "stable_lr": self.stable_lr,
+        }
+
+    def describe(self, digits: int = 6) -> str:
+        """A block of text a student can read: the numbers, then what they mean here."""
+        n = functools.partial(number, digits=digits)
+        (hxx, hxy), (_, hyy) = self.hessian
+        (l1, l2), kappa, edge = self.eigenvalues, self.condition_number, self.stable_lr
+        v1, v2 = self.direction(0), self.direction(1)
+        lines = [
+            f"at (x, y) = ({n(self.point[0])}, {n(self.point[1])})",
+            f"f = {n(self.f)}",
+            f"gradient ∇f = (∂f/∂x, ∂f/∂y) = ({n(self.gradient[0])}, {n(self.gradient[1])}),"
+            f" ‖∇f‖ = {n(math.hypot(*self.gradient))}",
+            f"Hessian H = [[{n(hxx)}, {n(hxy)}], [{n(hxy)}, {n(hyy)}]]",
+            f"eigenvalues λ₁ = {n(l1)}, λ₂ = {n(l2)}",
+            f"eigenvectors v₁ = ({n(v1[0])}, {n(v1[1])}), v₂ = ({n(v2[0])}, {n(v2[1])})",
+            "condition number κ = "
+            + ("undefined (an eigenvalue is 0)" if kappa is None else n(kappa)),
+            "stability edge 2/λ₂ = " + ("none (λ₂ ≤ 0)" if edge is None else n(edge)),
+            "",
+            f"The point is {self.kind.description}.",
+            f"{self.stability[0].upper()}{self.stability[1:]}.",
+        ]
+        if kappa is not None and self.kind is PointKind.BOWL and kappa >= 10:
+            lines.append(
+                f"The bowl is about {_short(math.sqrt(kappa))} times longer than it is wide "
+                "(√κ): gradient descent "
+                "zig-zags across it while it crawls along it."
+            )
+        lines.append(f"{self.best_step_note[0].upper()}{self.best_step_note[1:]}.")
+        step = self.newton_step
+        if step is not None:
+            rest = self.newton_note.removeprefix("Newton's step ")
+            lines.append(f"Newton's step −H⁻¹∇f = ({n(step[0])}, {n(step[1])}) {rest}.")
+        else:
+            lines.append(f"{self.newton_note[0].upper()}{self.newton_note[1:]}.")
+        return "\n".join(lines)
+
 
 def eigen(hessian: Matrix) -> tuple[Pair, Matrix]:
     """Eigenvalues (ascending) and unit eigenvectors (as columns) of a symmetric 2×2
@@ -296,8 +349,8 @@ def eigen(hessian: Matrix) -> tuple[Pair, Matrix]:
         l1 = mean - r
         l2 = max(det / l1, l1)
     theta = 0.5 * math.atan2(2 * b, a - c)  # the direction of the larger eigenvalue
-    cos, sin = math.cos(theta), math.sin(theta)
-    return (l1, l2), ((-sin, cos), (cos, sin))
+    cos, sin = (0.0 if abs(v) < 1e-15 else v for v in (math.cos(theta), math.sin(theta)))
+    return (l1, l2), ((0.0 - sin, cos), (cos, sin))  # 0.0 − 0.0 is +0, not −0
 
 
 def curvature_at(objective: Objective, point: Pair) -> Curvature:
