@@ -16,6 +16,7 @@ import numpy as np
 
 from gradient_studio.engine.kernel import Array
 from gradient_studio.engine.objective import Objective, _centres
+from gradient_studio.engine.results import RunResult
 
 MAX_ARROWS = 200 * 200  # a quiver denser than this is a picture of noise
 
@@ -77,6 +78,35 @@ def gradient_norm_grid(
     return xs, ys, out
 
 
+@dataclass(frozen=True)
+class Heads:
+    """Every run's head at one playhead step: where it is, ∇f there (uphill, "fastest
+    increase") and the step the optimiser really took from it (nan where the run has no
+    step from there). Rows follow ``RunResult.trajectories``: optimiser-major."""
+
+    points: Array  # (runs, 2)
+    gradient: Array  # (runs, 2)
+    step: Array  # (runs, 2)
+
+
+def heads(result: RunResult, k: int) -> Heads:
+    """The arrows at every head at step ``k`` (a run that stopped earlier shows its last
+    point), from the result's own points and one vectorised ∇f call."""
+    points, steps = [], []
+    for batch in result.batches:
+        last = np.where(batch.stop >= 0, batch.stop, batch.done - 1)
+        at = np.minimum(k, last)
+        columns = np.arange(len(last))
+        here = batch.points[at, columns]
+        after = batch.points[np.minimum(at + 1, batch.steps), columns]
+        step = np.where((at < last)[:, np.newaxis], after - here, np.nan)
+        points.append(here)
+        steps.append(step)
+    p = np.concatenate(points) if points else np.empty((0, 2))
+    g = result.objective.gradient_at(p) if len(p) else np.empty((0, 2))
+    return Heads(p, g, np.concatenate(steps) if steps else np.empty((0, 2)))
+
+
 def arrow(tail: tuple[float, float], vector: tuple[float, float], head: float = 0.25) -> Array:
     """One arrow from ``tail`` along ``vector`` (its full length) as a NaN-separated
     polyline: the shaft, then the head's two strokes, each ``head`` of the length. An
@@ -89,7 +119,8 @@ def arrow(tail: tuple[float, float], vector: tuple[float, float], head: float = 
 
 
 def _arrows(tails: Array, vectors: Array, head: float) -> Array:
-    """Shafts and heads of many arrows: 8 rows each (3 points, nan, 2 points … )."""
+    """Shafts and heads of many arrows: 7 rows each (tail, tip, nan, three points of the
+    head, nan), the last nan left off."""
     n = len(tails)
     tips = tails + vectors
     c, s = math.cos(math.radians(25)), math.sin(math.radians(25))

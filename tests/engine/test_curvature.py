@@ -181,3 +181,24 @@ def test_an_arrow_is_a_shaft_and_a_head():
     assert a[3, 0] < 4.0 and a[5, 0] < 4.0 and a[3, 1] == pytest.approx(4.0 - a[5, 1])
     assert arrow((0.0, 0.0), (0.0, 0.0)).shape == (0, 2)
     assert arrow((0.0, 0.0), (math.nan, 1.0)).shape == (0, 2)
+
+
+def test_the_arrows_at_every_head_follow_the_playhead():
+    from gradient_studio.engine import OptimizerChoice, run
+    from gradient_studio.engine.field import heads
+
+    obj = Objective.from_text("x^2 + 10y^2")
+    choices = [OptimizerChoice("sgd", {"lr": 0.01}), OptimizerChoice("sgd", {"lr": 0.5})]
+    result = run(obj, choices, [(1.0, 1.0), (-1.0, 0.5)], 20)
+    at = heads(result, 3)
+    assert at.points.shape == at.gradient.shape == at.step.shape == (4, 2)
+    for row, t in enumerate(result.trajectories):
+        k = min(3, t.stop)
+        assert at.points[row].tolist() == t.points[k].tolist()
+        assert at.gradient[row] == pytest.approx(obj.gradient(*t.points[k]))
+        if k < t.stop:
+            assert at.step[row].tolist() == (t.points[k + 1] - t.points[k]).tolist()
+        else:
+            assert np.isnan(at.step[row]).all()
+    # gradient descent's step is −η∇f exactly
+    assert at.step[0] == pytest.approx(-0.01 * at.gradient[0])
