@@ -1,0 +1,118 @@
+"""The 3-D view's GLSL programs, written once for desktop OpenGL 2.1 and OpenGL ES 2.0."""
+
+from __future__ import annotations
+
+DESKTOP_HEADER = "#version 120\n"
+ES_HEADER = "#version 100\nprecision mediump float;\n"
+
+#: The surface: vertex colours from the colour map, lit by a light over the viewer's
+#: shoulder. Strong ambient light keeps the colour map's colours recognisable; the
+#: underside (seen from below) is lit as well as the top.
+MESH_VERTEX = """
+uniform mat4 u_mvp;
+uniform mat4 u_mv;
+attribute vec3 a_position;
+attribute vec3 a_normal;
+attribute vec4 a_colour;
+varying vec3 v_normal;
+varying vec4 v_colour;
+void main() {
+    v_normal = (u_mv * vec4(a_normal, 0.0)).xyz;
+    v_colour = a_colour;
+    gl_Position = u_mvp * vec4(a_position, 1.0);
+}
+"""
+
+MESH_FRAGMENT = """
+varying vec3 v_normal;
+varying vec4 v_colour;
+void main() {
+    vec3 n = normalize(v_normal);
+    if (n.z < 0.0) n = -n;
+    vec3 light = normalize(vec3(-0.35, 0.55, 1.0));
+    float diffuse = max(dot(n, light), 0.0);
+    vec3 halfway = normalize(light + vec3(0.0, 0.0, 1.0));
+    float shine = pow(max(dot(n, halfway), 0.0), 40.0);
+    vec3 rgb = v_colour.rgb * (0.52 + 0.55 * diffuse) + vec3(0.07 * shine);
+    gl_FragColor = vec4(min(rgb, vec3(1.0)), 1.0);
+}
+"""
+
+#: Lines in one colour (paths, their dark casings, the box's guides). A path is drawn
+#: ``u_bias`` nearer the eye than it lies: on a log-height surface the valley floor can be a
+#: gorge narrower than the line, whose walls would otherwise hide it.
+LINE_VERTEX = """
+uniform mat4 u_mv;
+uniform mat4 u_projection;
+uniform float u_bias;
+attribute vec3 a_position;
+void main() {
+    vec4 eye = u_mv * vec4(a_position, 1.0);
+    eye.xyz += normalize(-eye.xyz) * u_bias;
+    gl_Position = u_projection * eye;
+}
+"""
+
+LINE_FRAGMENT = """
+uniform vec4 u_colour;
+void main() {
+    gl_FragColor = u_colour;
+}
+"""
+
+#: Balls and start discs as point sprites of a fixed size in pixels. A ball rests on the
+#: surface (its centre lifted by its own radius) and its depth is its front's plus another
+#: radius, so the surface hides it only where a slope really stands in front of it, not
+#: the walls of a gorge narrower than the ball it sits in.
+SPRITE_VERTEX = """
+uniform mat4 u_mv;
+uniform mat4 u_projection;
+uniform float u_size;
+uniform float u_world_per_pixel;
+uniform float u_rest;
+attribute vec3 a_position;
+attribute vec4 a_colour;
+varying vec4 v_colour;
+void main() {
+    vec4 eye = u_mv * vec4(a_position, 1.0);
+    float radius = 0.5 * u_size * max(-eye.z, 1e-6) * u_world_per_pixel;
+    eye += u_mv * vec4(0.0, 0.0, radius * u_rest, 0.0);
+    vec3 front = eye.xyz + normalize(-eye.xyz) * (2.0 * radius);
+    gl_Position = u_projection * vec4(front, 1.0);
+    gl_PointSize = u_size;
+    v_colour = a_colour;
+}
+"""
+
+SPRITE_FRAGMENT = """
+uniform float u_size;
+uniform float u_shaded;
+uniform float u_alpha;
+uniform float u_rim;
+uniform vec4 u_rim_colour;
+varying vec4 v_colour;
+void main() {
+    vec2 c = gl_PointCoord * 2.0 - 1.0;
+    c.y = -c.y;
+    float r = length(c);
+    float pixels = 0.5 * u_size;
+    float coverage = clamp((1.0 - r) * pixels, 0.0, 1.0);
+    if (coverage <= 0.0) discard;
+    vec3 rgb = v_colour.rgb;
+    if (u_shaded > 0.5) {
+        vec3 n = vec3(c, sqrt(max(1.0 - r * r, 0.0)));
+        vec3 light = normalize(vec3(-0.45, 0.6, 0.9));
+        float diffuse = max(dot(n, light), 0.0);
+        float shine = pow(max(dot(reflect(-light, n), vec3(0.0, 0.0, 1.0)), 0.0), 24.0);
+        rgb = rgb * (0.42 + 0.68 * diffuse) + vec3(0.45 * shine);
+    }
+    float rim = clamp((r - (1.0 - u_rim / pixels)) * pixels + 0.5, 0.0, 1.0);
+    rgb = mix(min(rgb, vec3(1.0)), u_rim_colour.rgb, rim);
+    gl_FragColor = vec4(rgb, coverage * u_alpha);
+}
+"""
+
+
+def source(body: str, *, es: bool) -> str:
+    """``body`` with the header its kind of OpenGL needs."""
+    return (ES_HEADER if es else DESKTOP_HEADER) + body
