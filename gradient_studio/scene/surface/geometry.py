@@ -140,6 +140,7 @@ def build_mesh(xs: Array, ys: Array, u: Array, box: Box, lut: NDArray[np.uint8])
     bx, by = box.floor_xy(xs, ys)
     heights = box.height_of_u(u)
     heights[np.isposinf(u)] = BOX_HEIGHT  # a pole reaches the lid
+    heights[np.isneginf(u)] = np.nan  # -inf, as the contour view shows it: no colour, no floor
     hole = ~np.isfinite(heights)
     vertices = np.empty((rows, cols, 3), np.float32)
     vertices[..., 0] = bx[np.newaxis, :]
