@@ -12,4 +12,17 @@ from gradient_studio.scene.surface.availability import (
     require_opengl,
 )
 
-__all__ = ["NO_OPENGL_ENV", "OpenGLUnavailable", "opengl_available", "require_opengl"]
+
+def prepare() -> bool:
+    """Get the 3-D view ready to open at once: load the OpenGL driver, compile the shaders
+    and draw one tiny picture, keeping the context for the first view. A window calls it
+    when idle after its first paint (a third of a second on Mesa's software renderer, tens
+    of ms on a GPU); False where OpenGL is unavailable (nothing else happens then)."""
+    if not opengl_available()[0]:
+        return False
+    from gradient_studio.scene.surface import renderer
+
+    return renderer.prepare()
+
+
+__all__ = ["NO_OPENGL_ENV", "OpenGLUnavailable", "opengl_available", "prepare", "require_opengl"]

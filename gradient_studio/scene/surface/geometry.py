@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 from numpy.typing import NDArray
@@ -128,10 +129,12 @@ def sample_grid(
     return xs[cols], ys[rows], z[np.ix_(rows, cols)]
 
 
+@cache
 def _pick(n: int, most: int) -> NDArray[np.intp]:
-    if n <= most:
-        return np.arange(n)
-    return np.unique(np.round(np.linspace(0, n - 1, most)).astype(np.intp))
+    picked = np.arange(n) if n <= most else np.unique(np.round(np.linspace(0, n - 1, most)))
+    picked = picked.astype(np.intp)
+    picked.flags.writeable = False
+    return picked
 
 
 def build_mesh(xs: Array, ys: Array, u: Array, box: Box, lut: NDArray[np.uint8]) -> Mesh:
@@ -148,15 +151,18 @@ def build_mesh(xs: Array, ys: Array, u: Array, box: Box, lut: NDArray[np.uint8])
     vertices[..., 2] = np.where(hole, 0.0, heights)
     normals = _normals(bx, by, np.where(hole, np.nan, heights))
     colours = box.scale.colours(u, lut).reshape(rows * cols, 4)
-    triangles = _triangles(rows, cols, hole)
-    coarse = _triangles(rows, cols, hole, stride=2)
     skirt = _skirt(vertices, colours.reshape(rows, cols, 4), hole, first=rows * cols)
+    if hole.any():
+        triangles = np.concatenate([_triangles(rows, cols, hole), skirt[3]])
+        coarse = np.concatenate([_triangles(rows, cols, hole, stride=2), skirt[3]])
+    else:  # the same arrays for every grid of this shape: the renderer uploads them once
+        triangles, coarse = _solid(rows, cols, 1), _solid(rows, cols, 2)
     return Mesh(
         np.vstack([vertices.reshape(-1, 3), skirt[0]]),
         np.vstack([normals.reshape(-1, 3), skirt[1]]),
         np.ascontiguousarray(np.vstack([colours, skirt[2]])),
-        np.concatenate([triangles, skirt[3]]),
-        np.concatenate([coarse, skirt[3]]),
+        triangles,
+        coarse,
         np.asarray(xs, np.float64),
         np.asarray(ys, np.float64),
         np.where(hole, np.nan, heights),
@@ -219,24 +225,11 @@ def _normals(bx: Array, by: Array, heights: Array) -> NDArray[np.float32]:
         n[..., 2] = 1.0
         return n
     with np.errstate(invalid="ignore"):
-        gy, gx = np.gradient(heights, by, bx)
-        dx: Array = np.asarray(gx, np.float64)
-        dy: Array = np.asarray(gy, np.float64)
-        # Beside a hole the central difference is nan: fall back on the one-sided ones.
-        for axis, d, coords in ((1, dx, bx), (0, dy, by)):
-            bad = ~np.isfinite(d)
-            if bad.any():
-                forward = np.diff(heights, axis=axis) / np.diff(coords).reshape(
-                    (1, -1) if axis == 1 else (-1, 1)
-                )
-                pad = [(0, 0), (0, 0)]
-                pad[axis] = (0, 1)
-                ahead = np.pad(forward, pad, constant_values=np.nan)
-                pad[axis] = (1, 0)
-                behind = np.pad(forward, pad, constant_values=np.nan)
-                d[bad] = np.where(np.isfinite(ahead), ahead, behind)[bad]
-        dx = np.nan_to_num(dx, nan=0.0, posinf=0.0, neginf=0.0)
-        dy = np.nan_to_num(dy, nan=0.0, posinf=0.0, neginf=0.0)
+        dx = _slope(heights, bx, axis=1)
+        dy = _slope(heights, by, axis=0)
+        if not (np.isfinite(dx).all() and np.isfinite(dy).all()):
+            dx = np.nan_to_num(dx, nan=0.0, posinf=0.0, neginf=0.0)
+            dy = np.nan_to_num(dy, nan=0.0, posinf=0.0, neginf=0.0)
     n = np.empty((*heights.shape, 3), np.float32)
     length = np.sqrt(dx * dx + dy * dy + 1.0)
     n[..., 0] = -dx / length
@@ -245,11 +238,48 @@ def _normals(bx: Array, by: Array, heights: Array) -> NDArray[np.float32]:
     return n
 
 
+def _slope(heights: Array, coords: Array, axis: int) -> Array:
+    """d(height)/d(coord) along ``axis``: central differences inside, one-sided at the
+    edges; beside a hole (nan), the one-sided difference away from it."""
+    h = np.moveaxis(heights, axis, -1)
+    step = np.diff(coords)
+    forward = np.diff(h, axis=-1) / step  # between neighbours, (…, n - 1)
+    ahead = np.concatenate([forward, np.full((*h.shape[:-1], 1), np.nan)], axis=-1)
+    behind = np.concatenate([np.full((*h.shape[:-1], 1), np.nan), forward], axis=-1)
+    both = 0.5 * (ahead + behind)
+    d = np.where(np.isfinite(both), both, np.where(np.isfinite(ahead), ahead, behind))
+    return np.moveaxis(d, -1, axis)
+
+
 def _triangles(
     rows: int, cols: int, hole: NDArray[np.bool_], stride: int = 1
 ) -> NDArray[np.uint32]:
     """Two triangles per cell of the (``stride``-thinned) grid, leaving out those touching a
     hole. Cell (i, j) is split along the diagonal from (i, j + 1) to (i + 1, j)."""
+    tris = _all_triangles(rows, cols, stride)
+    if not hole.any():
+        return tris  # the same array for the same grid: the renderer uploads it once
+    triples = tris.reshape(-1, 3)
+    return np.ascontiguousarray(triples[~hole.ravel()[triples].any(axis=1)].ravel())
+
+
+@cache
+def _solid(rows: int, cols: int, stride: int) -> NDArray[np.uint32]:
+    """Every triangle of a grid without holes, the skirt's included."""
+    none = np.zeros((rows, cols), bool)
+    skirt = _skirt(
+        np.zeros((rows, cols, 3), np.float32),
+        np.zeros((rows, cols, 4), np.uint8),
+        none,
+        rows * cols,
+    )
+    tris = np.concatenate([_all_triangles(rows, cols, stride), skirt[3]])
+    tris.flags.writeable = False
+    return tris
+
+
+@cache
+def _all_triangles(rows: int, cols: int, stride: int) -> NDArray[np.uint32]:
     r = _stride(rows, stride)
     c = _stride(cols, stride)
     if len(r) < 2 or len(c) < 2:
@@ -257,11 +287,9 @@ def _triangles(
     index = (r[:, np.newaxis] * cols + c[np.newaxis, :]).astype(np.uint32)
     a, b = index[:-1, :-1], index[:-1, 1:]
     cc, d = index[1:, :-1], index[1:, 1:]
-    tris = np.stack([a, b, cc, cc, b, d], axis=-1).reshape(-1, 3)
-    if hole.any():
-        flat = hole.ravel()
-        tris = tris[~flat[tris].any(axis=1)]
-    return np.ascontiguousarray(tris.ravel())
+    tris = np.ascontiguousarray(np.stack([a, b, cc, cc, b, d], axis=-1).ravel())
+    tris.flags.writeable = False
+    return tris
 
 
 def _stride(n: int, stride: int) -> NDArray[np.intp]:

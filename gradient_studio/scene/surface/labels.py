@@ -223,9 +223,12 @@ def paint_legend(painter: QPainter, entries: Sequence[tuple[str, str]]) -> None:
     row = max(metrics.height(), LEGEND_BALL) + 3
     wide = max(metrics.horizontalAdvance(label) for label, _ in entries)
     frame = QRectF(8, 8, wide + LEGEND_BALL + 22, row * len(entries) + 8)
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)  # a box: no need, and 2 ms
     painter.setPen(QPen(QColor(0, 0, 0, 40)))
     painter.setBrush(QColor(255, 255, 255, 215))
-    painter.drawRoundedRect(frame, 4, 4)
+    painter.drawRect(frame)
+    painter.restore()
     for i, (label, colour) in enumerate(entries):
         y = frame.top() + 4 + i * row + row / 2
         painter.setPen(QPen(QColor("#141414"), 1.4))

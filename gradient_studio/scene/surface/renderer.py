@@ -13,6 +13,7 @@ frame is a handful of draw calls.
 from __future__ import annotations
 
 import contextlib
+import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -53,6 +54,7 @@ GL_LEQUAL, GL_GREATER = 0x0203, 0x0204
 GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE = 0x0302, 0x0303, 1
 GL_COLOR_BUFFER_BIT, GL_DEPTH_BUFFER_BIT = 0x4000, 0x0100
 GL_RENDERER = 0x1F01
+GL_BGRA = 0x80E1
 
 MAX_LINE_WIDTH = 10.0  # wider lines are not drawn by every driver
 GHOST_ALPHA = 0.5  # how strongly a path or ball hidden behind a slope still shows
@@ -114,6 +116,7 @@ class Renderer:
         self.surface.create()
         self.es = self.context.isOpenGLES()
         self._closed = False
+        self._depth = 0
         with self.current():
             self.gl = self.context.functions()
             self.renderer = str(self.gl.glGetString(GL_RENDERER) or "")
@@ -133,19 +136,30 @@ class Renderer:
             self._buffers["triangles"] = self._buffer(QOpenGLBuffer.Type.IndexBuffer)
             self._buffers["coarse"] = self._buffer(QOpenGLBuffer.Type.IndexBuffer)
         self._counts = {"triangles": 0, "coarse": 0}
+        self._uploaded: dict[str, NDArray[np.uint32]] = {}  # index arrays already on the GPU
         self._targets: tuple[tuple[int, int, int], Any] | None = None
         self.software = any(s in self.renderer.lower() for s in ("llvmpipe", "softpipe", "swrast"))
 
     # -- the context -------------------------------------------------------------------------
     @contextlib.contextmanager
     def current(self) -> Iterator[None]:
+        """The context made current for the duration (once, however deeply nested)."""
         if self._closed:
             raise RuntimeError("this 3-D renderer has been closed")
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
         if not self.context.makeCurrent(self.surface):
             raise OpenGLUnavailable("the 3-D view's OpenGL context could not be made current")
+        self._depth = 1
         try:
             yield
         finally:
+            self._depth = 0
             self.context.doneCurrent()
 
     def close(self) -> None:
@@ -166,6 +180,35 @@ class Renderer:
     def closed(self) -> bool:
         return self._closed
 
+    def warm(self) -> None:
+        """Draw a tiny picture with every program (drivers compile shaders on first use)."""
+        from gradient_studio.scene.palette import ColourScale, colormap_lut
+        from gradient_studio.scene.surface.geometry import Box, build_mesh
+
+        xs = ys = np.linspace(-1.0, 1.0, 3)
+        box = Box((-1.0, 1.0), (-1.0, 1.0), ColourScale(0.0, 1.0))
+        u = np.add.outer(ys, xs) ** 2 / 4
+        self.set_mesh(build_mesh(xs, ys, u, box, colormap_lut("viridis")))
+        self.set_lines(np.array([[0, 0, 1], [0.5, 0.5, 1]], np.float32))
+        self.set_guides(np.array([[0, 0, 0], [1, 0, 0]], np.float32))
+        self.set_sprites(np.zeros((2, 3), np.float32), np.full((2, 4), 255, np.uint8))
+        from gradient_studio.scene.surface.camera import Camera
+
+        camera = Camera()
+        frame = Frame(
+            width=8,
+            height=8,
+            mv=camera.view_matrix(5.0),
+            projection=camera.projection_matrix(1.0, 0.1, 20.0),
+            world_per_pixel=0.01,
+            guides=[Strip(0, 2, (0.5, 0.5, 0.5, 1.0))],
+            paths=[Strip(0, 2, (1.0, 0.0, 0.0, 1.0))],
+            balls=(0, 1),
+            discs=(1, 1),
+        )
+        self.draw(frame)
+        self.set_mesh(None)
+
     # -- uploads -----------------------------------------------------------------------------
     def set_mesh(self, mesh: Mesh | None) -> None:
         with self.current():
@@ -175,8 +218,10 @@ class Renderer:
             self._upload("position", mesh.vertices)
             self._upload("normal", mesh.normals)
             self._upload("colour", mesh.colours)
-            self._upload("triangles", mesh.triangles)
-            self._upload("coarse", mesh.coarse)
+            if mesh.triangles is not self._uploaded.get("triangles"):
+                self._upload("triangles", mesh.triangles)
+                self._upload("coarse", mesh.coarse)
+                self._uploaded = {"triangles": mesh.triangles}
             self._counts = {"triangles": mesh.triangles.size, "coarse": mesh.coarse.size}
 
     def set_colours(self, colours: NDArray[np.uint8]) -> None:
@@ -230,12 +275,35 @@ class Renderer:
                 self._draw_paths(frame, ghost=True)
                 self._draw_sprites(frame, ghost=True)
             self._draw_sprites(frame, ghost=False)
-            gl.glFlush()
             target.release()
             if resolve is not target:
                 QOpenGLFramebufferObject.blitFramebuffer(resolve, target)
-            image: QImage = resolve.toImage()
-        return image.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
+            return self._read(resolve, frame.width, frame.height)
+
+    def _read(self, fbo: Any, width: int, height: int) -> QImage:
+        """The framebuffer's pixels as a top-down image. Read as BGRA, which is Qt's ARGB32
+        in memory on the machines we run on (little-endian): one copy and a flip, where
+        ``toImage`` swaps every pixel's bytes."""
+        if sys.byteorder != "little" or self.es:
+            image: QImage = fbo.toImage()
+            return image.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
+        pixels = np.empty((height, width, 4), np.uint8)
+        fbo.bind()
+        self.gl.glReadPixels(
+            0,
+            0,
+            width,
+            height,
+            GL_BGRA,
+            GL_UNSIGNED_BYTE,
+            cast(int, shiboken6.VoidPtr(pixels.ctypes.data)),
+        )
+        fbo.release()
+        flipped = np.ascontiguousarray(pixels[::-1])
+        image = QImage(
+            flipped.data, width, height, 4 * width, QImage.Format.Format_ARGB32_Premultiplied
+        )
+        return image.copy()  # owning its pixels, not numpy's
 
     def _target(self, width: int, height: int, samples: int) -> tuple[Any, Any]:
         if not QOpenGLFramebufferObject.hasOpenGLFramebufferBlit():
@@ -379,3 +447,33 @@ class Renderer:
         if not buffer.create():
             raise OpenGLUnavailable("the 3-D view could not make an OpenGL buffer")
         return buffer
+
+
+_spare: Renderer | None = None  # made by prepare(), waiting for the first view
+
+
+def prepare() -> bool:
+    """Make a renderer now and draw one small picture with it, so that opening the view
+    later costs neither loading the OpenGL driver nor compiling the shaders (on Mesa's
+    software renderer those are most of the first picture's time: ~50 ms for the context,
+    ~100 ms for the first draw). The first scene takes it (:func:`take`). Returns whether
+    it could; a machine without OpenGL just answers False."""
+    global _spare
+    if _spare is not None and not _spare.closed:
+        return True
+    try:
+        renderer = Renderer()
+        renderer.warm()
+    except OpenGLUnavailable:
+        return False
+    _spare = renderer
+    return True
+
+
+def take() -> Renderer:
+    """The renderer :func:`prepare` made, else a new one."""
+    global _spare
+    renderer, _spare = _spare, None
+    if renderer is not None and not renderer.closed:
+        return renderer
+    return Renderer()

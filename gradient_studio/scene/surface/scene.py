@@ -42,7 +42,7 @@ from gradient_studio.scene.surface.geometry import (
     surface_height,
 )
 from gradient_studio.scene.surface.program import rgba
-from gradient_studio.scene.surface.renderer import Frame, Renderer, Strip
+from gradient_studio.scene.surface.renderer import Frame, Renderer, Strip, take
 
 Array = NDArray[np.float64]
 
@@ -107,6 +107,7 @@ class SurfaceScene(QObject):
         self._heads = np.empty((0, 3), np.float32)
         self._head_colours: list[str] = []
         self._starts = np.empty((0, 3), np.float32)
+        self._laid = self._shown = True
         self._dirty = {"mesh", "lines", "sprites"}
         self._renderer: Renderer | None = None
         self._last_frame: tuple[Array, float, float] | None = None  # matrix, logical w, h
@@ -263,42 +264,43 @@ class SurfaceScene(QObject):
         width, height = max(1, int(width)), max(1, int(height))
         if samples is None:
             samples = 0 if renderer.software else 4
-        self._upload(renderer)
-        aspect = width / height
-        fit = self._fit(aspect)
-        mv = self.camera.view_matrix(fit)
-        distance = self.camera.distance * fit
-        near, far = distance * 0.05, distance * 6.0 + 4.0 * BOX_HEIGHT
-        projection = self.camera.projection_matrix(aspect, near, far)
-        box = self._box()
-        axes = labels.Axes.facing(box, self.camera.eye(fit))
-        grid, edges = labels.guide_lines(box, axes)
-        renderer.set_guides(np.vstack([grid, edges]))
-        frame = Frame(
-            width=width,
-            height=height,
-            mv=mv,
-            projection=projection,
-            world_per_pixel=2.0 * np.tan(np.radians(self.camera.fov) / 2.0) / height,
-            background=rgba(BACKGROUND),
-            samples=samples,
-            coarse=coarse,
-            pixel=scale,
-            guides=[
-                Strip(0, len(grid), labels.GRID_RGBA),
-                Strip(len(grid), len(edges), labels.EDGE_RGBA),
-            ],
-            paths=self._strips,
-            path_width=PATH_WIDTH,
-            casing=rgba(CASING),
-            casing_width=CASING_WIDTH,
-            path_bias=PATH_BIAS,
-            balls=(len(self._starts), len(self._heads)),
-            ball_size=BALL_SIZE,
-            discs=(0, len(self._starts)),
-            disc_size=DISC_SIZE,
-        )
-        image = renderer.draw(frame)
+        with renderer.current():  # once for the uploads and the drawing
+            self._upload(renderer)
+            aspect = width / height
+            fit = self._fit(aspect)
+            mv = self.camera.view_matrix(fit)
+            distance = self.camera.distance * fit
+            near, far = distance * 0.05, distance * 6.0 + 4.0 * BOX_HEIGHT
+            projection = self.camera.projection_matrix(aspect, near, far)
+            box = self._box()
+            axes = labels.Axes.facing(box, self.camera.eye(fit))
+            grid, edges = labels.guide_lines(box, axes)
+            renderer.set_guides(np.vstack([grid, edges]))
+            frame = Frame(
+                width=width,
+                height=height,
+                mv=mv,
+                projection=projection,
+                world_per_pixel=2.0 * np.tan(np.radians(self.camera.fov) / 2.0) / height,
+                background=rgba(BACKGROUND),
+                samples=samples,
+                coarse=coarse,
+                pixel=scale,
+                guides=[
+                    Strip(0, len(grid), labels.GRID_RGBA),
+                    Strip(len(grid), len(edges), labels.EDGE_RGBA),
+                ],
+                paths=self._strips,
+                path_width=PATH_WIDTH,
+                casing=rgba(CASING),
+                casing_width=CASING_WIDTH,
+                path_bias=PATH_BIAS,
+                balls=(len(self._starts), len(self._heads)),
+                ball_size=BALL_SIZE,
+                discs=(0, len(self._starts)),
+                disc_size=DISC_SIZE,
+            )
+            image = renderer.draw(frame)
         image.setDevicePixelRatio(scale)
         matrix = projection @ mv
         w, h = width / scale, height / scale
@@ -325,6 +327,7 @@ class SurfaceScene(QObject):
 
     def heads(self) -> tuple[NDArray[np.float32], list[str]]:
         """The balls' resting points (box coordinates) and colours at the current step."""
+        self._bring_up_to_date()
         return self._heads.copy(), list(self._head_colours)
 
     def surface_point(self, x: float, y: float) -> Array:
@@ -347,11 +350,12 @@ class SurfaceScene(QObject):
     # -- internals ---------------------------------------------------------------------------
     def _renderer_now(self) -> Renderer:
         if self._renderer is None or self._renderer.closed:
-            self._renderer = Renderer()
+            self._renderer = take()
             self._dirty |= {"mesh", "lines", "sprites"}
         return self._renderer
 
     def _upload(self, renderer: Renderer) -> None:
+        self._bring_up_to_date()
         if "mesh" in self._dirty:
             renderer.set_mesh(self._mesh)
         elif "colours" in self._dirty and self._mesh is not None:
@@ -389,18 +393,28 @@ class SurfaceScene(QObject):
         self._drape_all()
 
     def _drape_all(self) -> None:
-        box = self._box()
-        self._runs = [runs.laid(r, self._mesh, box) for r in self._runs]
-        if self._mesh is None:
-            self._starts = np.empty((0, 3), np.float32)
-        else:
-            points = [self.surface_point(x, y) for x, y in runs.starts(self._runs)]
-            kept = [p for p in points if np.isfinite(p).all()]
-            self._starts = np.array(kept, np.float32).reshape(-1, 3)
+        """The runs must be laid anew (a new surface, or new runs): done when next needed,
+        so a slider step that brings both a grid and paths lays them once."""
+        self._laid = False
         self._show_step()
 
     def _show_step(self) -> None:
-        shown = runs.at_step(self._runs, self.step, LIFT)
-        self._lines, self._strips, self._heads, self._head_colours = shown
+        self._shown = False
         self._dirty |= {"lines", "sprites"}
         self.changed.emit()
+
+    def _bring_up_to_date(self) -> None:
+        if not self._laid:
+            box = self._box()
+            self._runs = [runs.laid(r, self._mesh, box) for r in self._runs]
+            self._starts = np.empty((0, 3), np.float32)
+            if self._mesh is not None:
+                points = [self.surface_point(x, y) for x, y in runs.starts(self._runs)]
+                kept = [p for p in points if np.isfinite(p).all()]
+                self._starts = np.array(kept, np.float32).reshape(-1, 3)
+            self._laid = True
+            self._shown = False
+        if not self._shown:
+            shown = runs.at_step(self._runs, self.step, LIFT)
+            self._lines, self._strips, self._heads, self._head_colours = shown
+            self._shown = True

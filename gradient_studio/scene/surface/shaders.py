@@ -7,34 +7,34 @@ ES_HEADER = "#version 100\nprecision mediump float;\n"
 
 #: The surface: vertex colours from the colour map, lit by a light over the viewer's
 #: shoulder. Strong ambient light keeps the colour map's colours recognisable; the
-#: underside (seen from below) is lit as well as the top.
+#: underside (seen from below) is lit as well as the top. Lit per vertex: a cell of a
+#: 200 x 200 surface is a few pixels across, so per-pixel light would look the same and
+#: cost a software renderer a third of its frame.
 MESH_VERTEX = """
 uniform mat4 u_mvp;
 uniform mat4 u_mv;
 attribute vec3 a_position;
 attribute vec3 a_normal;
 attribute vec4 a_colour;
-varying vec3 v_normal;
 varying vec4 v_colour;
 void main() {
-    v_normal = (u_mv * vec4(a_normal, 0.0)).xyz;
-    v_colour = a_colour;
+    vec3 n = normalize((u_mv * vec4(a_normal, 0.0)).xyz);
+    vec3 toward = -(u_mv * vec4(a_position, 1.0)).xyz;
+    if (dot(n, toward) < 0.0) n = -n;
+    vec3 light = normalize(vec3(-0.35, 0.55, 1.0));
+    float diffuse = max(dot(n, light), 0.0);
+    vec3 halfway = normalize(light + vec3(0.0, 0.0, 1.0));
+    float shine = pow(max(dot(n, halfway), 0.0), 40.0);
+    vec3 rgb = a_colour.rgb * (0.52 + 0.55 * diffuse) + vec3(0.07 * shine);
+    v_colour = vec4(min(rgb, vec3(1.0)), 1.0);
     gl_Position = u_mvp * vec4(a_position, 1.0);
 }
 """
 
 MESH_FRAGMENT = """
-varying vec3 v_normal;
 varying vec4 v_colour;
 void main() {
-    vec3 n = normalize(v_normal);
-    if (n.z < 0.0) n = -n;
-    vec3 light = normalize(vec3(-0.35, 0.55, 1.0));
-    float diffuse = max(dot(n, light), 0.0);
-    vec3 halfway = normalize(light + vec3(0.0, 0.0, 1.0));
-    float shine = pow(max(dot(n, halfway), 0.0), 40.0);
-    vec3 rgb = v_colour.rgb * (0.52 + 0.55 * diffuse) + vec3(0.07 * shine);
-    gl_FragColor = vec4(min(rgb, vec3(1.0)), 1.0);
+    gl_FragColor = v_colour;
 }
 """
 
