@@ -63,3 +63,21 @@ def ensure_display() -> str:
     os.environ["DISPLAY"] = _started
     os.environ.setdefault("LIBGL_ALWAYS_SOFTWARE", "1")
     return _started
+
+
+def opengl_or_fail() -> str:
+    """The renderer's name once a display is there and OpenGL draws on it; otherwise the
+    calling test fails (never skips) with the reason."""
+    import pytest
+
+    try:
+        ensure_display()
+    except RuntimeError as e:
+        pytest.fail(str(e), pytrace=False)
+    from gradient_studio.scene.surface import availability, opengl_available
+
+    availability.forget()  # asked before the display was there, it would still say no
+    ok, reason = opengl_available()
+    if not ok:
+        pytest.fail(f"the 3-D view cannot draw here: {reason}", pytrace=False)
+    return reason

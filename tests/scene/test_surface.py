@@ -17,7 +17,8 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from virtual_display import ensure_display
+from test_headless import run  # a fresh interpreter with some variables changed
+from virtual_display import opengl_or_fail
 
 from gradient_studio.engine import Objective
 from gradient_studio.scene.palette import ColourScale, colormap_lut
@@ -213,18 +214,6 @@ def test_forced_off_the_view_and_the_writer_say_why(monkeypatch, tmp_path, qapp,
     assert list(tmp_path.iterdir()) == []
 
 
-def run(code, **env_changes):
-    env = dict(os.environ)
-    for key, value in env_changes.items():
-        if value is None:
-            env.pop(key, None)
-        else:
-            env[key] = value
-    return subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
-    )
-
-
 NO_GL_SCRIPT = """
 from gradient_studio.engine import Race
 from gradient_studio.scene.surface import OpenGLUnavailable, opengl_available
@@ -296,17 +285,7 @@ def test_the_contour_view_loads_nothing_of_the_3d_view():
 # -- drawing ------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def gl(qapp):
-    try:
-        ensure_display()
-    except RuntimeError as e:
-        pytest.fail(str(e), pytrace=False)
-    from gradient_studio.scene.surface import availability
-
-    availability.forget()
-    ok, reason = opengl_available()
-    if not ok:
-        pytest.fail(f"the 3-D view cannot draw here: {reason}", pytrace=False)
-    return reason
+    return opengl_or_fail()
 
 
 @pytest.fixture

@@ -13,25 +13,15 @@ import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent, QWheelEvent
 from PySide6.QtWidgets import QApplication, QToolBar
-from virtual_display import ensure_display
+from virtual_display import opengl_or_fail
 
 from gradient_studio.engine import OptimizerChoice, Race
-from gradient_studio.scene.surface import NO_OPENGL_ENV, OpenGLUnavailable, opengl_available
+from gradient_studio.scene.surface import NO_OPENGL_ENV, OpenGLUnavailable
 
 
 @pytest.fixture(scope="module")
 def gl(qapp):
-    try:
-        ensure_display()
-    except RuntimeError as e:
-        pytest.fail(str(e), pytrace=False)
-    from gradient_studio.scene.surface import availability
-
-    availability.forget()
-    ok, reason = opengl_available()
-    if not ok:
-        pytest.fail(f"the 3-D view cannot draw here: {reason}", pytrace=False)
-    return reason
+    return opengl_or_fail()
 
 
 @pytest.fixture(scope="module")
