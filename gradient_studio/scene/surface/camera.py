@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 
 Array = NDArray[np.float64]
 
-ELEVATION = 55.0
+ELEVATION = 60.0
 AZIMUTH = -105.0
 FOV = 30.0  # vertical field of view, degrees: a long lens, so the box barely distorts
 MAX_ELEVATION = 90.0

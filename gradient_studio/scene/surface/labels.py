@@ -212,8 +212,9 @@ def _label_run(
     return reach
 
 
-def paint_legend(painter: QPainter, entries: Sequence[tuple[str, str]]) -> None:
-    """``(label, colour)`` rows in the top-left corner, a ball swatch before each."""
+def paint_legend(painter: QPainter, entries: Sequence[tuple[str, str]], top: float = 8.0) -> None:
+    """``(label, colour)`` rows in the top-left corner (``top`` pixels down), a ball swatch
+    before each."""
     if not entries:
         return
     font = QFont()
@@ -222,7 +223,7 @@ def paint_legend(painter: QPainter, entries: Sequence[tuple[str, str]]) -> None:
     metrics = QFontMetricsF(font)
     row = max(metrics.height(), LEGEND_BALL) + 3
     wide = max(metrics.horizontalAdvance(label) for label, _ in entries)
-    frame = QRectF(8, 8, wide + LEGEND_BALL + 22, row * len(entries) + 8)
+    frame = QRectF(8, top, wide + LEGEND_BALL + 22, row * len(entries) + 8)
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)  # a box: no need, and 2 ms
     painter.setPen(QPen(QColor(0, 0, 0, 40)))
@@ -243,9 +244,10 @@ def paint_legend(painter: QPainter, entries: Sequence[tuple[str, str]]) -> None:
         )
 
 
-def paint_title(painter: QPainter, text: str, width: float) -> None:
+def paint_title(painter: QPainter, text: str, width: float) -> float:
+    """The title centred along the top; returns how far down it reaches (0 without one)."""
     if not text:
-        return
+        return 0.0
     font = QFont()
     font.setPixelSize(round(TITLE_PX + 1))
     painter.setFont(font)
@@ -255,3 +257,4 @@ def paint_title(painter: QPainter, text: str, width: float) -> None:
     painter.drawText(
         QRectF(12, 6, width - 24, metrics.height() + 4), int(Qt.AlignmentFlag.AlignHCenter), shown
     )
+    return 6 + metrics.height() + 4

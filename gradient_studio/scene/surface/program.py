@@ -42,6 +42,9 @@ class Program:
     def number(self, name: str, value: float) -> None:
         self.program.setUniformValue1f(self._uniform(name), float(value))
 
+    def pair(self, name: str, a: float, b: float) -> None:
+        self.program.setUniformValue(self._uniform(name), float(a), float(b))
+
     def colour(self, name: str, rgba: RGBA) -> None:
         r, g, b, a = (float(c) for c in rgba)
         self.program.setUniformValue(self._uniform(name), r, g, b, a)

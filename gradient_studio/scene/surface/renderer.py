@@ -57,7 +57,8 @@ GL_RENDERER = 0x1F01
 GL_BGRA = 0x80E1
 
 MAX_LINE_WIDTH = 10.0  # wider lines are not drawn by every driver
-GHOST_ALPHA = 0.5  # how strongly a path or ball hidden behind a slope still shows
+SPRITE_BIAS = 3.0  # radii nearer the eye a ball's pixels are tested (see shaders)
+GHOST_ALPHA = 0.6  # how strongly a path or ball hidden behind a slope still shows
 
 
 @dataclass(frozen=True)
@@ -402,6 +403,8 @@ class Renderer:
         program.matrix("u_projection", frame.projection)
         program.number("u_world_per_pixel", frame.world_per_pixel)
         program.number("u_alpha", GHOST_ALPHA if ghost else 1.0)
+        program.number("u_bias", SPRITE_BIAS)
+        program.pair("u_depth", frame.projection[2, 2], frame.projection[2, 3])
         program.colour("u_rim_colour", frame.casing)
         program.feed("a_position", self._buffers["sprites"], GL_FLOAT, 3)
         program.feed("a_colour", self._buffers["sprite_colours"], GL_UNSIGNED_BYTE, 4)

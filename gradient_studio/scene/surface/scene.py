@@ -47,7 +47,7 @@ from gradient_studio.scene.surface.renderer import Frame, Renderer, Strip, take
 Array = NDArray[np.float64]
 
 LIFT = 0.008 * BOX_HEIGHT  # paths float this far above the surface
-PATH_BIAS = 0.04 * BOX_HEIGHT  # and are drawn this much nearer the eye (see shaders)
+PATH_BIAS = 0.06 * BOX_HEIGHT  # and are drawn this much nearer the eye (see shaders)
 PATH_WIDTH = 2.4  # logical pixels, as the contour view's paths
 CASING_WIDTH = PATH_WIDTH + 2.2
 BALL_SIZE = 15.0
@@ -310,9 +310,9 @@ class SurfaceScene(QObject):
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
             labels.paint_axes(painter, box, axes, matrix, w, h)
+            below = labels.paint_title(painter, self.title, w)
             if self.show_legend:
-                labels.paint_legend(painter, self.legend_entries())
-            labels.paint_title(painter, self.title, w)
+                labels.paint_legend(painter, self.legend_entries(), top=below + 8)
         finally:
             painter.end()
         return image

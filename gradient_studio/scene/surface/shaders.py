@@ -61,23 +61,30 @@ void main() {
 """
 
 #: Balls and start discs as point sprites of a fixed size in pixels. A ball rests on the
-#: surface (its centre lifted by its own radius) and its depth is its front's plus another
-#: radius, so the surface hides it only where a slope really stands in front of it, not
-#: the walls of a gorge narrower than the ball it sits in.
+#: surface (its centre lifted by its own radius), and each of its pixels takes the depth of
+#: the sphere there, brought nearer by ``u_bias`` radii: the surface hides a ball only where
+#: a slope really stands in front of it, not where it sits on a slope facing the camera or
+#: in a gorge narrower than itself. (OpenGL ES 2.0 has no gl_FragDepth: there a ball is a
+#: disc at its front's depth.)
 SPRITE_VERTEX = """
 uniform mat4 u_mv;
 uniform mat4 u_projection;
 uniform float u_size;
 uniform float u_world_per_pixel;
 uniform float u_rest;
+uniform float u_bias;
 attribute vec3 a_position;
 attribute vec4 a_colour;
 varying vec4 v_colour;
+varying float v_eye_z;
+varying float v_radius;
 void main() {
     vec4 eye = u_mv * vec4(a_position, 1.0);
     float radius = 0.5 * u_size * max(-eye.z, 1e-6) * u_world_per_pixel;
     eye += u_mv * vec4(0.0, 0.0, radius * u_rest, 0.0);
-    vec3 front = eye.xyz + normalize(-eye.xyz) * (2.0 * radius);
+    v_eye_z = eye.z;
+    v_radius = radius;
+    vec3 front = eye.xyz + normalize(-eye.xyz) * radius * (1.0 + u_bias);
     gl_Position = u_projection * vec4(front, 1.0);
     gl_PointSize = u_size;
     v_colour = a_colour;
@@ -89,8 +96,12 @@ uniform float u_size;
 uniform float u_shaded;
 uniform float u_alpha;
 uniform float u_rim;
+uniform float u_bias;
 uniform vec4 u_rim_colour;
+uniform vec2 u_depth;  // the projection's z row: clip z = u_depth.x * eye z + u_depth.y
 varying vec4 v_colour;
+varying float v_eye_z;
+varying float v_radius;
 void main() {
     vec2 c = gl_PointCoord * 2.0 - 1.0;
     c.y = -c.y;
@@ -98,9 +109,14 @@ void main() {
     float pixels = 0.5 * u_size;
     float coverage = clamp((1.0 - r) * pixels, 0.0, 1.0);
     if (coverage <= 0.0) discard;
+    float bulge = sqrt(max(1.0 - r * r, 0.0));
+#ifndef GL_ES
+    float z = v_eye_z + v_radius * (bulge + u_bias);
+    gl_FragDepth = 0.5 * (u_depth.x * z + u_depth.y) / -z + 0.5;
+#endif
     vec3 rgb = v_colour.rgb;
     if (u_shaded > 0.5) {
-        vec3 n = vec3(c, sqrt(max(1.0 - r * r, 0.0)));
+        vec3 n = vec3(c, bulge);
         vec3 light = normalize(vec3(-0.45, 0.6, 0.9));
         float diffuse = max(dot(n, light), 0.0);
         float shine = pow(max(dot(reflect(-light, n), vec3(0.0, 0.0, 1.0)), 0.0), 24.0);
