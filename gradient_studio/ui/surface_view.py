@@ -20,6 +20,7 @@ import time
 from PySide6.QtCore import QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
+    QColor,
     QKeyEvent,
     QKeySequence,
     QMouseEvent,
@@ -29,7 +30,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QToolBar, QVBoxLayout, QWidget
 
-from gradient_studio.scene.surface import require_opengl
+from gradient_studio.scene.surface import OpenGLUnavailable, require_opengl
 from gradient_studio.scene.surface.scene import SurfaceScene
 
 TURN_PER_PIXEL = 0.4  # degrees of camera turn per pixel dragged
@@ -70,9 +71,15 @@ class SurfaceCanvas(QWidget):
         ratio = self.devicePixelRatioF()
         w, h = max(1, round(self.width() * ratio)), max(1, round(self.height() * ratio))
         coarse = self._coarse_next and self._software()
-        image = self.scene.render(w, h, scale=ratio, coarse=coarse)
-        self.frames += 1
         painter = QPainter(self)
+        try:
+            image = self.scene.render(w, h, scale=ratio, coarse=coarse)
+        except OpenGLUnavailable as e:  # the driver gave up mid-session: say so, carry on
+            painter.fillRect(self.rect(), QColor("#ffffff"))
+            painter.drawText(self.rect(), int(Qt.AlignmentFlag.AlignCenter), str(e))
+            painter.end()
+            return
+        self.frames += 1
         painter.drawImage(0, 0, image)
         painter.end()
         if coarse:

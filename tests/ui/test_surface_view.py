@@ -189,3 +189,15 @@ def test_without_opengl_the_view_refuses_with_the_reason(qapp, monkeypatch):
     monkeypatch.setenv(NO_OPENGL_ENV, "1")
     with pytest.raises(OpenGLUnavailable, match=NO_OPENGL_ENV):
         SurfaceView()
+
+
+def test_a_driver_giving_up_mid_session_is_said_not_crashed(view, qtbot, monkeypatch):
+    def broken(*args, **kwargs):
+        raise OpenGLUnavailable("the 3-D view needs OpenGL: the context was lost")
+
+    monkeypatch.setattr(view.scene, "render", broken)
+    frames = view.canvas.frames
+    picture = view.canvas.grab().toImage()  # paints now, through the failure
+    assert view.canvas.frames == frames
+    c = picture.pixelColor(5, 5)
+    assert (c.red(), c.green(), c.blue()) == (255, 255, 255)

@@ -20,7 +20,7 @@ def prepare() -> bool:
     of ms on a GPU); False where OpenGL is unavailable (nothing else happens then)."""
     if not opengl_available()[0]:
         return False
-    from gradient_studio.scene.surface import renderer
+    from gradient_studio.scene.surface import renderer, scene  # noqa: F401  (imported now)
 
     return renderer.prepare()
 
