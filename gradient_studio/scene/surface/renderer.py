@@ -182,11 +182,12 @@ class Renderer:
         return self._closed
 
     def warm(self) -> None:
-        """Draw a tiny picture with every program (drivers compile shaders on first use)."""
+        """Draw a tiny picture with every program (drivers compile shaders on first use),
+        with a surface of the default size (its triangles are then built and uploaded)."""
         from gradient_studio.scene.palette import ColourScale, colormap_lut
-        from gradient_studio.scene.surface.geometry import Box, build_mesh
+        from gradient_studio.scene.surface.geometry import MESH_CELLS, Box, build_mesh
 
-        xs = ys = np.linspace(-1.0, 1.0, 3)
+        xs = ys = np.linspace(-1.0, 1.0, MESH_CELLS + 1)
         box = Box((-1.0, 1.0), (-1.0, 1.0), ColourScale(0.0, 1.0))
         u = np.add.outer(ys, xs) ** 2 / 4
         self.set_mesh(build_mesh(xs, ys, u, box, colormap_lut("viridis")))
