@@ -15,13 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gradient_studio.export.atomic import atomic_write
-from gradient_studio.export.images import (
-    _plain_title,
-    _save_png,
-    _view_of,
-    check_size,
-    picture_scale,
-)
+from gradient_studio.export.images import _plain_title, _view_of, picture_scale, png_bytes
+from gradient_studio.export.limits import check_size
+from gradient_studio.export.style import PictureStyle
 
 if TYPE_CHECKING:
     from gradient_studio.engine import RunResult
@@ -74,19 +70,21 @@ def write_surface_png(
     result: RunResult,
     *,
     size: tuple[int, int] = (1200, 900),
-    camera: Sequence[float] | None = None,
     step: float | None = None,
-    colormap: str = "viridis",
-    log_height: bool | None = None,
+    style: PictureStyle | None = None,
+    camera: Sequence[float] | None = None,
     title: bool = True,
 ) -> Path:
     """The race in 3-D as a PNG of ``size`` pixels seen from ``camera`` (elevation,
     azimuth in degrees, and optionally distance; the view's own default if None), its
-    paths drawn to ``step`` (None: to their ends). Returns the path written."""
+    paths drawn to ``step`` (None: to their ends). Of ``style`` (the View menu's choices)
+    it takes the colour map and ``log_colour``, which decides the heights and colours
+    alike. Returns the path written."""
     width, height = check_size(size)
     view = check_camera(camera) if camera is not None else None
+    style = style or PictureStyle()
     scene = build_surface_scene(
-        result, size=(width, height), colormap=colormap, log_height=log_height
+        result, size=(width, height), colormap=style.colormap, log_height=style.log_colour
     )
     try:
         if view is not None:
@@ -99,8 +97,8 @@ def write_surface_png(
         scene.close()
     from PySide6.QtGui import QImage
 
-    flat = image.convertToFormat(QImage.Format.Format_RGB32)
-    return atomic_write(path, lambda tmp: _save_png(flat, tmp))
+    data = png_bytes(image.convertToFormat(QImage.Format.Format_RGB32))
+    return atomic_write(path, lambda tmp: tmp.write_bytes(data))
 
 
 def build_surface_scene(

@@ -21,7 +21,7 @@ from test_headless import run  # a fresh interpreter with some variables changed
 from virtual_display import opengl_or_fail
 
 from gradient_studio.engine import Objective
-from gradient_studio.scene.palette import ColourScale, colormap_lut
+from gradient_studio.scene.palette import ColourScale, colormap_lut, optimizer_style
 from gradient_studio.scene.surface import NO_OPENGL_ENV, OpenGLUnavailable, opengl_available
 from gradient_studio.scene.surface.camera import Camera, project
 from gradient_studio.scene.surface.geometry import (
@@ -385,8 +385,9 @@ def test_the_png_is_the_size_asked_with_the_surface_and_the_runs(gl, tmp_path, b
     lut = colormap_lut("viridis")[::8, :3]
     mapped = np.mean([any(lit(p, c, tol=0.06) for c in lut) for p in flat[::7]])
     assert mapped > 0.12  # the surface fills a good part of the picture
-    for t in ("#E69F00", "#56B4E9"):  # the two runs' colours
-        assert sum(lit(p, hex_rgb(t), tol=0.1) for p in flat) >= 8, t
+    for name in ("sgd", "adam"):  # each run in its optimiser's colour, as in the contour view
+        colour = optimizer_style(name).colour
+        assert sum(lit(p, hex_rgb(colour), tol=0.1) for p in flat) >= 8, name
     assert list(tmp_path.iterdir()) == [out]  # no temporary file left behind
 
 

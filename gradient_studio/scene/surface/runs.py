@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from gradient_studio.scene.palette import path_colour
+from gradient_studio.scene.palette import optimizer_style
 from gradient_studio.scene.surface.geometry import Box, Mesh, drape, surface_height
 from gradient_studio.scene.surface.program import rgba
 from gradient_studio.scene.surface.renderer import Strip
@@ -34,14 +34,12 @@ class Run:
 
 def from_trajectories(trajectories: Sequence[Any], colours: Sequence[str] | None) -> list[Run]:
     """Runs from engine ``Trajectory`` objects; ``colours`` is one per trajectory, or None
-    for the contour view's (``path_colour`` of each optimiser's order of appearance)."""
+    for the contour view's (each optimiser's ``optimizer_style(name).colour``)."""
     if colours is not None and len(colours) != len(trajectories):
         raise ValueError(f"{len(colours)} colours for {len(trajectories)} trajectories")
-    order: dict[str, int] = {}
     out = []
     for i, t in enumerate(trajectories):
-        order.setdefault(t.optimizer, len(order))
-        colour = colours[i] if colours is not None else path_colour(order[t.optimizer])
+        colour = colours[i] if colours is not None else optimizer_style(t.optimizer).colour
         # A copy: a running race's arrays fill in place.
         points = np.array(t.points, dtype=np.float64).reshape(-1, 2)
         last = max(0, min(len(points) - 1, int(getattr(t, "stop", len(points) - 1))))
