@@ -402,3 +402,21 @@ def test_the_camera_chooses_the_picture(gl, tmp_path, bowl_result):
     assert QImage(str(a)) != QImage(str(b))
     with pytest.raises(ValueError, match="elevation"):
         write_surface_png(a, bowl_result, camera=(95, 0))
+
+
+def test_prepare_readies_the_renderer_the_first_view_takes(gl, monkeypatch):
+    from gradient_studio.scene.surface import prepare, warmup
+    from gradient_studio.scene.surface.scene import SurfaceScene
+
+    assert prepare()
+    spare = warmup._spare
+    assert spare is not None
+    s = SurfaceScene()
+    try:
+        assert s.render(64, 48).width() == 64
+        assert s._renderer is spare and warmup._spare is None
+    finally:
+        s.close()
+    monkeypatch.setenv(NO_OPENGL_ENV, "1")
+    assert prepare() is False  # nothing happens where the view is off
+    assert warmup._spare is None

@@ -20,9 +20,9 @@ def prepare() -> bool:
     of ms on a GPU); False where OpenGL is unavailable (nothing else happens then)."""
     if not opengl_available()[0]:
         return False
-    from gradient_studio.scene.surface import renderer, scene  # noqa: F401  (imported now)
+    from gradient_studio.scene.surface import scene, warmup  # noqa: F401  (imported now)
 
-    return renderer.prepare()
+    return warmup.prepare()
 
 
 __all__ = ["NO_OPENGL_ENV", "OpenGLUnavailable", "opengl_available", "prepare", "require_opengl"]

@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from typing import Any, cast
 
 import numpy as np
@@ -39,6 +38,7 @@ from PySide6.QtOpenGL import (
 
 from gradient_studio.scene.surface import shaders
 from gradient_studio.scene.surface.availability import OpenGLUnavailable, require_opengl
+from gradient_studio.scene.surface.frame import Frame, Strip
 from gradient_studio.scene.surface.geometry import Mesh
 from gradient_studio.scene.surface.program import Program
 
@@ -59,43 +59,6 @@ GL_BGRA = 0x80E1
 MAX_LINE_WIDTH = 10.0  # wider lines are not drawn by every driver
 SPRITE_BIAS = 3.0  # radii nearer the eye a ball's pixels are tested (see shaders)
 GHOST_ALPHA = 0.6  # how strongly a path or ball hidden behind a slope still shows
-
-
-@dataclass(frozen=True)
-class Strip:
-    """``count`` line vertices from ``first``, as one line strip (or pairs, for guides)."""
-
-    first: int
-    count: int
-    colour: RGBA
-
-
-@dataclass(frozen=True)
-class Frame:
-    """Everything one picture needs besides the uploaded buffers."""
-
-    width: int  # device pixels
-    height: int
-    mv: Array  # world -> eye
-    projection: Array  # eye -> clip
-    world_per_pixel: float  # at unit distance from the eye, for sprites of a fixed size
-    background: RGBA = (1.0, 1.0, 1.0, 1.0)
-    samples: int = 0
-    coarse: bool = False
-    pixel: float = 1.0  # device pixels per logical pixel: lines and sprites grow with it
-    guides: Sequence[Strip] = ()
-    guide_width: float = 1.0
-    paths: Sequence[Strip] = ()
-    path_width: float = 2.4
-    casing: RGBA = (0.08, 0.08, 0.08, 1.0)
-    casing_width: float = 4.6
-    path_bias: float = 0.0  # box units nearer the eye the paths are drawn (see shaders)
-    balls: tuple[int, int] = (0, 0)  # first, count in the sprite buffer
-    ball_size: float = 15.0
-    discs: tuple[int, int] = (0, 0)
-    disc_size: float = 9.0
-    ghosts: bool = True
-    extra: dict[str, float] = field(default_factory=dict)
 
 
 class Renderer:
@@ -180,36 +143,6 @@ class Renderer:
     @property
     def closed(self) -> bool:
         return self._closed
-
-    def warm(self) -> None:
-        """Draw a tiny picture with every program (drivers compile shaders on first use),
-        with a surface of the default size (its triangles are then built and uploaded)."""
-        from gradient_studio.scene.palette import ColourScale, colormap_lut
-        from gradient_studio.scene.surface.geometry import MESH_CELLS, Box, build_mesh
-
-        xs = ys = np.linspace(-1.0, 1.0, MESH_CELLS + 1)
-        box = Box((-1.0, 1.0), (-1.0, 1.0), ColourScale(0.0, 1.0))
-        u = np.add.outer(ys, xs) ** 2 / 4
-        self.set_mesh(build_mesh(xs, ys, u, box, colormap_lut("viridis")))
-        self.set_lines(np.array([[0, 0, 1], [0.5, 0.5, 1]], np.float32))
-        self.set_guides(np.array([[0, 0, 0], [1, 0, 0]], np.float32))
-        self.set_sprites(np.zeros((2, 3), np.float32), np.full((2, 4), 255, np.uint8))
-        from gradient_studio.scene.surface.camera import Camera
-
-        camera = Camera()
-        frame = Frame(
-            width=8,
-            height=8,
-            mv=camera.view_matrix(5.0),
-            projection=camera.projection_matrix(1.0, 0.1, 20.0),
-            world_per_pixel=0.01,
-            guides=[Strip(0, 2, (0.5, 0.5, 0.5, 1.0))],
-            paths=[Strip(0, 2, (1.0, 0.0, 0.0, 1.0))],
-            balls=(0, 1),
-            discs=(1, 1),
-        )
-        self.draw(frame)
-        self.set_mesh(None)
 
     # -- uploads -----------------------------------------------------------------------------
     def set_mesh(self, mesh: Mesh | None) -> None:
@@ -451,33 +384,3 @@ class Renderer:
         if not buffer.create():
             raise OpenGLUnavailable("the 3-D view could not make an OpenGL buffer")
         return buffer
-
-
-_spare: Renderer | None = None  # made by prepare(), waiting for the first view
-
-
-def prepare() -> bool:
-    """Make a renderer now and draw one small picture with it, so that opening the view
-    later costs neither loading the OpenGL driver nor compiling the shaders (on Mesa's
-    software renderer those are most of the first picture's time: ~50 ms for the context,
-    ~100 ms for the first draw). The first scene takes it (:func:`take`). Returns whether
-    it could; a machine without OpenGL just answers False."""
-    global _spare
-    if _spare is not None and not _spare.closed:
-        return True
-    try:
-        renderer = Renderer()
-        renderer.warm()
-    except OpenGLUnavailable:
-        return False
-    _spare = renderer
-    return True
-
-
-def take() -> Renderer:
-    """The renderer :func:`prepare` made, else a new one."""
-    global _spare
-    renderer, _spare = _spare, None
-    if renderer is not None and not renderer.closed:
-        return renderer
-    return Renderer()

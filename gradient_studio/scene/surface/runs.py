@@ -11,9 +11,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from gradient_studio.scene.palette import optimizer_style
+from gradient_studio.scene.surface.frame import Strip
 from gradient_studio.scene.surface.geometry import Box, Mesh, drape, surface_height
 from gradient_studio.scene.surface.program import rgba
-from gradient_studio.scene.surface.renderer import Strip
 
 Array = NDArray[np.float64]
 

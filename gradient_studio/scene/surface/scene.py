@@ -31,6 +31,7 @@ from gradient_studio.scene.qt import ensure_app
 from gradient_studio.scene.surface import labels, runs
 from gradient_studio.scene.surface.availability import require_opengl
 from gradient_studio.scene.surface.camera import Camera, fitting_distance, project
+from gradient_studio.scene.surface.frame import Frame, Strip
 from gradient_studio.scene.surface.geometry import (
     BOX_HEIGHT,
     MESH_CELLS,
@@ -42,7 +43,8 @@ from gradient_studio.scene.surface.geometry import (
     surface_height,
 )
 from gradient_studio.scene.surface.program import rgba
-from gradient_studio.scene.surface.renderer import Frame, Renderer, Strip, take
+from gradient_studio.scene.surface.renderer import Renderer
+from gradient_studio.scene.surface.warmup import take
 
 Array = NDArray[np.float64]
 
