@@ -116,6 +116,7 @@ def evaluate(text: str, values: dict[str, float]) -> dict[str, Any]:
         "gradient": _hex(objective.gradient_at(pts)),
         "hessian": _hex(objective.hessian_at(pts)),
         "scalar": scalar,
+        "formulas": [str(g) for g in objective.gradient_formulas()],
     }
 
 
