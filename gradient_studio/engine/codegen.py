@@ -1,17 +1,13 @@
-"""Exact derivatives and the code that evaluates them, fast enough to follow typing.
+"""The code that evaluates a function and its derivatives, printed from SymEngine trees.
 
-sympy builds and differentiates trees in pure Python: for a 400-character function, the
-gradient and Hessian took ~150 ms and ``lambdify(..., cse=True)`` another ~80 ms. SymEngine
-(sympy's C++ core, from the same project) differentiates the same tree in well under a
-millisecond. So the parsed sympy tree is converted once (a walk over the tree, no text), and
-SymEngine differentiates it and finds the common subexpressions. This module prints the
-result as numpy code (batches and grids) or as plain-float ``math`` code (the
-straight-line fast path).
+The trees (see ``expression`` and ``differentiation``) are printed as numpy code (batches and
+grids) or as plain-float ``math`` code (the straight-line fast path), their common
+subexpressions found by SymEngine and computed once. Every number is printed from its value
+and every name is one of ours, so the source holds nothing a person typed.
 
-SymEngine leaves ``abs``, ``sign``, ``min`` and ``max`` underived; for functions using them
-sympy differentiates (``|u|' = sign(u)u'``, ``max``'s derivative is a step) and SymEngine
-only prints. Second derivatives of those kinks are DiracDelta — zero almost everywhere —
-and are printed as 0.
+Values stay real: a power that is not real (``(-2.0)**0.5``) is nan, as numpy answers it,
+and parameters enter the numpy code as numpy floats, so that arithmetic on them alone
+overflows to inf (``a^400`` with a = 10) instead of raising as Python's floats do.
 """
 
 from __future__ import annotations
@@ -21,42 +17,12 @@ from typing import Any
 
 import numpy as np
 import symengine as se
-import sympy
-from symengine.lib.symengine_wrapper import sympy2symengine
 
-_NON_SMOOTH = (sympy.Abs, sympy.sign, sympy.Max, sympy.Min, sympy.Heaviside)
-_FUNCTIONS = {
-    "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "log", "sqrt",
-}  # fmt: skip
+from gradient_studio.engine.expression.building import to_float
+from gradient_studio.engine.expression.names import ELEMENTARY
 
-
-def to_symengine(expr: sympy.Expr) -> se.Basic:
-    """The same tree in SymEngine; DiracDelta (from differentiating kinks) becomes 0."""
-    if expr.has(sympy.DiracDelta):
-        expr = expr.replace(sympy.DiracDelta, lambda *args: sympy.S.Zero)
-    return sympy2symengine(expr)
-
-
-def derivatives(
-    tree: sympy.Expr, x: sympy.Symbol, y: sympy.Symbol
-) -> tuple[se.Basic, list[se.Basic], Callable[[], list[se.Basic]]]:
-    """``(f, [fx, fy], hessian)`` in SymEngine, ``hessian()`` giving ``[fxx, fxy, fyy]``."""
-    f = to_symengine(tree)
-    sx, sy = to_symengine(x), to_symengine(y)
-    if tree.has(*_NON_SMOOTH):
-        gx, gy = tree.diff(x), tree.diff(y)
-        grad = [to_symengine(gx), to_symengine(gy)]
-
-        def hessian() -> list[se.Basic]:
-            return [to_symengine(gx.diff(x)), to_symengine(gx.diff(y)), to_symengine(gy.diff(y))]
-
-    else:
-        grad = [f.diff(sx), f.diff(sy)]
-
-        def hessian() -> list[se.Basic]:
-            return [grad[0].diff(sx), grad[0].diff(sy), grad[1].diff(sy)]
-
-    return f, grad, hessian
+# numpy's names where they differ from the language's (np.asin is new in numpy 2)
+_NUMPY_NAMES = {"asin": "arcsin", "acos": "arccos", "atan": "arctan"}
 
 
 class Printer:
@@ -89,13 +55,10 @@ class Printer:
         return self._function(kind, node)
 
     def _number(self, node: se.Basic) -> str:
-        kind = type(node).__name__
-        if kind in ("Infinity", "NegativeInfinity", "ComplexInfinity", "NaN"):
-            return {"Infinity": "inf", "NegativeInfinity": "(-inf)"}.get(kind, "nan")
         if node.is_Integer and abs(int(node)) < 2**53:
             whole = int(node)
             return f"({whole})" if whole < 0 else str(whole)
-        value = float(node)
+        value = to_float(node)  # nan for anything not real
         return f"({value!r})" if value < 0 or value != value else repr(value)
 
     def _atom(self, node: se.Basic) -> str:
@@ -144,8 +107,8 @@ class Printer:
     def _function(self, kind: str, node: se.Basic) -> str:
         args = [self(a) for a in node.args]
         name = kind.lower()
-        if name in _FUNCTIONS:
-            return f"{self.m}.{name}({args[0]})"
+        if name in ELEMENTARY:
+            return f"{self.m}.{_NUMPY_NAMES.get(name, name) if self.numpy else name}({args[0]})"
         if kind == "Abs":
             return f"{'np.abs' if self.numpy else 'abs'}({args[0]})"
         if kind == "sign":
@@ -157,7 +120,7 @@ class Printer:
             for a in args[1:]:
                 folded = f"np.{'maximum' if kind == 'Max' else 'minimum'}({folded}, {a})"
             return folded
-        if kind == "PyFunction" and node.get_name() == "Heaviside":
+        if kind == "FunctionSymbol" and node.get_name() == "Heaviside":
             return f"{'np.heaviside' if self.numpy else '_heaviside'}({args[0]}, 0.5)"
         if kind in ("Exp1", "E"):
             return f"{self.m}.e"
@@ -203,16 +166,17 @@ def numpy_function(
     exprs: Sequence[se.Basic], x: str, y: str, parameters: Sequence[str]
 ) -> Callable[..., list[Any]]:
     """Compile ``exprs`` into ``fn(x, y, *parameters) -> [values...]`` over numpy arrays."""
-    names = {x: "x", y: "y", **{p: f"_p{i}" for i, p in enumerate(parameters)}}
+    own = [f"_p{i}" for i in range(len(parameters))]
+    names = {x: "x", y: "y", **dict(zip(parameters, own, strict=True))}
     outputs = [f"_out{i}" for i in range(len(exprs))]
-    body = lines(exprs, outputs, Printer(names, "np"))
-    args = ", ".join(["x", "y", *(f"_p{i}" for i in range(len(parameters)))])
+    # Parameters as numpy floats: 10.0 ** 400 raises in Python, np.float64(10) ** 400 is inf.
+    body = [f"{p} = _float({p})" for p in own] + lines(exprs, outputs, Printer(names, "np"))
     source = (
-        f"def compiled({args}):\n"
+        f"def compiled({', '.join(['x', 'y', *own])}):\n"
         + "".join(f"    {line}\n" for line in body)
         + f"    return [{', '.join(outputs)}]\n"
     )
-    namespace: dict[str, Any] = {"np": np, "inf": np.inf, "nan": np.nan}
+    namespace: dict[str, Any] = {"np": np, "inf": np.inf, "nan": np.nan, "_float": np.float64}
     exec(compile(source, "<objective>", "exec"), namespace)  # printed by Printer, see above
     function: Callable[..., list[Any]] = namespace["compiled"]
     function.source = source  # type: ignore[attr-defined]

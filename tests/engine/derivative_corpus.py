@@ -2,9 +2,10 @@
 and the code generator: every preset (as of the change that built SymEngine trees directly)
 and a varied list that touches each function, operator and simplification of the language.
 
-``python -m tests.engine.derivative_corpus OUT.json`` evaluates them with the code it is run
+``python tests/engine/derivative_corpus.py OUT.json`` evaluates them with the code it is run
 on; ``tests/engine/data/derivatives_sympy_parser.json`` was written so by the sympy-tree code
-(commit af1c3aa), before the parser built SymEngine trees. See ``test_derivative_regression``.
+(commit af1c3aa, /work/main's environment), before the parser built SymEngine trees. See
+``test_derivative_regression``.
 """
 
 from __future__ import annotations
@@ -51,7 +52,8 @@ VARIED = [
     "sigmoid(x) + softplus(y)", "sigmoid(x y) softplus(x - y)", "relu(x) + relu(-y)",
     "abs(x) + abs(y)", "abs(x - y^2) + 0.1x^2", "sign(x) y^2 + x^2", "max(x, y)^2 + x",
     "min(x, y, 1) + x^2", "max(x^2, y^2, x y) + y", "min(abs(x), abs(y)) + x^2",
-    "abs(sin(x)) abs(cos(y))", "max(0, 1 - x y) + 0.1(x^2 + y^2)", "6.781 abs(x) + 8.7694 abs(y) + w1 x + 57e-6 x",
+    "abs(sin(x)) abs(cos(y))", "max(0, 1 - x y) + 0.1(x^2 + y^2)",
+    "6.781 abs(x) + 8.7694 abs(y) + w1 x + 57e-6 x",
     "a x^2 + b y^2 + c x y", "a sin(b x) + c y^2", "(a - x)^2 + b*(y - x^2)^2 + c",
     "a^2 x + b^3 y", "x^a + y^b", "a^x + y", "exp(a x) + log(b + y^2)", "sqrt(a^2 + x^2 + y^2)",
     "(-2)^a x + y^2", "2^a x", "a/b x + c/b y", "pi/2 x + e y", "2 pi x y", "0.1x^4 - x^2 + y^2",
@@ -79,7 +81,17 @@ def corpus() -> list[tuple[str, dict[str, float]]]:
 def _tree(expr: Any) -> str:
     """A tree as SymEngine prints it; a long one by its digest."""
     text = str(expr)
-    return text if len(text) <= 400 else "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+    return text if len(text) <= 400 else "sha256:" + _digest(text)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _without_conversions(source: str) -> str:
+    """The generated code without the lines turning parameters into numpy floats (which
+    change no finite value), so that code is compared by the arithmetic it does."""
+    return "".join(line for line in source.splitlines(True) if "= _float(" not in line)
 
 
 def _hex(values: Any) -> list[str]:
@@ -96,7 +108,9 @@ def evaluate(text: str, values: dict[str, float]) -> dict[str, Any]:
     pts = np.array(POINTS)
     exprs = [d.value, *d.gradient, *d.hessian]
     names = {"_x": "px", "_y": "py", **{p: p for p in d.parameter_names}}
-    body = codegen.lines(exprs, ["fv", "gx", "gy", "hxx", "hxy", "hyy"], codegen.Printer(names, "math"))
+    body = codegen.lines(
+        exprs, ["fv", "gx", "gy", "hxx", "hxy", "hyy"], codegen.Printer(names, "math")
+    )
     args = ", ".join(["px", "py", *d.parameter_names])
     source = f"def f({args}):\n" + "".join(f"    {line}\n" for line in body)
     source += "    return [fv, gx, gy, hxx, hxy, hyy]\n"
@@ -108,8 +122,14 @@ def evaluate(text: str, values: dict[str, float]) -> dict[str, Any]:
             scalar.append(_hex(namespace["f"](x, y, *objective.values.values())))
         except (ArithmeticError, ValueError):
             scalar.append(None)  # the fast path hands such a start to numpy
+    printed = [
+        d.value_and_gradient_function.source,
+        d.hessian_function.source,
+        source,
+    ]
     return {
         "text": text,
+        "sources": [_digest(_without_conversions(code)) for code in printed],
         "values": objective.values,
         "trees": [_tree(e) for e in exprs],
         "value": _hex(objective.value_at(pts)),
