@@ -25,6 +25,10 @@ from gradient_studio.engine.expression.names import ELEMENTARY
 _NUMPY_NAMES = {"asin": "arcsin", "acos": "arccos", "atan": "arctan"}
 
 
+_LONG = 60  # a base printed longer than this is computed once before a small power of it
+_CHUNK = 24  # no printed expression nests deeper than this (see Printer._chunk)
+
+
 class Printer:
     """Prints SymEngine trees as Python: with ``np.`` for arrays or ``math.`` for floats.
 
@@ -36,8 +40,14 @@ class Printer:
         self.names = names
         self.numpy = module == "np"
         self.m = module
+        # Bases of small powers, printed once: (u*u) with u's whole text twice would double
+        # the source at every level of ((x + y)^2 + y)^2.
+        self.bases: dict[se.Basic, str] = {}
+        self.pending: list[str] = []
 
     def __call__(self, node: se.Basic) -> str:
+        if node in self.bases:
+            return self.bases[node]
         if node.is_Symbol:
             return self.names[str(node)]
         if node.is_Number:
@@ -92,6 +102,7 @@ class Printer:
             return f"{self.m}.exp({self(exp)})"
         b = self._atom(base)
         if exp.is_Integer and 2 <= int(exp) <= 4:
+            b = self._hoisted(base, b) if len(b) > _LONG else b
             return "(" + "*".join([b] * int(exp)) + ")"
         if exp.is_Integer and int(exp) == -1:
             return f"(1/{b})"
@@ -104,6 +115,44 @@ class Printer:
         # Python's float ** gives a complex number for (-8.0) ** (1/3); math.pow raises.
         return f"math.pow({self(base)}, {self(exp)})"
 
+    def _hoisted(self, node: se.Basic, text: str) -> str:
+        """The name of a statement computing ``node`` (printed as ``text``), to come before
+        the current one."""
+        if node not in self.bases:
+            self.bases[node] = name = f"_b{len(self.bases)}"
+            self.pending.append(f"{name} = {text}")
+        return self.bases[node]
+
+    def _chunk(self, tree: se.Basic) -> None:
+        """Give every subtree ``_CHUNK`` levels above the last one so treated a statement of
+        its own, innermost first: no printed expression nests deeper, so neither this printer
+        nor Python's compiler (both recurse once a level) needs much of a thread's stack for
+        a function hundreds of levels tall. A loop, as the tree may be that tall."""
+        levels: dict[se.Basic, int] = {}
+        stack = [tree]
+        while stack:
+            node = stack[-1]
+            if node in levels or node in self.bases or not node.args:
+                stack.pop()
+                continue
+            todo = [a for a in node.args if a.args and a not in levels and a not in self.bases]
+            if todo:
+                stack.extend(todo)
+                continue
+            stack.pop()
+            level = 1 + max(levels.get(a, 0) for a in node.args)
+            if level >= _CHUNK:
+                self._hoisted(node, self(node))
+                level = 0
+            levels[node] = level
+
+    def statement(self, name: str, node: se.Basic) -> list[str]:
+        """``name = node`` as statements: the pieces it needs first."""
+        self._chunk(node)
+        text = self(node)
+        pending, self.pending = self.pending, []
+        return [*pending, f"{name} = {text}"]
+
     def _function(self, kind: str, node: se.Basic) -> str:
         args = [self(a) for a in node.args]
         name = kind.lower()
@@ -111,7 +160,7 @@ class Printer:
             return f"{self.m}.{_NUMPY_NAMES.get(name, name) if self.numpy else name}({args[0]})"
         if kind == "Abs":
             return f"{'np.abs' if self.numpy else 'abs'}({args[0]})"
-        if kind == "sign":
+        if kind == "sign" or (kind == "FunctionSymbol" and node.get_name() == "sign"):
             return f"{'np.sign' if self.numpy else '_sign'}({args[0]})"
         if kind in ("Max", "Min"):
             if not self.numpy:
@@ -137,11 +186,13 @@ def lines(
     """Assignments computing ``outputs`` from ``exprs``, common subexpressions once."""
     shared, reduced = se.cse(list(exprs))
     names = dict(printer.names)
+    printer.bases, printer.pending = {}, []
     out = []
     for i, (sym, expr) in enumerate(shared):
         printer.names[str(sym)] = f"{prefix}{i}"
-        out.append(f"{prefix}{i} = {printer(expr)}")
-    out += [f"{name} = {printer(e)}" for name, e in zip(outputs, reduced, strict=True)]
+        out += printer.statement(f"{prefix}{i}", expr)
+    for name, expr in zip(outputs, reduced, strict=True):
+        out += printer.statement(name, expr)
     printer.names = names
     return out
 

@@ -21,16 +21,19 @@ from collections.abc import Callable, Sequence
 import symengine as se
 from symengine.lib import symengine_wrapper as _se
 
+from gradient_studio.engine.expression.names import SIGN
+
 __all__ = ["HEAVISIDE", "derivatives", "differentiate"]
 
 HEAVISIDE = se.Function("Heaviside")
-_KINKS = (_se.Abs, _se.sign, _se.Max, _se.Min)
+_KINKS = (_se.Abs, _se.Max, _se.Min)
+_STEPS = ("sign", "Heaviside")  # functions SymEngine knows only by name (see names.SIGN)
 
 
 def _is_kink(node: se.Basic) -> bool:
     if isinstance(node, _KINKS):
         return True
-    return isinstance(node, _se.FunctionSymbol) and node.get_name() == "Heaviside"
+    return isinstance(node, _se.FunctionSymbol) and node.get_name() in _STEPS
 
 
 def _kinks(expr: se.Basic) -> list[se.Basic]:
@@ -97,7 +100,7 @@ def differentiate(expr: se.Basic, v: se.Symbol) -> se.Basic:
     for symbol, kink in defined:
         args = kink.args
         if isinstance(kink, _se.Abs):
-            slopes[symbol] = se.sign(args[0]) * total(args[0])
+            slopes[symbol] = SIGN(args[0]) * total(args[0])
         elif isinstance(kink, _se.Max | _se.Min):
             join = se.Max if isinstance(kink, _se.Max) else se.Min
             slopes[symbol] = _halves(args, join, total, isinstance(kink, _se.Max))

@@ -17,7 +17,7 @@ import symengine as se
 if TYPE_CHECKING:
     import sympy
 
-__all__ = ["EVALUATED_HEIGHT", "height", "to_sympy"]
+__all__ = ["EVALUATED_HEIGHT", "height", "text", "to_sympy"]
 
 # Up to this height sympy tidies each node as it is built (collecting 2(x + 1) + 2(x + 2) into
 # 4x + 6), which asks its assumptions, recursively; taller trees are built as they stand.
@@ -63,7 +63,10 @@ def _node(node: se.Basic, args: list[Any], evaluate: bool) -> Any:
     kind = type(node).__name__
     if kind == "FunctionSymbol":
         name = node.get_name()
-        return sympy.Heaviside(*args) if name == "Heaviside" else sympy.Function(name)(*args)
+        known = {"Heaviside": sympy.Heaviside, "sign": sympy.sign}
+        return (
+            known[name](*args, evaluate=evaluate) if name in known else sympy.Function(name)(*args)
+        )
     if kind == "Pow" and args[0] == sympy.E:  # SymEngine's exp(u) is E**u
         return sympy.exp(args[1], evaluate=False)
     build = {
@@ -98,3 +101,14 @@ def to_sympy(tree: se.Basic, names: Mapping[str, str]) -> sympy.Expr:
         done[node] = _node(node, [done[a] for a in args], evaluate) if args else _leaf(node, names)
     result: sympy.Expr = done[tree]
     return result
+
+
+def text(tree: se.Basic, names: Mapping[str, str]) -> str:
+    """``tree`` as text in the function language (``x^2``), as sympy prints it while the tree
+    is short; a taller one as SymEngine prints it, as sympy's printer recurses (a 200-level
+    tree overflows a 256 kB thread stack)."""
+    if height(tree) <= EVALUATED_HEIGHT:
+        printed = str(to_sympy(tree, names))
+    else:
+        printed = str(tree.xreplace({se.Symbol(k): se.Symbol(v) for k, v in names.items()}))
+    return printed.replace("**", "^")

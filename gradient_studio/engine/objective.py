@@ -103,14 +103,24 @@ class Derivatives:
         """Generated straight-line loops per optimiser (see ``fastpath``), built on demand."""
         return {}
 
+    @property
+    def names(self) -> dict[str, str]:
+        """The person's name of each symbol in the derivatives."""
+        names = {"_x": "x", "_y": "y"}
+        names.update((f"_p{i}", name) for i, name in enumerate(self.expression.parameters))
+        return names
+
     @cached_property
     def formulas(self) -> tuple[sympy.Expr, sympy.Expr]:
         """∂f/∂x and ∂f/∂y as sympy expressions in the person's own names (this loads sympy)."""
-        names = {"_x": "x", "_y": "y"}
-        names.update((f"_p{i}", name) for i, name in enumerate(self.expression.parameters))
-        return formulas.to_sympy(self.gradient[0], names), formulas.to_sympy(
-            self.gradient[1], names
-        )
+        gx, gy = (formulas.to_sympy(g, self.names) for g in self.gradient)
+        return gx, gy
+
+    @cached_property
+    def formula_texts(self) -> tuple[str, str]:
+        """∂f/∂x and ∂f/∂y as text in the function language, on any thread's stack."""
+        gx, gy = (formulas.text(g, self.names) for g in self.gradient)
+        return gx, gy
 
 
 class Objective:
@@ -156,8 +166,13 @@ class Objective:
         return self._d.expression.parameters
 
     def gradient_formulas(self) -> tuple[sympy.Expr, sympy.Expr]:
-        """∂f/∂x and ∂f/∂y as sympy expressions, for showing to a person."""
+        """∂f/∂x and ∂f/∂y as sympy expressions, for showing to a person. Printing a very
+        tall one with sympy recurses deeply: :meth:`gradient_texts` never does."""
         return self._d.formulas
+
+    def gradient_texts(self) -> tuple[str, str]:
+        """∂f/∂x and ∂f/∂y as text in the function language (``2*x - 400*x*(y - x^2)``)."""
+        return self._d.formula_texts
 
     def __repr__(self) -> str:
         bound = ", ".join(f"{k}={v:g}" for k, v in self.values.items())

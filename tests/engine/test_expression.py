@@ -14,7 +14,7 @@ import pytest
 import symengine as se
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from symengine.lib.symengine_wrapper import ComplexBase, ComplexInfinity
+from symengine.lib.symengine_wrapper import ComplexBase, ComplexInfinity, FunctionSymbol
 
 from gradient_studio.engine import Objective
 from gradient_studio.engine.expression import (
@@ -28,6 +28,7 @@ from gradient_studio.engine.expression import (
     parameter_symbol,
     parse_expression,
 )
+from gradient_studio.engine.expression.names import SIGN
 
 A, B = parameter_symbol("a"), parameter_symbol("b")
 POINTS = [(0.3, -1.7), (1.1, 0.6), (-2.3, 2.9), (2.0, 0.25)]
@@ -36,23 +37,40 @@ PARAMS = {"a": 0.7, "b": -1.3, "c": 2.2}
 
 def evaluate(expr: Expression, x: float, y: float) -> float:
     """The tree's value through SymEngine's own evaluator (C++ doubles, not our printed
-    code), never complex."""
-    names = expr.parameters
-    f = se.Lambdify([X, Y, *map(parameter_symbol, names)], [expr.tree], real=True)
-    value = f(np.array([x, y, *(PARAMS[n] for n in names)]))
+    code), never complex. SymEngine cannot evaluate the language's sign (a function it knows
+    by name only): each sign(u) is evaluated from u's value, innermost first."""
+    args = [X, Y, *map(parameter_symbol, expr.parameters)]
+    env = [x, y, *(PARAMS[n] for n in expr.parameters)]
+    tree = expr.tree
+    while signs := [
+        n for n in _nodes(tree) if isinstance(n, FunctionSymbol) and n.get_name() == "sign"
+    ]:
+        inner = next(n for n in signs if not any(m in signs for m in _nodes(n.args[0])))
+        u = _lambdify(args, inner.args[0], env)
+        symbol = se.Symbol(f"_sign{len(args)}")
+        args, env = [*args, symbol], [*env, u if math.isnan(u) else float((u > 0) - (u < 0))]
+        tree = tree.xreplace({inner: symbol})
+    return _lambdify(args, tree, env)
+
+
+def _lambdify(args: list[se.Basic], tree: se.Basic, env: list[float]) -> float:
+    value = se.Lambdify(args, [tree], real=True)(np.array(env))
     assert not np.iscomplexobj(value)
     return float(value[0])
 
 
-def is_real(tree: se.Basic) -> bool:
-    """No imaginary unit, complex infinity or other complex number anywhere in ``tree``."""
-    stack = [tree]
+def _nodes(tree: se.Basic) -> list[se.Basic]:
+    out, stack = [], [tree]
     while stack:
         node = stack.pop()
-        if isinstance(node, ComplexBase | ComplexInfinity):
-            return False
+        out.append(node)
         stack.extend(node.args)
-    return True
+    return out
+
+
+def is_real(tree: se.Basic) -> bool:
+    """No imaginary unit, complex infinity or other complex number anywhere in ``tree``."""
+    return not any(isinstance(n, ComplexBase | ComplexInfinity) for n in _nodes(tree))
 
 
 # -- valid input: (text, tree built by hand, value computed with math) ------------------------
@@ -113,7 +131,7 @@ VALID: list[tuple[str, se.Expr, Callable[[float, float], float]]] = [
     ("log2(y^2)", se.log(Y**2) / se.log(2), lambda x, y: math.log2(y * y)),
     ("sqrt(x^2+y^2)", se.sqrt(X**2 + Y**2), lambda x, y: math.hypot(x, y)),
     ("abs(x)", se.Abs(X), lambda x, y: abs(x)),
-    ("sign(x)", se.sign(X), lambda x, y: math.copysign(1, x)),
+    ("sign(x)", SIGN(X), lambda x, y: math.copysign(1, x)),
     ("min(x, y)", se.Min(X, Y), lambda x, y: min(x, y)),
     ("max(x, y, 1)", se.Max(X, Y, 1), lambda x, y: max(x, y, 1)),
     ("min(x, y, -1, x*y)", se.Min(X, Y, -1, X * Y), lambda x, y: min(x, y, -1, x * y)),

@@ -137,6 +137,8 @@ class TreeBuilder:
             if function.arity != 1 or name == "relu":  # the winning argument, or 0
                 won = (a.expr for a in args if a.number == number)
                 exact = partial(next, won, se.Integer(0))
+            elif name == "sign":  # -1, 0 or 1 (or nan, folded as such)
+                exact = partial(se.Integer, int(number) if math.isfinite(number) else 0)
             elif name in ("sigmoid", "softplus") and abs(numbers[0] or 0.0) > 700:
                 exact = None  # exp(-z) would overflow in numpy
             return self.constant(number, exact, start, end)

@@ -20,6 +20,7 @@ __all__ = [
     "ELEMENTARY",
     "FUNCTIONS",
     "FUNCTIONS_BY_NAME",
+    "SIGN",
     "VARIABLES",
     "Function",
     "X",
@@ -31,6 +32,10 @@ VARIABLES = ("x", "y")
 X = se.Symbol("x")
 Y = se.Symbol("y")
 CONSTANTS: dict[str, tuple[float, se.Basic]] = {"pi": (math.pi, se.pi), "e": (math.e, se.E)}
+
+# sign as a function SymEngine knows nothing about: its own sign() recurses until the stack
+# overflows on sqrt(-x) (SymEngine 0.14), and makes sign(sqrt(-2)) complex.
+SIGN = se.Function("sign")
 
 # One SymEngine node each, named as in the language, in numpy and in Python's math module.
 ELEMENTARY = ("sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "log")
@@ -78,7 +83,7 @@ FUNCTIONS_BY_NAME: dict[str, Function] = {
     "log2": Function(1, arithmetic.log(math.log2), _log_base(2)),
     "sqrt": Function(1, arithmetic.real(math.sqrt), se.sqrt),
     "abs": Function(1, abs, se.Abs),
-    "sign": Function(1, arithmetic.sign, se.sign),
+    "sign": Function(1, arithmetic.sign, SIGN),
     "min": Function(-2, arithmetic.extreme(min), se.Min),
     "max": Function(-2, arithmetic.extreme(max), se.Max),
     "sigmoid": Function(1, arithmetic.sigmoid, _sigmoid),
