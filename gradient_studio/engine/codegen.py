@@ -29,6 +29,10 @@ _LONG = 60  # a base printed longer than this is computed once before a small po
 _CHUNK = 24  # no printed expression nests deeper than this (see Printer._chunk)
 
 
+class _Tall(Exception):
+    """A tree too tall to print in one expression: it is printed in pieces."""
+
+
 class Printer:
     """Prints SymEngine trees as Python: with ``np.`` for arrays or ``math.`` for floats.
 
@@ -44,10 +48,20 @@ class Printer:
         # the source at every level of ((x + y)^2 + y)^2.
         self.bases: dict[se.Basic, str] = {}
         self.pending: list[str] = []
+        self.depth = 0
 
     def __call__(self, node: se.Basic) -> str:
         if node in self.bases:
             return self.bases[node]
+        self.depth += 1
+        if self.depth > _CHUNK:
+            raise _Tall
+        try:
+            return self._print(node)
+        finally:
+            self.depth -= 1
+
+    def _print(self, node: se.Basic) -> str:
         if node.is_Symbol:
             return self.names[str(node)]
         if node.is_Number:
@@ -141,15 +155,19 @@ class Printer:
                 continue
             stack.pop()
             level = 1 + max(levels.get(a, 0) for a in node.args)
-            if level >= _CHUNK:
+            if level >= _CHUNK - 1:
                 self._hoisted(node, self(node))
                 level = 0
             levels[node] = level
 
     def statement(self, name: str, node: se.Basic) -> list[str]:
         """``name = node`` as statements: the pieces it needs first."""
-        self._chunk(node)
-        text = self(node)
+        try:
+            text = self(node)
+        except _Tall:
+            self.depth = 0
+            self._chunk(node)
+            text = self(node)
         pending, self.pending = self.pending, []
         return [*pending, f"{name} = {text}"]
 

@@ -111,12 +111,14 @@ def differentiate(expr: se.Basic, v: se.Symbol) -> se.Basic:
 
 
 def derivatives(
-    f: se.Basic, x: se.Symbol, y: se.Symbol
+    f: se.Basic, x: se.Symbol, y: se.Symbol, smooth: bool = False
 ) -> tuple[list[se.Basic], Callable[[], list[se.Basic]]]:
-    """``([fx, fy], hessian)``, ``hessian()`` giving ``[fxx, fxy, fyy]`` when first asked."""
-    grad = [differentiate(f, x), differentiate(f, y)]
+    """``([fx, fy], hessian)``, ``hessian()`` giving ``[fxx, fxy, fyy]`` when first asked.
+    ``smooth`` says ``f`` has no kinks, sparing the look for them."""
+    d = (lambda u, v: u.diff(v)) if smooth else differentiate
+    grad = [d(f, x), d(f, y)]
 
     def hessian() -> list[se.Basic]:
-        return [differentiate(grad[0], x), differentiate(grad[0], y), differentiate(grad[1], y)]
+        return [d(grad[0], x), d(grad[0], y), d(grad[1], y)]
 
     return grad, hessian

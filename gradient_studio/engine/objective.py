@@ -63,7 +63,7 @@ class Derivatives:
         for i, name in enumerate(expression.parameters):
             renames[parameter_symbol(name)] = se.Symbol(f"_p{i}")
         canonical = expression.tree.xreplace(renames)
-        grad, hessian = differentiation.derivatives(canonical, _CX, _CY)
+        grad, hessian = differentiation.derivatives(canonical, _CX, _CY, expression.smooth)
         return cls(expression, canonical, canonical, (grad[0], grad[1]), hessian)
 
     @cached_property

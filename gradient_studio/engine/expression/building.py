@@ -21,7 +21,7 @@ from gradient_studio.engine.expression.limits import (
     MAX_DEPTH,
     SYMBOLIC_POWER,
 )
-from gradient_studio.engine.expression.names import FUNCTIONS_BY_NAME, X, Y
+from gradient_studio.engine.expression.names import FUNCTIONS_BY_NAME, KINKS, X, Y
 from gradient_studio.engine.expression.tokens import Token
 
 __all__ = ["TreeBuilder", "Value", "as_float", "exactly", "to_float"]
@@ -106,6 +106,7 @@ class TreeBuilder:
     def __init__(self, text: str) -> None:
         self.text = text
         self.facts: dict[se.Basic, _Facts] = {}
+        self.smooth = True  # no abs, sign, min or max built (see Expression.smooth)
 
     # -- nodes over parsed pieces ------------------------------------------------------------
 
@@ -148,6 +149,7 @@ class TreeBuilder:
             return self.power(args[0], Value(se.Rational(1, 2), 0.5, end, end))._replace(
                 start=start
             )
+        self.smooth = self.smooth and name not in KINKS
         try:
             expr = function.build(*exprs)
         except _UNDEFINED:  # sin(oo*x)
@@ -176,7 +178,7 @@ class TreeBuilder:
         if exponent.number is not None and not e.is_Integer and b.is_Pow:
             inner, even = b.args
             if even.is_Integer and int(even) % 2 == 0:  # (u^2)^(1/2) is |u| for a real u
-                b, e = se.Abs(inner), even * e
+                b, e, self.smooth = se.Abs(inner), even * e, False
         try:
             expr = b**e
         except _UNDEFINED:

@@ -20,6 +20,7 @@ __all__ = [
     "ELEMENTARY",
     "FUNCTIONS",
     "FUNCTIONS_BY_NAME",
+    "KINKS",
     "SIGN",
     "VARIABLES",
     "Function",
@@ -91,3 +92,4 @@ FUNCTIONS_BY_NAME: dict[str, Function] = {
     "relu": Function(1, arithmetic.extreme(lambda vs: max(vs[0], 0.0)), lambda z: se.Max(0, z)),
 }
 FUNCTIONS: tuple[str, ...] = tuple(FUNCTIONS_BY_NAME)
+KINKS = frozenset({"abs", "sign", "min", "max", "relu"})  # not differentiable everywhere

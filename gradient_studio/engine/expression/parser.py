@@ -36,12 +36,14 @@ __all__ = ["Expression", "parse_expression"]
 
 @dataclass(frozen=True)
 class Expression:
-    """A checked function: the text as typed, its SymEngine tree, and its parameter names in
-    the order they first appear (every name typed, even one that cancels out)."""
+    """A checked function: the text as typed, its SymEngine tree, its parameter names in
+    the order they first appear (every name typed, even one that cancels out), and whether it
+    is smooth: no abs, sign, min, max or relu in it, whose derivatives need their own rules."""
 
     text: str
     tree: se.Basic
     parameters: tuple[str, ...]
+    smooth: bool = False
 
 
 class _Parser:
@@ -209,4 +211,4 @@ def parse_expression(text: str) -> Expression:
         value = parser.parse()
     except RecursionError:  # only when the caller's own stack is already nearly full
         raise ExpressionError("the function is nested too deeply to handle", 1, len(text)) from None
-    return Expression(text, value.expr, tuple(parser.parameters))
+    return Expression(text, value.expr, tuple(parser.parameters), parser.tree.smooth)
