@@ -200,7 +200,7 @@ def main() -> None:
         render = alternated(commands, runs)
         yardstick = ""
         if args.matplotlib:
-            now, before, mpl = (ms / render[2] for ms in render)
+            now, before = (ms / render[2] for ms in render[:2])
             yardstick = f"matplotlib script {render[2]:.0f} ms: {now:.2f}x (before {before:.2f}x)"
         rows.append(
             ("process: render rosenbrock, 3 optimisers, PNG", render[0], render[1], yardstick)
