@@ -110,12 +110,16 @@ def differentiate(expr: se.Basic, v: se.Symbol) -> se.Basic:
     return total(expr.xreplace(stand_in)).xreplace(back)
 
 
+def _diff(expr: se.Basic, v: se.Symbol) -> se.Basic:
+    return expr.diff(v)
+
+
 def derivatives(
     f: se.Basic, x: se.Symbol, y: se.Symbol, smooth: bool = False
 ) -> tuple[list[se.Basic], Callable[[], list[se.Basic]]]:
     """``([fx, fy], hessian)``, ``hessian()`` giving ``[fxx, fxy, fyy]`` when first asked.
     ``smooth`` says ``f`` has no kinks, sparing the look for them."""
-    d = (lambda u, v: u.diff(v)) if smooth else differentiate
+    d: Callable[[se.Basic, se.Symbol], se.Basic] = _diff if smooth else differentiate
     grad = [d(f, x), d(f, y)]
 
     def hessian() -> list[se.Basic]:

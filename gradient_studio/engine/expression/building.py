@@ -79,7 +79,7 @@ def to_float(node: se.Basic) -> float:
 def _distributed(expr: se.Basic) -> se.Basic:
     """A number times a sum, multiplied out (2(x + 1) is 2x + 2), as sympy writes it: the
     derivatives' formulas read as they always have."""
-    args = expr.args if expr.is_Mul else ()
+    args: tuple[se.Basic, ...] = expr.args if expr.is_Mul else ()
     if len(args) == 2 and args[0].is_Number and args[1].is_Add:
         return se.Add(*(args[0] * term for term in args[1].args))
     return expr
