@@ -98,7 +98,7 @@ class Printer:
             if (
                 type(factor).__name__ == "Pow"
                 and factor.args[1].is_Number
-                and float(factor.args[1]) < 0
+                and to_float(factor.args[1]) < 0
             ):
                 bottom.append(self._atom(factor.args[0] ** (-factor.args[1])))
             elif factor == -1:
@@ -120,9 +120,9 @@ class Printer:
             return "(" + "*".join([b] * int(exp)) + ")"
         if exp.is_Integer and int(exp) == -1:
             return f"(1/{b})"
-        if exp.is_Number and float(exp) == 0.5:
+        if exp.is_Number and to_float(exp) == 0.5:
             return f"{self.m}.sqrt({self(base)})"
-        if exp.is_Number and float(exp) == -0.5:
+        if exp.is_Number and to_float(exp) == -0.5:
             return f"(1/{self.m}.sqrt({self(base)}))"
         if self.numpy:
             return f"{b}**{self._atom(exp)}"

@@ -205,3 +205,9 @@ def test_the_tallest_texts_compile_on_a_small_thread_stack(text: str) -> None:
     finally:
         threading.stack_size(previous)
     assert not errors, errors
+
+
+def test_a_power_that_is_nan_compiles() -> None:
+    """x^(0/0): SymEngine cannot turn its nan exponent into a float (found by the property)."""
+    check_evaluates_quietly("(x)^((0)/(0))", {})
+    check_evaluates_quietly("x^(0/0) + (y^2)^(0/0) + 1/x^(0/0)", {})
