@@ -20,6 +20,7 @@ import symengine as se
 
 from gradient_studio.engine.expression.building import to_float
 from gradient_studio.engine.expression.names import ELEMENTARY
+from gradient_studio.engine.expression.trees import postorder
 
 # numpy's names where they differ from the language's (np.asin is new in numpy 2)
 _NUMPY_NAMES = {"asin": "arcsin", "acos": "arccos", "atan": "arctan"}
@@ -141,19 +142,9 @@ class Printer:
         """Give every subtree ``_CHUNK`` levels above the last one so treated a statement of
         its own, innermost first: no printed expression nests deeper, so neither this printer
         nor Python's compiler (both recurse once a level) needs much of a thread's stack for
-        a function hundreds of levels tall. A loop, as the tree may be that tall."""
+        a function hundreds of levels tall."""
         levels: dict[se.Basic, int] = {}
-        stack = [tree]
-        while stack:
-            node = stack[-1]
-            if node in levels or node in self.bases or not node.args:
-                stack.pop()
-                continue
-            todo = [a for a in node.args if a.args and a not in levels and a not in self.bases]
-            if todo:
-                stack.extend(todo)
-                continue
-            stack.pop()
+        for node in postorder(tree, lambda n: not n.args or n in self.bases):
             level = 1 + max(levels.get(a, 0) for a in node.args)
             if level >= _CHUNK - 1:
                 self._hoisted(node, self(node))

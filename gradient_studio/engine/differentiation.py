@@ -22,6 +22,7 @@ import symengine as se
 from symengine.lib import symengine_wrapper as _se
 
 from gradient_studio.engine.expression.names import SIGN
+from gradient_studio.engine.expression.trees import postorder
 
 __all__ = ["HEAVISIDE", "derivatives", "differentiate"]
 
@@ -37,23 +38,8 @@ def _is_kink(node: se.Basic) -> bool:
 
 
 def _kinks(expr: se.Basic) -> list[se.Basic]:
-    """The distinct kink nodes of ``expr``, each after the kinks inside it (a loop, no
-    recursion: trees may be hundreds of levels tall)."""
-    order: list[se.Basic] = []
-    seen: set[se.Basic] = set()
-    stack: list[tuple[se.Basic, bool]] = [(expr, False)]
-    while stack:
-        node, expanded = stack.pop()
-        if expanded:
-            if _is_kink(node):
-                order.append(node)
-            continue
-        if node in seen:
-            continue
-        seen.add(node)
-        stack.append((node, True))
-        stack.extend((a, False) for a in node.args if a.args)
-    return order
+    """The distinct kink nodes of ``expr``, each after the kinks inside it."""
+    return [node for node in postorder(expr) if _is_kink(node)]
 
 
 def _halves(

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import symengine as se
 
+from gradient_studio.engine.expression.trees import postorder
+
 if TYPE_CHECKING:
     import sympy
 
@@ -25,19 +27,9 @@ EVALUATED_HEIGHT = 30
 
 
 def height(tree: se.Basic) -> int:
-    """The number of levels of ``tree``, counted in a loop."""
+    """The number of levels of ``tree``."""
     levels: dict[se.Basic, int] = {}
-    stack = [tree]
-    while stack:
-        node = stack[-1]
-        if node in levels:
-            stack.pop()
-            continue
-        todo = [a for a in node.args if a not in levels]
-        if todo:
-            stack.extend(todo)
-            continue
-        stack.pop()
+    for node in postorder(tree):
         levels[node] = 1 + max((levels[a] for a in node.args), default=0)
     return levels[tree]
 
@@ -86,18 +78,8 @@ def to_sympy(tree: se.Basic, names: Mapping[str, str]) -> sympy.Expr:
     """``tree`` as a sympy expression, its symbols renamed by ``names`` and real."""
     evaluate = height(tree) <= EVALUATED_HEIGHT
     done: dict[se.Basic, Any] = {}
-    stack = [tree]
-    while stack:
-        node = stack[-1]
-        if node in done:
-            stack.pop()
-            continue
+    for node in postorder(tree):
         args = node.args
-        todo = [a for a in args if a not in done]
-        if todo:
-            stack.extend(todo)
-            continue
-        stack.pop()
         done[node] = _node(node, [done[a] for a in args], evaluate) if args else _leaf(node, names)
     result: sympy.Expr = done[tree]
     _forget()

@@ -23,6 +23,7 @@ from gradient_studio.engine.expression.limits import (
 )
 from gradient_studio.engine.expression.names import FUNCTIONS_BY_NAME, KINKS, X, Y
 from gradient_studio.engine.expression.tokens import Token
+from gradient_studio.engine.expression.trees import postorder
 
 __all__ = ["TreeBuilder", "Value", "as_float", "exactly", "to_float"]
 
@@ -246,20 +247,9 @@ class TreeBuilder:
         return found
 
     def inspect(self, expr: se.Basic) -> _Facts:
-        """Height and contents of ``expr``, in a loop visiting only nodes not seen before."""
-        stack = [expr]
-        while stack:
-            node = stack[-1]
-            args = node.args
-            if not args or node in self.facts:
-                stack.pop()
-                continue
-            todo = [a for a in args if a.args and a not in self.facts]
-            if todo:
-                stack.extend(todo)
-                continue
-            stack.pop()
-            below = [self._facts(a) for a in args]
+        """Height and contents of ``expr``, visiting only nodes not seen before."""
+        for node in postorder(expr, lambda n: not n.args or n in self.facts):
+            below = [self._facts(a) for a in node.args]
             self.facts[node] = _Facts(
                 1 + max(f.height for f in below),
                 any(f.symbolic for f in below),
