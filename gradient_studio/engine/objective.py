@@ -262,7 +262,8 @@ def _scalar_or(a: Array) -> Any:
 
 
 def _stack(parts: Any, shape: tuple[int, ...]) -> Array:
-    """Stack lambdify's list output (constants come back as plain numbers) on a last axis."""
+    """Stack the generated code's list output (constants come back as plain numbers) on a
+    last axis."""
     out = np.empty((*shape, len(parts)), dtype=np.float64)
     for i, part in enumerate(parts):
         out[..., i] = part
