@@ -167,7 +167,7 @@ class Printer:
         name = kind.lower()
         if name in ELEMENTARY:
             return f"{self.m}.{_NUMPY_NAMES.get(name, name) if self.numpy else name}({args[0]})"
-        if kind == "Abs":
+        if kind == "Abs" or (kind == "FunctionSymbol" and node.get_name() == "abs"):
             return f"{'np.abs' if self.numpy else 'abs'}({args[0]})"
         if kind == "sign" or (kind == "FunctionSymbol" and node.get_name() == "sign"):
             return f"{'np.sign' if self.numpy else '_sign'}({args[0]})"

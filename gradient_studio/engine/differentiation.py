@@ -27,14 +27,14 @@ from gradient_studio.engine.expression.trees import postorder
 __all__ = ["HEAVISIDE", "derivatives", "differentiate"]
 
 HEAVISIDE = se.Function("Heaviside")
-_KINKS = (_se.Abs, _se.Max, _se.Min)
-_STEPS = ("sign", "Heaviside")  # functions SymEngine knows only by name (see names.SIGN)
+_KINKS = (_se.Max, _se.Min)
+_NAMED = ("abs", "sign", "Heaviside")  # functions SymEngine knows only by name (names.ABS)
 
 
 def _is_kink(node: se.Basic) -> bool:
     if isinstance(node, _KINKS):
         return True
-    return isinstance(node, _se.FunctionSymbol) and node.get_name() in _STEPS
+    return isinstance(node, _se.FunctionSymbol) and node.get_name() in _NAMED
 
 
 def _kinks(expr: se.Basic) -> list[se.Basic]:
@@ -85,7 +85,7 @@ def differentiate(expr: se.Basic, v: se.Symbol) -> se.Basic:
 
     for symbol, kink in defined:
         args = kink.args
-        if isinstance(kink, _se.Abs):
+        if isinstance(kink, _se.FunctionSymbol) and kink.get_name() == "abs":
             slopes[symbol] = SIGN(args[0]) * total(args[0])
         elif isinstance(kink, _se.Max | _se.Min):
             join = se.Max if isinstance(kink, _se.Max) else se.Min

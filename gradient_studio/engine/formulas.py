@@ -55,7 +55,7 @@ def _node(node: se.Basic, args: list[Any], evaluate: bool) -> Any:
     kind = type(node).__name__
     if kind == "FunctionSymbol":
         name = node.get_name()
-        known = {"Heaviside": sympy.Heaviside, "sign": sympy.sign}
+        known = {"Heaviside": sympy.Heaviside, "sign": sympy.sign, "abs": sympy.Abs}
         return (
             known[name](*args, evaluate=evaluate) if name in known else sympy.Function(name)(*args)
         )

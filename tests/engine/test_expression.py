@@ -28,27 +28,33 @@ from gradient_studio.engine.expression import (
     parameter_symbol,
     parse_expression,
 )
-from gradient_studio.engine.expression.names import SIGN
+from gradient_studio.engine.expression.names import ABS, SIGN
 
 A, B = parameter_symbol("a"), parameter_symbol("b")
 POINTS = [(0.3, -1.7), (1.1, 0.6), (-2.3, 2.9), (2.0, 0.25)]
 PARAMS = {"a": 0.7, "b": -1.3, "c": 2.2}
 
 
+NAMED: dict[str, Callable[[float], float]] = {
+    "sign": lambda u: u if math.isnan(u) else float((u > 0) - (u < 0)),
+    "abs": abs,
+}
+
+
 def evaluate(expr: Expression, x: float, y: float) -> float:
     """The tree's value through SymEngine's own evaluator (C++ doubles, not our printed
-    code), never complex. SymEngine cannot evaluate the language's sign (a function it knows
-    by name only): each sign(u) is evaluated from u's value, innermost first."""
+    code), never complex. SymEngine cannot evaluate the language's sign and abs (functions it
+    knows by name only): each is evaluated from its argument's value, innermost first."""
     args = [X, Y, *map(parameter_symbol, expr.parameters)]
     env = [x, y, *(PARAMS[n] for n in expr.parameters)]
     tree = expr.tree
-    while signs := [
-        n for n in _nodes(tree) if isinstance(n, FunctionSymbol) and n.get_name() == "sign"
+    while named := [
+        n for n in _nodes(tree) if isinstance(n, FunctionSymbol) and n.get_name() in NAMED
     ]:
-        inner = next(n for n in signs if not any(m in signs for m in _nodes(n.args[0])))
+        inner = next(n for n in named if not any(m in named for m in _nodes(n.args[0])))
         u = _lambdify(args, inner.args[0], env)
-        symbol = se.Symbol(f"_sign{len(args)}")
-        args, env = [*args, symbol], [*env, u if math.isnan(u) else float((u > 0) - (u < 0))]
+        symbol = se.Symbol(f"_named{len(args)}")
+        args, env = [*args, symbol], [*env, NAMED[inner.get_name()](u)]
         tree = tree.xreplace({inner: symbol})
     return _lambdify(args, tree, env)
 
@@ -130,7 +136,7 @@ VALID: list[tuple[str, se.Expr, Callable[[float, float], float]]] = [
     ("log10(x^2)", se.log(X**2) / se.log(10), lambda x, y: math.log10(x * x)),
     ("log2(y^2)", se.log(Y**2) / se.log(2), lambda x, y: math.log2(y * y)),
     ("sqrt(x^2+y^2)", se.sqrt(X**2 + Y**2), lambda x, y: math.hypot(x, y)),
-    ("abs(x)", se.Abs(X), lambda x, y: abs(x)),
+    ("abs(x)", ABS(X), lambda x, y: abs(x)),
     ("sign(x)", SIGN(X), lambda x, y: math.copysign(1, x)),
     ("min(x, y)", se.Min(X, Y), lambda x, y: min(x, y)),
     ("max(x, y, 1)", se.Max(X, Y, 1), lambda x, y: max(x, y, 1)),

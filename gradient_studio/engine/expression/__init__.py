@@ -35,8 +35,9 @@ Whole literals up to 10**15 without a decimal point are exact ``Integer`` (so ``
 alongside: an overflow (``9^9^9``, ``exp(1000)``, ``1e999``) is an error, "the number ... is
 too large", clearer than a landscape of inf. Leaving the domain is not an error: ``1/0`` is
 ``oo`` and ``log(-1)``, ``sqrt(-1)``, ``0/0`` are ``nan``, as numpy computes them; a negative
-constant to a parameter's power (``(-2)^a``, ``(-pi)^alpha``) is ``nan``, and to a power that
-depends on x or y (``(-2)^x``) is refused: the tree holds no complex number. A folded constant
+constant to a parameter's power (``(-2)^a``, ``(-pi)^alpha``) is real for a whole power and
+nan otherwise, as numpy's power answers, and to a power that depends on x or y (``(-2)^x``)
+is refused: the tree holds no complex number. A folded constant
 stays exact (``pi/2``, ``sqrt(2)``) while that is small and cheap, else it becomes one double;
 SymEngine is never asked for a huge exact number (``(2x)^(10^10)`` keeps a double exponent).
 

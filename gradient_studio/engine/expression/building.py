@@ -21,7 +21,7 @@ from gradient_studio.engine.expression.limits import (
     MAX_DEPTH,
     SYMBOLIC_POWER,
 )
-from gradient_studio.engine.expression.names import FUNCTIONS_BY_NAME, KINKS, X, Y
+from gradient_studio.engine.expression.names import ABS, FUNCTIONS_BY_NAME, KINKS, X, Y
 from gradient_studio.engine.expression.tokens import Token
 from gradient_studio.engine.expression.trees import postorder
 
@@ -54,9 +54,9 @@ def _impure(node: se.Basic) -> bool:
     if node.is_Rational:
         p, q = node.get_num_den()
         return bool(max(abs(int(p)), int(q)) > EXACT_LIMIT)
-    if node.is_Pow:  # (-2)**a is complex in Python, not nan, whenever a is not whole
+    if node.is_Pow:  # (-1)**(1/3) is complex; (-2)**a is left to numpy: nan where not real
         base, exp = node.args
-        return bool(base.is_Number and to_float(base) < 0 and not exp.is_Integer)
+        return bool(base.is_Number and exp.is_Number and to_float(base) < 0 and not exp.is_Integer)
     return isinstance(node, _NOT_REAL)
 
 
@@ -168,18 +168,16 @@ class TreeBuilder:
         huge = e.is_Rational and max(abs(int(n)) for n in e.get_num_den()) > SYMBOLIC_POWER
         if exponent.number is not None and huge:
             e = as_float(exponent.number)
-        if base.number is not None and base.number < 0:
-            if e.free_symbols & {X, Y}:
-                message = "a negative number to a power that depends on x or y is not real"
-                hint = "for minus a power write -2^x, which is -(2^x)"
-                raise error_at(f"{message}, at column {start + 1} — {hint}", start, end)
-            # (-2)^a, (-pi)^a: a negative number to a parameter's power is not real.
-            return self.constant(math.nan, None, start, end)
+        # (-2)^a, (-pi)^a are real only for a whole a: numpy's power answers nan elsewhere.
+        if base.number is not None and base.number < 0 and e.free_symbols & {X, Y}:
+            message = "a negative number to a power that depends on x or y is not real"
+            hint = "for minus a power write -2^x, which is -(2^x)"
+            raise error_at(f"{message}, at column {start + 1} — {hint}", start, end)
         b = base.expr
         if exponent.number is not None and not e.is_Integer and b.is_Pow:
             inner, even = b.args
             if even.is_Integer and int(even) % 2 == 0:  # (u^2)^(1/2) is |u| for a real u
-                b, e, self.smooth = se.Abs(inner), even * e, False
+                b, e, self.smooth = ABS(inner), even * e, False
         try:
             expr = b**e
         except _UNDEFINED:

@@ -16,6 +16,7 @@ import symengine as se
 from gradient_studio.engine.expression import arithmetic
 
 __all__ = [
+    "ABS",
     "CONSTANTS",
     "ELEMENTARY",
     "FUNCTIONS",
@@ -34,9 +35,11 @@ X = se.Symbol("x")
 Y = se.Symbol("y")
 CONSTANTS: dict[str, tuple[float, se.Basic]] = {"pi": (math.pi, se.pi), "e": (math.e, se.E)}
 
-# sign as a function SymEngine knows nothing about: its own sign() recurses until the stack
-# overflows on sqrt(-x) (SymEngine 0.14), and makes sign(sqrt(-2)) complex.
+# sign and abs as functions SymEngine knows by name only: its own sign() recurses until the
+# stack overflows on sqrt(-x) (SymEngine 0.14) and makes sign(sqrt(-2)) complex; its Abs turns
+# abs(x - 1) into abs(1 - x), and the derivative shown into -sign(1 - x).
 SIGN = se.Function("sign")
+ABS = se.Function("abs")
 
 # One SymEngine node each, named as in the language, in numpy and in Python's math module.
 ELEMENTARY = ("sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "log")
@@ -83,7 +86,7 @@ FUNCTIONS_BY_NAME: dict[str, Function] = {
     "log10": Function(1, arithmetic.log(math.log10), _log_base(10)),
     "log2": Function(1, arithmetic.log(math.log2), _log_base(2)),
     "sqrt": Function(1, arithmetic.real(math.sqrt), se.sqrt),
-    "abs": Function(1, abs, se.Abs),
+    "abs": Function(1, abs, ABS),
     "sign": Function(1, arithmetic.sign, SIGN),
     "min": Function(-2, arithmetic.extreme(min), se.Min),
     "max": Function(-2, arithmetic.extreme(max), se.Max),
