@@ -76,13 +76,21 @@ def _node(node: se.Basic, args: list[Any], evaluate: bool) -> Any:
 
 def to_sympy(tree: se.Basic, names: Mapping[str, str]) -> sympy.Expr:
     """``tree`` as a sympy expression, its symbols renamed by ``names`` and real."""
-    evaluate = height(tree) <= EVALUATED_HEIGHT
+    import sympy
+
+    result = _converted(tree, names, height(tree) <= EVALUATED_HEIGHT)
+    if result.has(sympy.I):  # sympy's tidying found sqrt(-exp(x)) to be I*exp(x/2)
+        result = _converted(tree, names, False)
+    _forget()
+    return result
+
+
+def _converted(tree: se.Basic, names: Mapping[str, str], evaluate: bool) -> sympy.Expr:
     done: dict[se.Basic, Any] = {}
     for node in postorder(tree):
         args = node.args
         done[node] = _node(node, [done[a] for a in args], evaluate) if args else _leaf(node, names)
     result: sympy.Expr = done[tree]
-    _forget()
     return result
 
 
