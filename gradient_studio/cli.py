@@ -22,6 +22,7 @@ from gradient_studio import __version__
 PROG = "gradient-studio"
 # Options whose value may start with a minus sign: "--start -1.5,2" must work as typed.
 _NEGATIVE_OK = {"--start", "--xrange", "--yrange", "--lr", "--param"}
+_NEGATIVE_OK |= {"--clip-norm", "--clip-value", "--noise", "--seed"}  # named, then refused
 _IMAGE_FORMATS = {".png", ".svg", ".gif"}
 _DATA_FORMATS = {".csv", ".json"}
 MAX_SIZE = 10000
@@ -84,6 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument(
         "--out", required=True, metavar="FILE", help="output: .csv .json .png .svg or .gif"
     )
+    _add_training_options(render)
 
     commands.add_parser("list", help="list the presets and the optimisers")
     return parser
@@ -217,6 +219,7 @@ def _render(args: argparse.Namespace) -> int:
             steps=_integer(args.steps, "--steps", 0, 1, 1_000_000) if args.steps else None,
             xrange=_pair(args.xrange, "--xrange"),
             yrange=_pair(args.yrange, "--yrange"),
+            training=_training(args),
         )
     except ExpressionError as e:
         raise UsageError(f"--function: {e.message}") from None
@@ -237,6 +240,61 @@ def _render(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_training_options(render: argparse.ArgumentParser) -> None:
+    """Schedule, clipping and noise: the training tools every optimiser of the race gets."""
+    group = render.add_argument_group("training tools (every optimiser, each from its own lr)")
+    group.add_argument(
+        "--schedule",
+        metavar="NAME[:KEY=VALUE,...]",
+        help="learning-rate schedule: constant, step, exponential, cosine, linear, onecycle "
+        "(e.g. cosine:T_max=100, onecycle:cycle_momentum=false)",
+    )
+    clip = group.add_mutually_exclusive_group()
+    clip.add_argument("--clip-norm", metavar="V", help="clip each gradient's norm to V")
+    clip.add_argument("--clip-value", metavar="V", help="clip each gradient coordinate to ±V")
+    group.add_argument(
+        "--noise",
+        metavar="ETA[,GAMMA]",
+        help="add Gaussian noise of variance ETA/(1+t)^GAMMA to the gradient (default 0.3,0.55)",
+    )
+    group.add_argument("--seed", metavar="S", help="seed of the noise (default 0: runs repeat)")
+
+
+def _training(args: argparse.Namespace) -> Any:
+    """The :class:`~gradient_studio.engine.Training` the options ask for (plain if none)."""
+    from gradient_studio.engine import Clipping, GradientNoise, Schedule, Training
+
+    try:
+        schedule = Schedule.parse(args.schedule) if args.schedule is not None else Schedule()
+    except (KeyError, ValueError) as e:
+        raise UsageError(f"--schedule: {e.args[0]}") from None
+    clip = None
+    for by in ("norm", "value"):
+        text = getattr(args, f"clip_{by}")
+        if text is not None:
+            try:
+                clip = Clipping(by, _number(text, f"--clip-{by}"))
+            except ValueError as e:
+                raise UsageError(f"--clip-{by}: {e.args[0]}") from None
+    if args.seed is not None and args.noise is None:
+        raise UsageError("--seed applies only with --noise (the noise is the only random part)")
+    noise = None
+    if args.noise is not None:
+        parts = args.noise.split(",")
+        if len(parts) > 2:
+            raise UsageError(
+                f"--noise: expected ETA or ETA,GAMMA like 0.3,0.55, got {args.noise!r}"
+            )
+        eta = _number(parts[0], "--noise")
+        gamma = _number(parts[1], "--noise gamma") if len(parts) == 2 else 0.55
+        seed = _integer(args.seed, "--seed", 0, 0, 2**63 - 1)
+        try:
+            noise = GradientNoise(eta, gamma, seed)
+        except ValueError as e:
+            raise UsageError(f"--noise: {e.args[0]}") from None
+    return Training(schedule, clip, noise)
+
+
 def _list() -> int:
     from gradient_studio.engine import OPTIMIZERS, PRESETS
 
@@ -247,7 +305,17 @@ def _list() -> int:
     for spec in OPTIMIZERS.values():
         hyper = ", ".join(f"{h.name}={h.default:g}" for h in spec.hyperparameters)
         print(f"  {spec.name:<10} {spec.display_name:<22} {hyper}")
+    _list_schedules()
     return 0
+
+
+def _list_schedules() -> None:
+    from gradient_studio.engine import SCHEDULES
+
+    print("\nSchedules for --schedule (option=default):")
+    for kind in SCHEDULES.values():
+        options = ", ".join(f"{o.name}={o.default_text}" for o in kind.options)
+        print(f"  {kind.name:<12} {options or '-'}")
 
 
 def _window() -> int:
