@@ -133,6 +133,7 @@ def test_accepted_text_races(text: str, a: float) -> None:
         ("(-e)^a x + (-2)^a y", {"a": 0.5}),
         ("(a - 3)^b + x", {"a": 1.0, "b": 0.5}),
         ("a^b x", {"a": -8.0, "b": 1 / 3}),
+        ("sigmoid(log(w1)/(2)^0.5) + x^2", {"w1": -2.0}),  # found by the window's monkey
     ],
 )
 def test_reported_inputs_evaluate_quietly(text: str, values: dict[str, float]) -> None:
