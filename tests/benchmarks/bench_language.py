@@ -102,6 +102,31 @@ texts = json.loads(sys.argv[1])
 print(json.dumps([median_ms(t, int(sys.argv[2])) for t in texts]))
 """
 
+INNER_MEMORY = """
+import gc, json, os, sys
+from gradient_studio.engine import Objective
+
+def rss_mb():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+def edit(k):  # what the window does for a new text: compile, landscape, formulas
+    text = f"{k % 97 + 1}*x^2 + sin({k % 13 + 1} y) + a{k} x + abs(x - {k}/7) + exp(-y^2/{k + 1})"
+    o = Objective.from_text(text, {f"a{k}": 0.5})
+    o.grid((-2, 2), (-2, 2), (50, 50)), o.gradient(0.3, 0.2), o.hessian(0.3, 0.2)
+    [str(g) for g in o.gradient_formulas()]
+
+edits = int(sys.argv[1])
+for k in range(200):
+    edit(k)
+gc.collect()
+rss, objects = rss_mb(), len(gc.get_objects())
+for k in range(200, 200 + edits):
+    edit(k)
+gc.collect()
+print(json.dumps([rss_mb() - rss, len(gc.get_objects()) - objects]))
+"""
+
 INNER_FIRST = (
     "import gradient_studio.engine as e; "
     f"o = e.Objective.from_text({FIRST!r}); o.value(0.5, 0.5); o.gradient(0.5, 0.5)"
@@ -211,6 +236,22 @@ def main() -> None:
     for name, new_ms, old_ms, notes in rows:
         ratio = new_ms / old_ms if old_ms else float("nan")
         print(f"{name:<{width}}  {new_ms:>9.1f}  {old_ms:>9.1f}  {ratio:>6.2f}  {notes}")
+
+    edits = 300 if args.quick else 1000
+    grown = {}
+    for python in (ours, old):
+        out = subprocess.run(
+            [python, "-c", INNER_MEMORY, str(edits)],
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=NEUTRAL,
+        )
+        grown[python] = json.loads(out.stdout)
+    print(f"\nafter a warm-up, {edits:,} new functions (compile, landscape, formulas) grow")
+    for label, python in (("now", ours), ("before", old)):
+        mb, objects = grown[python]
+        print(f"  {label:<7} RSS by {mb:5.1f} MB, Python objects by {objects:,}")
 
 
 if __name__ == "__main__":
