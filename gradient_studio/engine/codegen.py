@@ -174,10 +174,11 @@ class Printer:
         if kind in ("Max", "Min"):
             if not self.numpy:
                 return f"{kind.lower()}({', '.join(args)})"
-            folded = args[0]
-            for a in args[1:]:
-                folded = f"np.{'maximum' if kind == 'Max' else 'minimum'}({folded}, {a})"
-            return folded
+            pick = f"np.{'maximum' if kind == 'Max' else 'minimum'}"
+            while len(args) > 1:  # in pairs: 350 arguments nest 9 calls deep, not 349
+                pairs = [args[i : i + 2] for i in range(0, len(args), 2)]
+                args = [f"{pick}({p[0]}, {p[1]})" if len(p) == 2 else p[0] for p in pairs]
+            return args[0]
         if kind == "FunctionSymbol" and node.get_name() == "Heaviside":
             return f"{'np.heaviside' if self.numpy else '_heaviside'}({args[0]}, 0.5)"
         if kind in ("Exp1", "E"):

@@ -20,6 +20,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_expression import PATHOLOGICAL
 
 from gradient_studio.engine import Objective, codegen, run
 from gradient_studio.engine.expression import FUNCTIONS, MAX_DEPTH, ExpressionError
@@ -112,6 +113,12 @@ def test_accepted_text_races(text: str, a: float) -> None:
         return
     result = run(objective, ["sgd", "adam", "newton"], [(0.5, -0.5), (1.5, 1.0)], 20)
     assert result is not None
+
+
+@pytest.mark.parametrize("text", PATHOLOGICAL, ids=range(len(PATHOLOGICAL)))
+def test_pathological_text_that_is_accepted_compiles(text: str) -> None:
+    """The parser's own list of hostile texts (test_expression): what it accepts compiles."""
+    check_evaluates_quietly(text, {})
 
 
 # -- the reported cases, each a class of input ------------------------------------------------
