@@ -28,6 +28,7 @@ _NUMPY_NAMES = {"asin": "arcsin", "acos": "arccos", "atan": "arctan"}
 
 _LONG = 60  # a base printed longer than this is computed once before a small power of it
 _CHUNK = 24  # no printed expression nests deeper than this (see Printer._chunk)
+_WIDE = 32  # no printed sum or product chains more terms than this (see Printer._wide)
 
 
 class _Tall(Exception):
@@ -49,6 +50,7 @@ class Printer:
         # the source at every level of ((x + y)^2 + y)^2.
         self.bases: dict[se.Basic, str] = {}
         self.pending: list[str] = []
+        self.partial_sums = 0
         self.depth = 0
 
     def __call__(self, node: se.Basic) -> str:
@@ -70,8 +72,8 @@ class Printer:
         kind = type(node).__name__
         if kind == "Add":
             terms = [self(a) for a in node.args]
-            return terms[0] + "".join(
-                f" - {t[1:]}" if t.startswith("-") else f" + {t}" for t in terms[1:]
+            return self._wide(
+                [terms[0], *(f" - {t[1:]}" if t.startswith("-") else f" + {t}" for t in terms[1:])]
             )
         if kind == "Mul":
             return self._mul(node)
@@ -107,10 +109,23 @@ class Printer:
             else:
                 top.append(self._atom(factor))
         sign = "-" if negate else ""
-        numerator = "*".join(top) or "1"
+        numerator = self._wide([top[0], *(f"*{t}" for t in top[1:])]) if top else "1"
         if not bottom:
             return f"{sign}{numerator}"
-        return f"{sign}{numerator}/({'*'.join(bottom)})"
+        return f"{sign}{numerator}/({self._wide([bottom[0], *(f'*{t}' for t in bottom[1:])])})"
+
+    def _wide(self, pieces: list[str]) -> str:
+        """``pieces`` (a term, then each further one with its operator: `` + t``, ``*t``)
+        joined; beyond ``_WIDE`` of them the running result becomes a statement of its own.
+        Python adds ``a + b + c`` as ``(a + b) + c``, so the arithmetic is the same, but no
+        chain is long enough for Python's compiler or ``ast`` to recurse along it too far."""
+        text = "".join(pieces[:_WIDE])
+        for i in range(_WIDE, len(pieces), _WIDE - 1):
+            name = f"_w{self.partial_sums}"
+            self.partial_sums += 1
+            self.pending.append(f"{name} = {text}")
+            text = name + "".join(pieces[i : i + _WIDE - 1])
+        return text
 
     def _pow(self, base: se.Basic, exp: se.Basic) -> str:
         if type(base).__name__ == "Exp1":

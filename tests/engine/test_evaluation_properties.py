@@ -222,3 +222,23 @@ def test_a_power_that_is_nan_compiles() -> None:
     """x^(0/0): SymEngine cannot turn its nan exponent into a float (found by the property)."""
     check_evaluates_quietly("(x)^((0)/(0))", {})
     check_evaluates_quietly("x^(0/0) + (y^2)^(0/0) + 1/x^(0/0)", {})
+
+
+WIDE = {
+    "sum": "+".join(f"a{i}*x" for i in range(290)),
+    "product": "x*" + "*".join(f"a{i}" for i in range(400)),
+    "sines": "+".join(f"sin(x+{i})" for i in range(180)),
+}
+
+
+@pytest.mark.parametrize("text", list(WIDE.values()), ids=list(WIDE))
+def test_the_widest_texts_compile_for_every_path(text: str) -> None:
+    """A product of 400 parameters printed as one chain made the fast path's ast.unparse
+    recurse past Python's limit; sums and products are now built up in statements."""
+    from gradient_studio.engine import fastpath
+    from gradient_studio.engine.optimizers import OPTIMIZERS
+
+    objective = Objective.from_text(text)
+    check_evaluates_quietly(text, {})
+    for name in ("adam", "newton"):
+        assert fastpath.compile_run(objective.derivatives, OPTIMIZERS[name]) is not None
