@@ -245,9 +245,8 @@ def compare(
         if known
         else f"the best value seen, {_short(best)}"
     )
-    for batch in result.batches:
-        for j, note in _stuck(result.objective, batch, best, where, than).items():
-            batch.notes[j] = (note, *batch.notes[j])
+    for batch, j, note in _stuck(result.objective, result.batches, best, where, than):
+        batch.notes[j] = (note, *batch.notes[j])
 
 
 def _best(
@@ -270,19 +269,26 @@ def _best(
 
 
 def _stuck(
-    objective: Objective, batch: Batch, best: float, where: NDArray[np.float64], than: str
-) -> dict[int, str]:
-    """The notes of the runs of ``batch`` stuck above ``best`` (all starts at once)."""
-    n = len(batch.status)
-    stop = batch.stop
-    columns = np.arange(n)
-    end = batch.f[stop, columns]
-    gap = end - best
-    ok = np.array([s in (Status.MAX_STEPS, Status.CONVERGED) for s in batch.status])
-    candidates = np.flatnonzero(ok & np.isfinite(end) & (gap > 1e-9 * max(1.0, abs(best))))
-    if not len(candidates):
-        return {}
-    points = batch.points[stop[candidates], candidates]  # (m, 2)
+    objective: Objective,
+    batches: Sequence[Batch],
+    best: float,
+    where: NDArray[np.float64],
+    than: str,
+) -> list[tuple[Batch, int, str]]:
+    """The notes of the runs stuck above ``best``: every candidate of every batch looked
+    at in one evaluation of ∇f and the Hessian."""
+    rows: list[tuple[Batch, int]] = []
+    for batch in batches:
+        end = batch.f[batch.stop, np.arange(len(batch.status))]
+        ok = np.array([s in (Status.MAX_STEPS, Status.CONVERGED) for s in batch.status])
+        above = ok & np.isfinite(end) & (end - best > 1e-9 * max(1.0, abs(best)))
+        rows += [(batch, j) for j in np.flatnonzero(above).tolist()]
+    if not rows:
+        return []
+    last = np.array([int(b.stop[j]) for b, j in rows])
+    points = np.array([b.points[k, j] for (b, j), k in zip(rows, last, strict=True)])
+    middle = np.array([b.points[k // 2, j] for (b, j), k in zip(rows, last, strict=True)])
+    gaps = np.array([b.f[k, j] for (b, j), k in zip(rows, last, strict=True)]) - best
     nearest = np.argmin(np.hypot(*(where[np.newaxis] - points[:, np.newaxis]).T), axis=0)
     d = where[nearest] - points
     with np.errstate(all="ignore"):
@@ -291,17 +297,16 @@ def _stuck(
         slope = np.einsum("mi,mi->m", g, d)
         bend = np.einsum("mi,mij,mj->m", d, h, d) / 2
         lowest = np.linalg.eigvalsh(np.where(np.isfinite(h), h, 0.0))[:, 0]
-    gaps = gap[candidates]
-    moved = np.hypot(*(points - batch.points[stop[candidates] // 2, candidates]).T)
+    moved = np.hypot(*(points - middle).T)
     distance = np.hypot(*d.T)
-    notes = {}
-    for i, j in enumerate(candidates.tolist()):
+    notes = []
+    for i, (batch, j) in enumerate(rows):
         if not abs(slope[i]) < EXPLAINS * gaps[i]:
             continue  # the gradient leads the way down: not stuck
-        last, f_end = int(stop[j]), _short(float(end[j]))
+        k, f_end = int(last[i]), _short(float(batch.f[last[i], j]))
         if lowest[i] > 0 and bend[i] >= EXPLAINS * gaps[i]:
-            notes[j] = (
-                f"{LOCAL_MINIMUM}: f = {f_end} at step {last}, above {than} — try another "
+            note = (
+                f"{LOCAL_MINIMUM}: f = {f_end} at step {k}, above {than} — try another "
                 "start, or momentum to carry the run over the rim"
             )
         elif (
@@ -309,10 +314,13 @@ def _stuck(
             and moved[i] < MOVED * distance[i]
             and abs(bend[i]) < EXPLAINS * gaps[i]
         ):
-            norm = _short(float(batch.grad_norm[last, j]))
-            notes[j] = (
-                f"{PLATEAU}: ‖∇f‖ = {norm} at step {last} while f = {f_end} is far above "
+            norm = _short(float(batch.grad_norm[k, j]))
+            note = (
+                f"{PLATEAU}: ‖∇f‖ = {norm} at step {k} while f = {f_end} is far above "
                 f"{than} — try a larger learning rate, an adaptive method (Adam, RMSprop) or "
                 "another start"
             )
+        else:
+            continue
+        notes.append((batch, j, note))
     return notes

@@ -226,6 +226,8 @@ class StepInspector:
         if inspection is not None:
             self._cache.move_to_end(key)
             return inspection
+        if t.trouble_step is not None and t.trouble_step == k + 1:
+            self.replay.probe(k + 1)  # where the runner's loop raised, it redid the run in numpy
         inspection = _inspect(self, k, takes_step, ending)
         self._cache[key] = inspection
         if len(self._cache) > CACHED_STEPS:
@@ -269,7 +271,9 @@ def _inspect(inspector: StepInspector, k: int, takes_step: bool, ending: str) ->
     replay, spec = inspector.replay, inspector.spec
     snapshot = replay.at(k)
     x, y = snapshot.point
-    f, gx, gy, hessian = replay.derivatives(x, y)
+    _, gx, gy, hessian = replay.derivatives(x, y)
+    batch = inspector.result.batches[inspector.optimizer]
+    f = float(batch.f[k, inspector.start])  # the run's own value (the same code computed it)
     hyper = replay.hyperparameters_at(k)
     symbols, labels = _names(spec)
     norm = float(np.sqrt(gx * gx + gy * gy))

@@ -117,6 +117,22 @@ class Replay:
             return self.at(k)
         return Snapshot(k, point, self._state_values(state))
 
+    def probe(self, k: int) -> None:
+        """Evaluate point ``k`` as the run's path does: where Python's math raises there
+        (the point that left the domain), the runner redid the run with numpy, and so does
+        the replay from now on."""
+        if not self._fast or not 0 < k <= self.steps:
+            return
+        c = (k - 1) // self.stride
+        while len(self._checkpoints) <= c:
+            self._extend()
+        if not self._fast:
+            return
+        try:
+            self._advance(self._checkpoints[c], c * self.stride, k + 1)
+        except (ArithmeticError, ValueError):
+            self._reset(fast=False)
+
     def _extend(self) -> None:
         c = len(self._checkpoints)
         k0, k1 = (c - 1) * self.stride, c * self.stride

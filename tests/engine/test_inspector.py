@@ -396,3 +396,18 @@ def test_every_optimiser_names_each_number_its_rule_computes():
                 if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
                     assert node.id in named | {"u", "ux", "uy"}, (spec.name, node.id)
         assert {n for n, _ in spec.state} <= named, spec.name
+
+
+def test_a_run_the_runner_redid_with_numpy_is_inspected_the_same_way():
+    # x ← x − 0.5/x from 3 crosses 0 at step 11: math.log raises in the generated loop, so
+    # the runner redid the whole start with numpy; the inspector follows it
+    obj = Objective.from_text("log(x) + y^2")
+    result = run(obj, [OptimizerChoice("sgd", {"lr": 0.5})], (3.0, 0.5), 50)
+    t = result.trajectory(0, 0)
+    inspector = StepInspector(result, 0, 0)
+    assert t.status == "left-domain" and t.stop == 10
+    for k in range(t.stop + 1):
+        step = inspector.at(k)
+        assert step.point == tuple(t.points[k]) and step.f == t.f[k]
+    assert not inspector.replay.fast
+    assert step.next_point[0] < 0 and "left the domain" in step.ending
