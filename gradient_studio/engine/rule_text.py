@@ -247,9 +247,10 @@ def _balanced(text: str) -> bool:
 
 
 def _precedence(text: str) -> int:
-    """How tightly a symbol holds together in a formula: ``β₁`` and ``(1 − β₂ᵗ)`` are
-    atoms, ``∂f/∂x`` a product (``η·∂f/∂x`` needs no parentheses), ``ρₜ > 5`` a
-    comparison."""
+    """How tightly a symbol holds together in a formula: ``β₁``, ``∂f/∂x`` and
+    ``(1 − β₂ᵗ)`` are atoms, ``g·g₋`` a product, ``ρₜ > 5`` a comparison."""
+    if text.startswith("∂") and " " not in text:
+        return _ATOM  # ∂f/∂x is one quantity, however it is written
     depth, top = 0, set()
     for c in text:
         depth += {"(": 1, ")": -1}.get(c, 0)
@@ -307,13 +308,15 @@ def _binary(node: ast.BinOp, leaves: _SymbolLeaves | _NumberLeaves) -> tuple[str
             if sup and _precedence(base) == _ATOM:
                 return f"{base}{sup}", _POWER
         return f"{base}^{_wrap(_render(node.right, leaves), _ATOM)}", _POWER
-    if op is ast.Add and (positive := strip_minus(node.right)) is not None:
+    right_node = _taken(node.right, leaves)
+    if op is ast.Add and (positive := strip_minus(right_node)) is not None:
         return _binary(ast.BinOp(node.left, ast.Sub(), positive), leaves)
     precedence = _SUM if op in (ast.Add, ast.Sub) else _PRODUCT
     sign = {ast.Add: "+", ast.Sub: MINUS, ast.Mult: "·", ast.Div: "/"}[op]
     left = _wrap(_render(node.left, leaves), precedence)
-    # a − (b − c) and a/(b·c) keep their parentheses: the right side binds tighter
-    right = _wrap(_render(node.right, leaves), precedence + (op in (ast.Sub, ast.Div)))
+    # a + (b − c) keeps its parentheses: read left to right, the text is the order the
+    # numbers were added in (floating-point sums depend on it)
+    right = _wrap(_render(right_node, leaves), precedence + 1)
     spaced = f" {sign} " if precedence == _SUM else sign
     return f"{left}{spaced}{right}", precedence
 
@@ -341,6 +344,18 @@ def _choice(
         return _render(body if taken else orelse, leaves)
     a, c, b = (_render(n, leaves) for n in (body, test, orelse))
     return f"({a[0]} if {c[0]} else {b[0]})", _ATOM
+
+
+def _taken(node: ast.expr, leaves: _SymbolLeaves | _NumberLeaves) -> ast.expr:
+    """With numbers, a choice (``where``, ``a if c else b``) is the branch the step took."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "where":
+        test, body, orelse = node.args
+    elif isinstance(node, ast.IfExp):
+        test, body, orelse = node.test, node.body, node.orelse
+    else:
+        return node
+    taken = leaves.branch(test)
+    return node if taken is None else _taken(body if taken else orelse, leaves)
 
 
 def strip_minus(node: ast.expr) -> ast.expr | None:

@@ -162,7 +162,7 @@ def test_each_printed_line_is_its_own_arithmetic(name, training):
             if isinstance(line.expression, ast.Compare):
                 continue
             exact = evaluate(line.numbers(17))
-            assert exact == pytest.approx(line.value, rel=1e-13, abs=1e-300), line.text(17)
+            assert exact == pytest.approx(line.value, rel=1e-15, abs=1e-300), line.text(17)
             # and at the default six digits, as a person checks it with a calculator
             rough = evaluate(line.numbers())
             assert rough == pytest.approx(line.value, rel=2e-3, abs=1e-9), line.text()
