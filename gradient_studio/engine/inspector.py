@@ -155,13 +155,21 @@ class StepInspection:
         return "\n".join(out)
 
     def html(self, digits: int = 6) -> str:
-        """A small rich-text form (a Qt label or text browser shows it): a table whose
-        left column names each part."""
+        """A small rich-text form (a Qt label or text browser shows it): the heading, what
+        the symbols are, and a table whose left column names each part."""
+
+        def cell(text: str) -> str:
+            return html.escape(text).replace("   ", "&nbsp;&emsp;&emsp;")
+
         cells = "".join(
-            f"<tr><td><i>{html.escape(name)}</i></td><td>{html.escape(text)}</td></tr>"
+            f"<tr><td><i>{html.escape(name)}</i></td><td>{cell(text)}</td></tr>"
             for name, text in self.lines(digits)
         )
-        return f"<p><b>{html.escape(self.heading)}</b></p><table cellspacing='4'>{cells}</table>"
+        legend = "; ".join(f"{symbol}: {label}" for symbol, label in self.legend)
+        note = f"<p><small>{html.escape(legend)}</small></p>" if legend else ""
+        return (
+            f"<p><b>{html.escape(self.heading)}</b></p>{note}<table cellspacing='4'>{cells}</table>"
+        )
 
     @property
     def heading(self) -> str:
