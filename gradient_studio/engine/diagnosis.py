@@ -229,12 +229,13 @@ def compare(
       a hollow with a lower one elsewhere.
 
     Running it again replaces its notes, so a caller that knows the minimum may repeat it."""
+    ours = (PLATEAU, LOCAL_MINIMUM)
     for batch in result.batches:
         batch.notes = [
-            tuple(n for n in notes if not n.startswith((PLATEAU, LOCAL_MINIMUM)))
+            tuple(n for n in notes if not n.startswith(ours)) if notes else notes
             for notes in batch.notes
         ]
-    if any(n.startswith(UNBOUNDED) for b in result.batches for notes in b.notes for n in notes):
+    if any(n.startswith(UNBOUNDED) for b in result.batches for ns in b.notes if ns for n in ns):
         return  # f has no minimum along some run: "far above the best" means nothing here
     best, where = _best(result, minimum, minima)
     if best is None:
@@ -278,17 +279,23 @@ def _stuck(
     """The notes of the runs stuck above ``best``: every candidate of every batch looked
     at in one evaluation of ∇f and the Hessian."""
     rows: list[tuple[Batch, int]] = []
+    parts: list[tuple[NDArray[np.float64], ...]] = []
     for batch in batches:
-        end = batch.f[batch.stop, np.arange(len(batch.status))]
+        columns = np.arange(len(batch.status))
+        end = batch.f[batch.stop, columns]
         ok = np.array([s in (Status.MAX_STEPS, Status.CONVERGED) for s in batch.status])
-        above = ok & np.isfinite(end) & (end - best > 1e-9 * max(1.0, abs(best)))
-        rows += [(batch, j) for j in np.flatnonzero(above).tolist()]
+        above = np.flatnonzero(ok & np.isfinite(end) & (end - best > 1e-9 * max(1.0, abs(best))))
+        if len(above):
+            stop = batch.stop[above]
+            rows += [(batch, j) for j in above.tolist()]
+            here, middle = batch.points[stop, above], batch.points[stop // 2, above]
+            parts.append((stop.astype(np.float64), here, middle, end[above] - best))
     if not rows:
         return []
-    last = np.array([int(b.stop[j]) for b, j in rows])
-    points = np.array([b.points[k, j] for (b, j), k in zip(rows, last, strict=True)])
-    middle = np.array([b.points[k // 2, j] for (b, j), k in zip(rows, last, strict=True)])
-    gaps = np.array([b.f[k, j] for (b, j), k in zip(rows, last, strict=True)]) - best
+    last = np.concatenate([p[0] for p in parts]).astype(np.int64)
+    points = np.concatenate([p[1] for p in parts])
+    middle = np.concatenate([p[2] for p in parts])
+    gaps = np.concatenate([p[3] for p in parts])
     nearest = np.argmin(np.hypot(*(where[np.newaxis] - points[:, np.newaxis]).T), axis=0)
     d = where[nearest] - points
     with np.errstate(all="ignore"):
@@ -297,23 +304,21 @@ def _stuck(
         slope = np.einsum("mi,mi->m", g, d)
         bend = np.einsum("mi,mij,mj->m", d, h, d) / 2
         lowest = np.linalg.eigvalsh(np.where(np.isfinite(h), h, 0.0))[:, 0]
-    moved = np.hypot(*(points - middle).T)
-    distance = np.hypot(*d.T)
+    limit = EXPLAINS * gaps
+    stuck = np.abs(slope) < limit  # else the gradient leads the way down
+    bowl = ((lowest > 0) & (bend >= limit)).tolist()
+    flat = (np.hypot(*(points - middle).T) < MOVED * np.hypot(*d.T)) & (np.abs(bend) < limit)
     notes = []
-    for i, (batch, j) in enumerate(rows):
-        if not abs(slope[i]) < EXPLAINS * gaps[i]:
-            continue  # the gradient leads the way down: not stuck
-        k, f_end = int(last[i]), _short(float(batch.f[last[i], j]))
-        if lowest[i] > 0 and bend[i] >= EXPLAINS * gaps[i]:
+    for i in np.flatnonzero(stuck).tolist():
+        batch, j = rows[i]
+        k = int(last[i])
+        f_end = _short(float(batch.f[k, j]))
+        if bowl[i]:
             note = (
                 f"{LOCAL_MINIMUM}: f = {f_end} at step {k}, above {than} — try another "
                 "start, or momentum to carry the run over the rim"
             )
-        elif (
-            batch.status[j] == Status.MAX_STEPS
-            and moved[i] < MOVED * distance[i]
-            and abs(bend[i]) < EXPLAINS * gaps[i]
-        ):
+        elif batch.status[j] == Status.MAX_STEPS and flat[i]:
             norm = _short(float(batch.grad_norm[k, j]))
             note = (
                 f"{PLATEAU}: ‖∇f‖ = {norm} at step {k} while f = {f_end} is far above "
