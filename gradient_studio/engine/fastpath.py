@@ -349,3 +349,5 @@ def compile_run(
         except (SyntaxError, TypeError, ValueError, NotImplementedError):
             cache[key] = None
     return cache[key]
+
+_objective_lines = objective_lines  # the name engine/replay.py reads
