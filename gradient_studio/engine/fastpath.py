@@ -350,4 +350,5 @@ def compile_run(
             cache[key] = None
     return cache[key]
 
+
 _objective_lines = objective_lines  # the name engine/replay.py reads

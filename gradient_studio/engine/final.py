@@ -182,8 +182,6 @@ class _Stepper:
     def advance(
         self, k0: int, k1: int, out: FinalStates, cancelled: Callable[[], bool] = lambda: False
     ) -> None:
-        d = self.objective.derivatives
-        args = tuple(self.objective.values.values())
         hessian_needed = self.optimizer.spec.needs_hessian
         rows = slice(self.lo, self.hi)
         with np.errstate(all="ignore"):
@@ -191,7 +189,7 @@ class _Stepper:
                 if k % 64 == 63 and cancelled():
                     return
                 p, norm = self.p, self.norm
-                f = np.broadcast_to(evaluate(d, args, p, self.grad, norm), norm.shape)
+                f = np.broadcast_to(evaluate(self.objective, p, self.grad, norm), norm.shape)
                 if k == 0:
                     self.before[:], self.f_before[:], self.norm_before[:] = p, f, norm
                 if not looks_fine(p, f, norm, self.tol, None if self.live.all() else self.live):

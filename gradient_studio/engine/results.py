@@ -50,7 +50,7 @@ class OptimizerChoice:
 
     name: str
     hyperparameters: Mapping[str, float] = field(default_factory=dict)
-    per_row: Mapping[str, Sequence[float]] = field(default_factory=dict)
+    per_row: Mapping[str, Sequence[float] | Array] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.name not in OPTIMIZERS:

@@ -83,7 +83,7 @@ class Rows:
     def take(self, index: Index | slice) -> Rows:
         """The rows ``index`` (a slice or an index array), in that order."""
         values = {name: column[index] for name, column in self.values.items()}
-        count = len(next(iter(values.values()))) if values else len(range(self.count)[index])
+        count = len(np.arange(self.count)[index])
         return Rows(values, count)
 
 

@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 from gradient_studio.engine import fastpath
 from gradient_studio.engine.diagnosis import BOUND, Ending, Event, diagnose
 from gradient_studio.engine.kernel import Array, Optimizer, OptimizerState
-from gradient_studio.engine.objective import Derivatives, Objective
+from gradient_studio.engine.objective import Objective
 from gradient_studio.engine.results import Batch
 from gradient_studio.engine.transforms import GradientTransform, NoiseDraws, Training
 
@@ -82,8 +82,6 @@ class ArrayStepper:
 
     def _advance(self, k0: int, k1: int, noise: Array | None) -> list[Event]:
         b, cols, grad, tol = self.batch, self.cols, self.grad, self.tol
-        d = self.objective.derivatives
-        args = tuple(self.objective.values.values())
         needs_hessian = self.optimizer.spec.needs_hessian
         transform = self.transform
         events: list[Event] = []
@@ -92,7 +90,7 @@ class ArrayStepper:
                 if not self.all_live and not self.live.any():
                     break
                 p = b.store[k, :, cols]
-                b.f[k, cols] = evaluate(d, args, p, grad, b.grad_norm[k, cols])
+                b.f[k, cols] = evaluate(self.objective, p, grad, b.grad_norm[k, cols])
                 f = b.f[k, cols]
                 norm = b.grad_norm[k, cols]
                 fine = looks_fine(p, f, norm, tol, None if self.all_live else self.live)
@@ -123,8 +121,9 @@ class ArrayStepper:
         }
 
 
-def evaluate(d: Derivatives, args: tuple[float, ...], p: Array, grad: Array, norm: Array) -> Array:
+def evaluate(objective: Objective, p: Array, grad: Array, norm: Array) -> Array:
     """f at the points ``p`` (2, m); their gradient into ``grad`` (2, m), ‖∇f‖ into ``norm``."""
+    d, args = objective.derivatives, objective.values.values()
     f, grad[0], grad[1] = d.value_and_gradient_function(p[0], p[1], *args)
     np.multiply(grad[0], grad[0], out=norm)
     norm += grad[1] * grad[1]

@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from gradient_studio.engine.curvature import curvature_at
 from gradient_studio.engine.final import CONVERGED, DIVERGED, FinalStates
 from gradient_studio.engine.kernel import Array
 from gradient_studio.engine.maps import axis, check_range, check_work, levels, run_final
@@ -94,11 +95,9 @@ def stability_marks(
 
 
 def hessian_eigenvalues(objective: Objective, point: tuple[float, float]) -> tuple[float, float]:
-    """The Hessian's eigenvalues at ``point``, smaller first (nan where it is undefined)."""
-    h = objective.hessian_at(np.asarray(point, dtype=np.float64))
-    if not np.isfinite(h).all():
-        return (math.nan, math.nan)
-    low, high = np.linalg.eigvalsh(h)
+    """The Hessian's eigenvalues at ``point``, smaller first (nan where it is undefined):
+    :func:`~gradient_studio.engine.curvature.curvature_at`'s closed form."""
+    low, high = curvature_at(objective, point).eigenvalues
     return (float(low), float(high))
 
 

@@ -127,7 +127,8 @@ class MapAxis(Axis):
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         if self.logMode:
             return [format_value(10.0**v) if abs(v) < 300 else "" for v in values]
-        return super().tickStrings(values, scale, spacing)  # type: ignore[no-any-return]
+        texts: list[str] = super().tickStrings(values, scale, spacing)
+        return texts
 
 
 class _NoBar:
@@ -291,7 +292,7 @@ class SweepScene(_MapFrame):
             self.plot.removeItem(item)
         self.curves, self.crosses, self.lines = [], [], []
         values, label = _sweep_values(s, measure)
-        finite = np.concatenate([v[np.isfinite(v) & (v > 0)] for v in values.values()] or [[]])
+        finite = _joined([v[np.isfinite(v) & (v > 0)] for v in values.values()])
         low, high = (finite.min(), finite.max()) if len(finite) else (1e-3, 1.0)
         top = math.log10(high) + (0.08 + 0.04 * len(s.curves)) * max(1.0, math.log10(high / low))
         bottom = math.log10(low) - 0.05 * max(1.0, math.log10(high / low))
@@ -423,12 +424,16 @@ def _sweep_values(s: Sweep, measure: str) -> tuple[dict[str, Array], str]:
     if measure == "steps":
         return {k: c.steps_to_converge for k, c in s.curves.items()}, "steps to converge"
     values = {k: np.where(c.diverged, np.nan, c.final.f) for k, c in s.curves.items()}
-    every = np.concatenate([v[np.isfinite(v)] for v in values.values()] or [[]])
+    every = _joined([v[np.isfinite(v)] for v in values.values()])
     if len(every) and every.min() <= 0:  # a log axis needs f above 0: show f above its least
         floor = float(every.min())
         gap = max(1e-12, 1e-9 * float(np.abs(every).max()))
         return {k: v - floor + gap for k, v in values.items()}, f"final f − ({format_value(floor)})"
     return values, "final f"
+
+
+def _joined(parts: list[Array]) -> Array:
+    return np.concatenate(parts) if parts else np.empty(0)
 
 
 def _edges(xs: Array, ys: Array) -> QRectF:

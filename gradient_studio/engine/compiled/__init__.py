@@ -113,8 +113,9 @@ class Kernel:
         parts = min(THREADS, blocks)
         cuts = [blocks * i // parts for i in range(parts + 1)]
         spans = list(itertools.pairwise(cuts))
-        others = [_workers().submit(self.function, *args, a, b) for a, b in spans[1:]]
-        self.function(*args, *spans[0])
+        blocks_of: Callable[..., None] = self.function
+        others = [_workers().submit(blocks_of, *args, a, b) for a, b in spans[1:]]
+        blocks_of(*args, *spans[0])
         for other in others:
             other.result()
 
