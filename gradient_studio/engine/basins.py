@@ -264,28 +264,28 @@ def _adopt(
     """Give each waiting run the attractor with a cell within :data:`NEAR_CELLS` of its own
     (each attractor's cells widened by that much on a grid over its bounding box)."""
     near = NEAR_CELLS
+    at = cells[waiting]
     for g in range(int(groups.max()) + 1):
         own = settled[groups == g]
         low, high = own.min(axis=0) - near, own.max(axis=0) + near
         size = high - low + 1
-        if size[0] * size[1] > 4_000_000:  # a group spread over the whole plane: skip
+        free = label[waiting] < 0
+        close = free & (at >= low).all(axis=1) & (at <= high).all(axis=1)
+        if not close.any() or size[0] * size[1] > 4_000_000:  # none near, or spread wide
             continue
         grid = np.zeros((int(size[0]), int(size[1])), dtype=bool)
         grid[own[:, 0] - low[0], own[:, 1] - low[1]] = True
-        wide = np.zeros_like(grid)
-        for dx in range(-near, near + 1):
-            for dy in range(-near, near + 1):
-                src = grid[
-                    max(dx, 0) : grid.shape[0] + min(dx, 0), max(dy, 0) : grid.shape[1] + min(dy, 0)
-                ]
-                wide[
-                    max(-dx, 0) : grid.shape[0] + min(-dx, 0),
-                    max(-dy, 0) : grid.shape[1] + min(-dy, 0),
-                ] |= src
-        free = waiting[label[waiting] < 0]
-        c = cells[free] - low
-        inside = (c >= 0).all(axis=1) & (c < size).all(axis=1)
-        hit = free[inside][wide[c[inside, 0], c[inside, 1]]]
+        for along in (0, 1):  # a square widening is a widening along each axis in turn
+            wide = grid.copy()
+            for d in range(1, near + 1):
+                ahead = [slice(None)] * 2
+                behind = [slice(None)] * 2
+                ahead[along], behind[along] = slice(d, None), slice(None, -d)
+                wide[tuple(ahead)] |= grid[tuple(behind)]
+                wide[tuple(behind)] |= grid[tuple(ahead)]
+            grid = wide
+        c = at[close] - low
+        hit = waiting[close][grid[c[:, 0], c[:, 1]]]
         label[hit] = g
 
 
