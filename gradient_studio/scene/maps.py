@@ -276,7 +276,7 @@ class SweepScene(_MapFrame):
         super().__init__("sweep_scene", "Learning-rate sweep")
         self.plot.setLogMode(x=True, y=True)
         self.plot.setLabel("bottom", "learning rate")
-        self.curves: list[pg.PlotDataItem] = []
+        self.curves: dict[str, pg.PlotDataItem] = {}
         self.crosses: list[pg.ScatterPlotItem] = []
         self.lines: list[pg.InfiniteLine] = []
         self.sweep: Sweep | None = None
@@ -288,9 +288,9 @@ class SweepScene(_MapFrame):
         if measure not in ("final_f", "steps"):
             raise ValueError(f"a sweep shows 'final_f' or 'steps', not {measure!r}")
         self.sweep = s
-        for item in (*self.curves, *self.crosses, *self.lines):
+        for item in (*self.curves.values(), *self.crosses, *self.lines):
             self.plot.removeItem(item)
-        self.curves, self.crosses, self.lines = [], [], []
+        self.curves, self.crosses, self.lines = {}, [], []
         values, label = _sweep_values(s, measure)
         finite = _joined([v[np.isfinite(v) & (v > 0)] for v in values.values()])
         low, high = (finite.min(), finite.max()) if len(finite) else (1e-3, 1.0)
@@ -304,18 +304,19 @@ class SweepScene(_MapFrame):
             v = values[name_]
             ok = np.isfinite(v) & (v > 0)
             y = np.where(ok, v, np.nan)
-            item = pg.PlotDataItem(
-                s.lrs,
-                y,
-                pen=pg.mkPen(style.colour, width=2.2),
-                connect="finite",
-                symbol=style.marker,
-                symbolSize=5,
-                symbolBrush=style.colour,
-                symbolPen=None,
-            )
-            self.plot.addItem(item)
-            self.curves.append(item)
+            if ok.any():  # (a curve of no points at all has no bounds to draw in)
+                item = pg.PlotDataItem(
+                    s.lrs,
+                    y,
+                    pen=pg.mkPen(style.colour, width=2.2),
+                    connect="finite",
+                    symbol=style.marker,
+                    symbolSize=5,
+                    symbolBrush=style.colour,
+                    symbolPen=None,
+                )
+                self.plot.addItem(item)
+                self.curves[name_] = item
             bad = curve.diverged
             if bad.any():
                 cross = pg.ScatterPlotItem(
@@ -358,6 +359,30 @@ class SweepScene(_MapFrame):
             name=name or f"Learning-rate sweep {start}",
             values=getattr(objective, "values", None),
         )
+
+    def lr_at(self, x: float) -> float | None:
+        """The swept learning rate nearest the data x (the plot's x is log10 lr), for a
+        click that sets it; None before a sweep."""
+        if self.sweep is None:
+            return None
+        lrs = self.sweep.lrs
+        return float(lrs[int(np.argmin(np.abs(np.log10(lrs) - x)))])
+
+    def curve_at(self, x: float, y: float) -> str | None:
+        """The optimiser whose curve passes nearest ``(x, y)`` (data: log10 lr, log10 of
+        what is shown), for a click that sets that optimiser's lr; None before a sweep."""
+        if self.sweep is None or not self.curves:
+            return None
+        best, name = math.inf, None
+        for key, item in self.curves.items():
+            cx, cy = item.getData()  # (log10 values in log mode)
+            if cx is None or len(cx) == 0:
+                continue
+            at = int(np.argmin(np.abs(cx - x)))
+            gap = abs(cy[at] - y) if np.isfinite(cy[at]) else math.inf
+            if gap < best:
+                best, name = gap, key
+        return name
 
 
 class HyperMapScene(_MapFrame):
@@ -409,6 +434,19 @@ class HyperMapScene(_MapFrame):
         text = objective.text if objective is not None else ""
         title = name or f"{spec.display_name}: final f after {m.steps} steps"
         self.set_title(text, name=title, values=getattr(objective, "values", None))
+
+    def values_at(self, x: float, y: float) -> tuple[float, float] | None:
+        """The two hyperparameters' values at the data point ``(x, y)`` (log10 on a log
+        axis), snapped to the grid, for a click that sets both; None before a map."""
+        m = self.map
+        if m is None:
+            return None
+        xs = np.log10(m.xs) if m.x.log else m.xs
+        ys = np.log10(m.ys) if m.y.log else m.ys
+        return (
+            float(m.xs[int(np.argmin(np.abs(xs - x)))]),
+            float(m.ys[int(np.argmin(np.abs(ys - y)))]),
+        )
 
 
 class _Blank(QGraphicsWidget):
