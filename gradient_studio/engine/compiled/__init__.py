@@ -20,7 +20,10 @@ from __future__ import annotations
 
 import functools
 import itertools
+import json
 import os
+import subprocess
+import sys
 import threading
 import weakref
 from collections.abc import Callable
@@ -34,7 +37,7 @@ from gradient_studio.engine.diagnosis import BOUND
 from gradient_studio.engine.kernel import OptimizerSpec
 from gradient_studio.engine.objective import Derivatives, Objective
 from gradient_studio.engine.rows import Rows, columns, plan, power_tables
-from gradient_studio.engine.transforms import Training
+from gradient_studio.engine.transforms import Training, TransformRule
 
 if TYPE_CHECKING:
     from gradient_studio.engine.final import FinalStates
@@ -156,7 +159,7 @@ def prepare(objective: Objective, spec: OptimizerSpec, training: Training) -> Ke
     with _LOCK:
         if key in _READY:
             return _READY[key]
-    kernel = _compile(d, spec, training, key[3]) if training.noise is None else None
+    kernel = _compile(d, spec, training.rules, key[3]) if training.noise is None else None
     with _LOCK:
         if key not in _READY:
             _READY[key] = kernel
@@ -175,15 +178,23 @@ def compile_async(
     spec: OptimizerSpec,
     training: Training,
     done: Callable[[Kernel | None], None] | None = None,
+    *,
+    separate: bool = True,
 ) -> Future[Kernel | None]:
-    """Compile the kernel on the background thread; the future gives what :func:`prepare`
-    would, and ``done`` (if given) is called with it on that thread. Asking again for the
-    same kernel while it compiles returns the same future."""
+    """Compile the kernel in the background; the future gives what :func:`prepare` would,
+    and ``done`` (if given) is called with it on the compiling thread. Asking again for the
+    same kernel while it compiles returns the same future.
+
+    With ``separate`` (the default) a child process compiles it into the disk cache and
+    this process then loads it from there (~0.1 s): numba's compiler holds the interpreter
+    lock for up to a tenth of a second at a time, which in this process would stall a
+    window's drawing; loading stalls it for a few milliseconds."""
     key = _key(objective.derivatives, spec, training)
     with _LOCK:
         pending = _PENDING.get(key)
         if pending is None:
-            pending = _compiler().submit(prepare, objective, spec, training)
+            how = _prepare_elsewhere if separate else prepare
+            pending = _compiler().submit(how, objective, spec, training)
             _PENDING[key] = pending
             pending.add_done_callback(lambda _: _PENDING.pop(key, None))
     if done is not None:
@@ -191,8 +202,37 @@ def compile_async(
     return pending
 
 
+def _prepare_elsewhere(
+    objective: Objective, spec: OptimizerSpec, training: Training
+) -> Kernel | None:
+    """:func:`prepare`, the compiling done by a child process that fills the disk cache."""
+    if training.noise is None and kernel_for(objective, spec, training) is None and available():
+        from gradient_studio.engine.compiled.cache import cache_folder
+
+        order = {
+            "text": objective.text,
+            "optimizer": spec.name,
+            "rules": [r.name for r in training.rules],
+            "scheduled": sorted(_key(objective.derivatives, spec, training)[3]),
+        }
+        env = {**os.environ, "GRADIENT_STUDIO_CACHE": str(cache_folder().parent)}
+        # A failure there (a function the child cannot rebuild from its text) leaves the
+        # compiling to this process: the answer is the same, only slower to the eye.
+        subprocess.run(
+            [sys.executable, "-m", "gradient_studio.engine.compiled", json.dumps(order)],
+            env=env,
+            capture_output=True,
+            timeout=300,
+            check=False,
+        )
+    return prepare(objective, spec, training)
+
+
 def _compile(
-    d: Derivatives, spec: OptimizerSpec, training: Training, scheduled: frozenset[str]
+    d: Derivatives,
+    spec: OptimizerSpec,
+    rules: tuple[TransformRule, ...],
+    scheduled: frozenset[str],
 ) -> Kernel | None:
     if not available():
         return None
@@ -202,13 +242,14 @@ def _compile(
     from gradient_studio.engine.compiled.source import kernel_source
 
     try:
-        text = kernel_source(d, spec, training.rules, scheduled, numba.__version__)
+        text = kernel_source(d, spec, rules, scheduled, numba.__version__)
     except (SyntaxError, TypeError, ValueError, NotImplementedError):
         return None  # the printer cannot express this function as plain floats
     path = write_kernel(text)
     module = load_kernel(path)
     kernel = Kernel(spec, scheduled, module.final_run, str(path))
-    _warm_up(kernel, spec, len(d.expression.parameters), len(training.constants), scheduled)
+    constants = sum(len(rule.constants) for rule in rules)
+    _warm_up(kernel, spec, len(d.expression.parameters), constants, scheduled)
     return kernel
 
 

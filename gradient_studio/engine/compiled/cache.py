@@ -48,7 +48,7 @@ def cache_folder() -> Path:
     except OSError:
         pass
     user = getattr(os, "getuid", lambda: 0)()
-    fallback = Path(tempfile.gettempdir()) / f"gradient-studio-kernels-{user}"
+    fallback = Path(tempfile.gettempdir()) / f"gradient-studio-{user}" / "kernels"
     fallback.mkdir(parents=True, exist_ok=True)
     return fallback
 

@@ -36,7 +36,7 @@ from gradient_studio.engine.rows import plan
 from gradient_studio.engine.transforms import TransformRule
 
 LANES = 64
-GENERATOR = "gradient-studio kernels 1"  # change when the text below changes
+GENERATOR = "gradient-studio kernels 2"  # change when the text below changes
 
 _HELPERS = """
 @njit(cache=True, error_model="numpy")
@@ -185,7 +185,7 @@ def kernel_source(
         *[f"{w('S_' + s)} = {s} if go else {r('S_' + s)}" for s in state],
         f"{w('PX')} = px + ux if go else px",
         f"{w('PY')} = py + uy if go else py",
-        f"{w('CM')} = math_sqrt(ux * ux + uy * uy) if go else {r('CM')}",
+        f"{w('CM')} = ux * ux + uy * uy if go else {r('CM')}",  # squared: rooted once, at the end
     ]
     lane = [f"{local} = {w(name)}" for name, local in reads.items()] + lane
     write = [
@@ -194,7 +194,7 @@ def kernel_source(
         f"    out_end[lo + l, 1] = {w('EY')}",
         f"    out_f[lo + l] = {w('EF')}",
         f"    out_norm[lo + l] = {w('EN')}",
-        f"    out_move[lo + l] = {w('EM')}",
+        f"    out_move[lo + l] = math_sqrt({w('EM')})",
         f"    out_steps[lo + l] = int({w('ES')})",
         f"    out_code[lo + l] = int({w('EC')})",
     ]
