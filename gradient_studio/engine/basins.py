@@ -3,7 +3,8 @@
 A :class:`BasinMap` runs one optimiser from every point of a ``rows × cols`` grid over the
 view (evenly spaced, both ends of each range included) and sorts the runs:
 
-* runs that *settle* — converged, or out of steps with their last step tiny — have their end
+* runs that *settle* — converged, or out of steps with their last step tiny and ‖∇f‖ under
+  1/10,000 of its median over the starts — have their end
   points grouped into **attractors**: the end points are binned into cells of
   :func:`radius` (1/500 of the view's larger side) and touching cells form one attractor, so
   a valley of minima is one attractor, not a thousand. Each is a minimum or a "saddle or
@@ -38,6 +39,7 @@ from gradient_studio.engine.transforms import Training
 ATTRACTED, DIVERGED_KIND, LEFT_DOMAIN_KIND, SADDLE, MOVING = range(5)
 KIND_NAMES = ("attractor", "diverged", "left the domain", "saddle or maximum", "still moving")
 NEAR_CELLS = 3  # a run out of steps this many cells from an attractor is on its way there
+STATIONARY = 1e-4  # ‖∇f‖ this small beside the typical ‖∇f‖ of the starts is flat
 
 
 @dataclass(frozen=True)
@@ -178,7 +180,11 @@ def classify(
     """Per run its attractor id (−1: none) and kind, and the attractors (see the module)."""
     n = len(final)
     code, end = final.code, final.end
-    settled = (code == CONVERGED) | ((code == MAX_STEPS) & (final.last_move <= r * 1e-3))
+    # Out of steps, a run has settled if it barely moves and f is all but flat there (a
+    # run that crawls along a valley floor is still on its way, however small its steps).
+    flat = final.grad_norm <= STATIONARY * _typical_slope(objective, final.starts)
+    still = (code == MAX_STEPS) & (final.last_move <= r * 1e-3) & flat
+    settled = (code == CONVERGED) | still
     cells = np.floor(end / r).astype(np.int64)
     label = np.full(n, -1, dtype=np.int64)
     groups = _touching(cells[settled])
@@ -224,6 +230,15 @@ def classify(
     attractor = np.where(members, ids[np.maximum(label, 0)], -1).astype(np.int32)
     kind[members] = np.where(minimum[label[members]], ATTRACTED, SADDLE)
     return attractor, kind, out
+
+
+def _typical_slope(objective: Objective, starts: Array) -> float:
+    """The median ‖∇f‖ over (a sample of) the starts: what "steep" means on this map."""
+    sample = starts[:: max(1, len(starts) // 2000)]
+    g = objective.gradient_at(sample)
+    norms = np.hypot(g[:, 0], g[:, 1])
+    norms = norms[np.isfinite(norms)]
+    return float(np.median(norms)) if len(norms) else 1.0
 
 
 def _touching(cells: NDArray[np.int64]) -> NDArray[np.int64]:

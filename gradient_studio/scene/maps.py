@@ -241,7 +241,7 @@ class BasinScene(_MapFrame):
     def legend_rows(self, m: BasinMap) -> list[tuple[QGraphicsWidget, tuple[Run, ...]]]:
         c = m.choice
         rows: list[tuple[QGraphicsWidget, tuple[Run, ...]]] = [
-            (_Blank(), (Run(f"{c.spec.display_name} ({_hyper_text(c.resolved)})"),)),
+            (_Blank(), (Run(f"{c.spec.display_name} ({_hyper_text(_shown(c))})"),)),
             (_Blank(), (Run(f"{m.shape[1]}×{m.shape[0]} starts, {m.steps} steps"),)),
         ]
         listed = [a for a in m.attractors if a.minimum][: len(ATTRACTOR_COLOURS)]
@@ -483,6 +483,12 @@ def _edges(xs: Array, ys: Array) -> QRectF:
 
 def _pct(share: float) -> str:
     return f"{100 * share:.1f} %" if share >= 0.001 else "< 0.1 %"
+
+
+def _shown(choice: Any) -> dict[str, float]:
+    """The hyperparameters worth naming: lr, and those set away from their defaults."""
+    defaults = choice.spec.defaults
+    return {k: v for k, v in choice.resolved.items() if k == "lr" or v != defaults[k]}
 
 
 def _hyper_text(values: dict[str, float]) -> str:
