@@ -75,6 +75,14 @@ def _rgb(colour: str) -> NDArray[np.float64]:
     return np.array([c.red(), c.green(), c.blue()], dtype=np.float64)
 
 
+def on_white(colour: str) -> str:
+    """``colour``, or a dark grey where it would vanish on the white of a plot (Newton's
+    white, which reads on the landscape's colour maps)."""
+    c = QColor(colour)
+    light = 0.2126 * c.redF() + 0.7152 * c.greenF() + 0.0722 * c.blueF()
+    return "#3A3A3A" if light > 0.9 else colour
+
+
 def attractor_colour(attractor_id: int) -> str:
     return ATTRACTOR_COLOURS[attractor_id % len(ATTRACTOR_COLOURS)]
 
@@ -300,7 +308,7 @@ class SweepScene(_MapFrame):
         lx = np.log10(s.lrs)
         span = top - bottom
         for i, (name_, curve) in enumerate(s.curves.items()):
-            style = optimizer_style(name_)
+            style = optimizer_style(name_)._replace(colour=on_white(optimizer_style(name_).colour))
             v = values[name_]
             ok = np.isfinite(v) & (v > 0)
             y = np.where(ok, v, np.nan)
@@ -331,7 +339,7 @@ class SweepScene(_MapFrame):
                 self.crosses.append(cross)
             rows.append((Swatch(style.colour), (Run(curve.choice.spec.display_name),)))
         for i, mark in enumerate(s.marks):
-            colour = optimizer_style(mark.optimizer).colour
+            colour = on_white(optimizer_style(mark.optimizer).colour)
             line = pg.InfiniteLine(
                 pos=math.log10(mark.lr),
                 angle=90,
@@ -348,15 +356,16 @@ class SweepScene(_MapFrame):
             self.lines.append(line)
         if self.crosses:
             rows.append((_Blank(), (Run("× along the top: diverged", italic=True),)))
+        start = f"from ({format_value(s.start[0])}, {format_value(s.start[1])}), {s.steps} steps"
+        rows.insert(0, (_Blank(), (Run(start),)))
         self._set_legend(rows)
         self.plot.setLabel("left", label)
         self.plot.vb.setRange(xRange=(lx[0], lx[-1]), yRange=(bottom, top), padding=0.02)
         self._fit_axes()
         text = objective.text if objective is not None else ""
-        start = f"from ({format_value(s.start[0])}, {format_value(s.start[1])}), {s.steps} steps"
         self.set_title(
             text,
-            name=name or f"Learning-rate sweep {start}",
+            name=name or "Learning-rate sweep",
             values=getattr(objective, "values", None),
         )
 
