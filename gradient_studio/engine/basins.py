@@ -30,7 +30,7 @@ from numpy.typing import NDArray
 
 from gradient_studio.engine.final import CONVERGED, DIVERGED, LEFT_DOMAIN, MAX_STEPS, FinalStates
 from gradient_studio.engine.kernel import Array
-from gradient_studio.engine.maps import axis, check_work, levels, run_final
+from gradient_studio.engine.maps import axis, check_grid, levels, run_final
 from gradient_studio.engine.objective import Objective
 from gradient_studio.engine.results import OptimizerChoice
 from gradient_studio.engine.transforms import Training
@@ -131,10 +131,8 @@ def basin_map(
     """The basin map of ``choice`` over the view on a ``shape`` (rows, cols) grid; None if
     ``cancelled()`` turned true on the way."""
     choice = choice if isinstance(choice, OptimizerChoice) else OptimizerChoice(choice)
+    check_grid(shape, steps, "a basin map")
     rows, cols = shape
-    if rows < 1 or cols < 1:
-        raise ValueError(f"a basin map needs at least 1x1 starts, got {cols}x{rows}")
-    check_work(rows * cols, steps)
     xs, ys = axis(*xrange, cols), axis(*yrange, rows)
     final = run_final(
         objective,

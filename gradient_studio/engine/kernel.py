@@ -243,16 +243,7 @@ def _compiled(spec: OptimizerSpec, scheduled: frozenset[str]) -> Callable[..., U
     )
     unpack = "".join(f"        {n} = state.{n}\n" for n in names)
     pack = ", ".join(names)
-    if spec.joint:
-        body = (
-            "        gx = grads[..., 0]; gy = grads[..., 1]\n"
-            "        px = params[..., 0]; py = params[..., 1]\n"
-            "        hxx = hessian[..., 0, 0]; hxy = hessian[..., 0, 1]; hyy = hessian[..., 1, 1]\n"
-            f"{indent(spec.joint, 8)}\n"
-            "        u = np.stack(np.broadcast_arrays(ux, uy), axis=-1)\n"
-        )
-    else:
-        body = f"        g = grads\n        p = params\n{indent(spec.per_coord, 8)}\n"
+    body = rule_body(spec)
     source = (
         f"def _factory({hyper_args}):\n"
         "    def update(grads, state, params, hessian=None):\n"
@@ -309,6 +300,26 @@ def build(
         )
         return state
 
+    return Optimizer(spec, hyper, init, checked(spec, update), per_step)
+
+
+def rule_body(spec: OptimizerSpec) -> str:
+    """The rule's statements inside a generated ``update``, on the arrays it is given."""
+    if spec.joint:
+        return (
+            "        gx = grads[..., 0]; gy = grads[..., 1]\n"
+            "        px = params[..., 0]; py = params[..., 1]\n"
+            "        hxx = hessian[..., 0, 0]; hxy = hessian[..., 0, 1]; hyy = hessian[..., 1, 1]\n"
+            f"{indent(spec.joint, 8)}\n"
+            "        u = np.stack(np.broadcast_arrays(ux, uy), axis=-1)\n"
+        )
+    return f"        g = grads\n        p = params\n{indent(spec.per_coord, 8)}\n"
+
+
+def checked(spec: OptimizerSpec, update: Update) -> Update:
+    """``update`` that asks for the Hessian where the rule needs it, and is quiet about
+    numpy's floating-point warnings (a run that overflows is diagnosed, not warned of)."""
+
     def checked_update(
         grads: Array, state: OptimizerState, params: Array, hessian: Array | None = None
     ) -> tuple[Array, OptimizerState]:
@@ -317,4 +328,4 @@ def build(
         with np.errstate(all="ignore"):
             return update(grads, state, params, hessian)
 
-    return Optimizer(spec, hyper, init, checked_update, per_step)
+    return checked_update

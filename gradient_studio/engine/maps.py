@@ -67,6 +67,14 @@ def check_work(runs: int, steps: int) -> None:
         )
 
 
+def check_grid(shape: tuple[int, int], steps: int, what: str) -> None:
+    """A grid of at least one run a side, and no more work than :func:`check_work` takes."""
+    rows, cols = shape
+    if rows < 1 or cols < 1:
+        raise ValueError(f"{what} needs at least 1x1 runs, got {cols}x{rows}")
+    check_work(rows * cols, steps)
+
+
 def levels(shape: tuple[int, int], coarsest: int = COARSEST) -> list[tuple[int, int]]:
     """The grids of a map computed coarse to fine, ending at ``shape`` (rows, cols): each
     side halved (rounding up) while the larger stays at least ``coarsest``."""

@@ -36,7 +36,9 @@ from gradient_studio.engine.kernel import (
     Optimizer,
     OptimizerSpec,
     OptimizerState,
+    checked,
     indent,
+    rule_body,
     state_type,
     statements,
 )
@@ -321,16 +323,7 @@ def _compiled_rows(spec: OptimizerSpec, scheduled: frozenset[str]) -> Callable[.
         f"        {n} = _steps[{n!r}][_steps_index, count - 1]\n" for n in sorted(scheduled)
     )
     unpack = "".join(f"        {n} = state.{n}\n" for n in names)
-    if spec.joint:
-        body = (
-            "        gx = grads[..., 0]; gy = grads[..., 1]\n"
-            "        px = params[..., 0]; py = params[..., 1]\n"
-            "        hxx = hessian[..., 0, 0]; hxy = hessian[..., 0, 1]; hyy = hessian[..., 1, 1]\n"
-            f"{indent(spec.joint, 8)}\n"
-            "        u = np.stack(np.broadcast_arrays(ux, uy), axis=-1)\n"
-        )
-    else:
-        body = f"        g = grads\n        p = params\n{indent(spec.per_coord, 8)}\n"
+    body = rule_body(spec)
     source = (
         f"def _factory({', '.join(hyper)}, _tables, _indices, _steps, _steps_index):\n"
         "    def update(grads, state, params, hessian=None):\n"
@@ -383,13 +376,5 @@ def build_rows(
         made: OptimizerState = state(0, **values)
         return made
 
-    def checked_update(
-        grads: Array, state: OptimizerState, params: Array, hessian: Array | None = None
-    ) -> tuple[Array, OptimizerState]:
-        if spec.needs_hessian and hessian is None:
-            raise ValueError(f"{spec.display_name} needs the Hessian")
-        with np.errstate(all="ignore"):
-            return update(grads, state, params, hessian)  # type: ignore[no-any-return]
-
     shared = {k: float(v[0]) for k, v in hyper.items()}
-    return Optimizer(spec, shared, init, checked_update, {})
+    return Optimizer(spec, shared, init, checked(spec, update), {})

@@ -27,7 +27,14 @@ import numpy as np
 from gradient_studio.engine.curvature import curvature_at
 from gradient_studio.engine.final import CONVERGED, DIVERGED, FinalStates
 from gradient_studio.engine.kernel import Array
-from gradient_studio.engine.maps import axis, check_range, check_work, levels, run_final
+from gradient_studio.engine.maps import (
+    axis,
+    check_grid,
+    check_range,
+    check_work,
+    levels,
+    run_final,
+)
 from gradient_studio.engine.objective import Objective
 from gradient_studio.engine.results import OptimizerChoice
 from gradient_studio.engine.transforms import Training
@@ -216,10 +223,8 @@ def hyper_map(
     grid of two hyperparameters; None if cancelled on the way."""
     choice = choice if isinstance(choice, OptimizerChoice) else OptimizerChoice(choice)
     check_axes(choice, x, y)
+    check_grid(shape, steps, "a hyperparameter map")
     rows, cols = shape
-    if rows < 1 or cols < 1:
-        raise ValueError(f"a hyperparameter map needs at least 1x1 runs, got {cols}x{rows}")
-    check_work(rows * cols, steps)
     xs, ys = x.values(cols), y.values(rows)
     gx, gy = np.meshgrid(xs, ys)
     per_row = {x.name: gx.ravel(), y.name: gy.ravel()}
