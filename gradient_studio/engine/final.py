@@ -184,12 +184,14 @@ class _Stepper:
     ) -> None:
         hessian_needed = self.optimizer.spec.needs_hessian
         rows = slice(self.lo, self.hi)
+        stochastic = getattr(self.objective, "stochastic", False)  # a minibatch per step
         with np.errstate(all="ignore"):
             for k in range(k0, k1):
                 if k % 64 == 63 and cancelled():
                     return
+                here = self.objective.at_step(k) if stochastic else self.objective  # type: ignore[attr-defined]
                 p, norm = self.p, self.norm
-                f = np.broadcast_to(evaluate(self.objective, p, self.grad, norm), norm.shape)
+                f = np.broadcast_to(evaluate(here, p, self.grad, norm), norm.shape)
                 if k == 0:
                     self.before[:], self.f_before[:], self.norm_before[:] = p, f, norm
                 if not looks_fine(p, f, norm, self.tol, None if self.live.all() else self.live):
@@ -200,7 +202,7 @@ class _Stepper:
                     self.live[:] = False
                 if not self.live.any():
                     return
-                hessian = self.objective.hessian(p[0], p[1]) if hessian_needed else None
+                hessian = here.hessian(p[0], p[1]) if hessian_needed else None
                 g = self.grad.T
                 if self.transform is not None:
                     draws = None

@@ -159,12 +159,27 @@ def prepare(objective: Objective, spec: OptimizerSpec, training: Training) -> Ke
     with _LOCK:
         if key in _READY:
             return _READY[key]
-    kernel = _compile(d, spec, training.rules, key[3]) if training.noise is None else None
+    kernel = _compile(d, spec, training.rules, key[3]) if _compilable(objective, training) else None
     with _LOCK:
         if key not in _READY:
             _READY[key] = kernel
             weakref.finalize(d, _READY.pop, key, None)
         return _READY[key]
+
+
+def _compilable(objective: Objective, training: Training) -> bool:
+    """Whether a kernel can do what the numpy path does: not for gradient noise (its draws
+    follow the race's order), nor a minibatch objective (its function changes every step),
+    nor derivatives printed as a call into Python (a model's loss summed over data rows)."""
+    if training.noise is not None or getattr(objective, "stochastic", False):
+        return False
+    lines_of = getattr(objective.derivatives, "scalar_lines", None)
+    if lines_of is None:
+        return True
+    try:
+        return lines_of(False) is None
+    except (NotImplementedError, TypeError, ValueError):
+        return False
 
 
 @functools.cache
@@ -206,7 +221,11 @@ def _prepare_elsewhere(
     objective: Objective, spec: OptimizerSpec, training: Training
 ) -> Kernel | None:
     """:func:`prepare`, the compiling done by a child process that fills the disk cache."""
-    if training.noise is None and kernel_for(objective, spec, training) is None and available():
+    if (
+        _compilable(objective, training)
+        and kernel_for(objective, spec, training) is None
+        and available()
+    ):
         from gradient_studio.engine.compiled.cache import cache_folder
 
         order = {
