@@ -185,10 +185,24 @@ class HyperMap:
     start: tuple[float, float]
     steps: int
     final: FinalStates
+    eigenvalues: tuple[float, float] = (math.nan, math.nan)  # of the Hessian at the start
 
     @property
     def shape(self) -> tuple[int, int]:
         return len(self.ys), len(self.xs)
+
+    def stability_edge(self, count: int = 100) -> Array | None:
+        """Where theory puts the edge of stability across the map, as ``(count, 2)`` points
+        in (x, y) values: for momentum's lr against its β, lr = (2 + 2β)/λmax; None for
+        any other map, or where the Hessian at the start has no positive eigenvalue."""
+        top = max(self.eigenvalues)
+        names = {self.x.name, self.y.name}
+        if self.choice.name != "momentum" or names != {"lr", "momentum"} or not top > 0:
+            return None
+        beta_axis = self.y if self.y.name == "momentum" else self.x
+        beta = np.linspace(beta_axis.low, beta_axis.high, count)
+        lr = (2.0 + 2.0 * beta) / top
+        return np.column_stack([lr, beta] if self.x.name == "lr" else [beta, lr])
 
 
 def check_axes(choice: OptimizerChoice, x: Axis, y: Axis) -> None:
@@ -236,7 +250,9 @@ def hyper_map(
     )
     if final is None:
         return None
-    return HyperMap(choice, x, y, xs, ys, (float(start[0]), float(start[1])), steps, final)
+    point = (float(start[0]), float(start[1]))
+    eigenvalues = hessian_eigenvalues(objective, point)
+    return HyperMap(choice, x, y, xs, ys, point, steps, final, eigenvalues)
 
 
 def refine_hyper_maps(

@@ -11,7 +11,7 @@ The numbers need no Qt; the pictures are drawn by the scene's own map pictures
 * sweep CSV — ``optimizer,lr,final_f,steps,status``; JSON — the same per optimiser, with the
   stability edges and the Hessian's eigenvalues at the start;
 * hyperparameter map CSV — ``<x name>,<y name>,final_f,steps,status``; JSON — the axes and
-  the same as row-major lists.
+  the same as row-major lists, and the Hessian's eigenvalues at the start.
 
 A file of numbers has at most :data:`~gradient_studio.export.limits.MAX_ROWS` rows.
 """
@@ -245,6 +245,7 @@ def map_json(m: MapLike, objective: Any = None) -> str:
             "final_f": _grid(m, [_number(v) for v in m.final.f.tolist()]),
             "steps_taken": _grid(m, m.final.steps.tolist()),
             "status": _grid(m, _status(m.final)),
+            "hessian_eigenvalues": [_number(v) for v in m.eigenvalues],
         }
     return json.dumps(data, indent=1, allow_nan=False) + "\n"
 

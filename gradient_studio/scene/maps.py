@@ -400,6 +400,9 @@ class HyperMapScene(_MapFrame):
     def __init__(self, colormap: str = "viridis") -> None:
         super().__init__("hypermap_scene", "Hyperparameter map")
         self.layer = LandscapeLayer(self.plot, colormap)
+        self.edge = pg.PlotCurveItem(pen=pg.mkPen("#ffffff", width=2.0, style=Qt.PenStyle.DashLine))
+        self.edge.setZValue(10)
+        self.plot.addItem(self.edge)
         self.map: HyperMap | None = None
         self._finish(self.layer)
 
@@ -432,6 +435,14 @@ class HyperMapScene(_MapFrame):
         fixed = {k: v for k, v in m.choice.resolved.items() if k not in (m.x.name, m.y.name)}
         if fixed:
             rows.append((_Blank(), (Run(_hyper_text(fixed)),)))
+        edge = m.stability_edge()
+        if edge is None:
+            self.edge.setData([], [])
+        else:
+            ex = np.log10(edge[:, 0]) if m.x.log else edge[:, 0]
+            ey = np.log10(edge[:, 1]) if m.y.log else edge[:, 1]
+            self.edge.setData(ex, ey)
+            rows.append((_Dash(), (Run("theory: lr = (2+2β)/λmax"),)))
         for code_, colour, words in (
             (DIVERGED, DIVERGED_COLOUR, "diverged"),
             (LEFT_DOMAIN, LEFT_DOMAIN_COLOUR, "left the domain"),
@@ -456,6 +467,20 @@ class HyperMapScene(_MapFrame):
             float(m.xs[int(np.argmin(np.abs(xs - x)))]),
             float(m.ys[int(np.argmin(np.abs(ys - y)))]),
         )
+
+
+class _Dash(QGraphicsWidget):
+    """A legend row's dashed white line on dark (the theory's edge on the map)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setMinimumSize(QSizeF(18, 16))
+        self.setMaximumSize(QSizeF(18, 16))
+
+    def paint(self, p: QPainter, *args: Any) -> None:
+        p.fillRect(QRectF(1, 2, 17, 12), QColor("#3A3A3A"))
+        p.setPen(pg.mkPen("#ffffff", width=1.6, style=Qt.PenStyle.DashLine))
+        p.drawLine(2, 8, 17, 8)
 
 
 class _Blank(QGraphicsWidget):

@@ -196,6 +196,9 @@ def test_the_momentum_phase_diagram():
     np.testing.assert_array_equal(
         diverged[np.abs(lr / edge - 1) > 0.02], (lr > edge)[np.abs(lr / edge - 1) > 0.02]
     )
+    edge = m.stability_edge(5)
+    np.testing.assert_allclose(edge[:, 0], (2 + 2 * np.linspace(0, 0.9, 5)) / 100)
+    np.testing.assert_allclose(edge[:, 1], np.linspace(0, 0.9, 5))
     coarse, *_ = refine_hyper_maps(
         ill,
         "momentum",
@@ -207,6 +210,25 @@ def test_the_momentum_phase_diagram():
         compiled=False,
     )
     assert coarse.shape == (25, 25)
+
+
+def test_only_momentums_lr_and_momentum_map_has_a_theory_edge():
+    quad = _quadratic()
+    adam = hyper_map(
+        quad, "adam", Axis("lr", 1e-3, 0.1, True), Axis("beta1", 0, 0.9), (1, 1), (3, 3), 5
+    )
+    assert adam.stability_edge() is None
+    flipped = hyper_map(
+        quad, "momentum", Axis("momentum", 0, 0.9), Axis("lr", 1e-3, 0.1), (1, 1), (3, 3), 5
+    )
+    np.testing.assert_allclose(flipped.stability_edge(2), [[0, 0.1], [0.9, 0.19]])
+    saddle = Objective.from_text("-x^2 - y^2")
+    assert (
+        hyper_map(
+            saddle, "momentum", Axis("lr", 1e-3, 0.1), Axis("momentum", 0, 0.9), (1, 1), (3, 3), 5
+        ).stability_edge()
+        is None
+    )
 
 
 def test_hyper_map_axes_are_checked():

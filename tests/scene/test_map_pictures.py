@@ -149,6 +149,9 @@ def test_the_hyperparameter_map_paints_diverged_black_and_names_its_axes():
     assert scene.plot.getAxis("left").labelText == "momentum"
     assert scene.values_at(math.log10(0.1), 0.9) == (0.1, 0.9)
     assert "Momentum: final f after 400 steps" in scene.title.text
+    ex, ey = scene.edge.getData()  # the theory's edge, in the plot's (log10 lr) units
+    np.testing.assert_allclose(10**ex, (2 + 2 * ey) / 100)
+    assert "theory: lr = (2+2β)/λmax" in [line.text for line in scene.legend.lines()]
 
 
 def test_exports_of_numbers_and_pictures(tmp_path, himmelblau_map):
