@@ -2,7 +2,7 @@
 (CSV, JSON), each written atomically.
 
 The numbers need no Qt; the pictures are drawn by the scene's own map pictures
-(:mod:`gradient_studio.scene.maps`), laid out as the race pictures are (see
+(:mod:`gradient_studio.scene.basins`, :mod:`gradient_studio.scene.sweeps`), laid out as the race pictures are (see
 :func:`~gradient_studio.export.images.picture_scale`). Formats:
 
 * basin map CSV — one row per start, ``start_x,start_y,end_x,end_y,f,steps,status,attractor``
@@ -86,7 +86,8 @@ def map_scene(
 ) -> tuple[Any, float]:
     """The picture of ``m`` laid out at ``size``, and its scale (as ``build_scene``)."""
     from gradient_studio.export.images import picture_scale
-    from gradient_studio.scene.maps import BasinScene, HyperMapScene, SweepScene
+    from gradient_studio.scene.basins import BasinScene
+    from gradient_studio.scene.sweeps import HyperMapScene, SweepScene
 
     width, height = check_size(size)
     scale = picture_scale(width, height)

@@ -10,16 +10,15 @@ from gradient_studio.engine import PRESETS, Objective, OptimizerChoice
 from gradient_studio.engine.basins import basin_map
 from gradient_studio.engine.sweeps import Axis, hyper_map, lr_sweep
 from gradient_studio.export.maps import map_csv, map_json, write_map
-from gradient_studio.scene.maps import (
+from gradient_studio.scene.basins import (
     DIVERGED_COLOUR,
     MOVING_COLOUR,
     SADDLE_COLOUR,
     BasinScene,
-    HyperMapScene,
-    SweepScene,
     attractor_colour,
     basin_pixels,
 )
+from gradient_studio.scene.sweeps import HyperMapScene, SweepScene
 
 HIMMELBLAU = PRESETS["himmelblau"]
 ILL = Objective.from_text("0.5x^2 + 50y^2")
