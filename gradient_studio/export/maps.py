@@ -2,8 +2,8 @@
 (CSV, JSON), each written atomically.
 
 The numbers need no Qt; the pictures are drawn by the scene's own map pictures
-(:mod:`gradient_studio.scene.basins`, :mod:`gradient_studio.scene.sweeps`), laid out as the race pictures are (see
-:func:`~gradient_studio.export.images.picture_scale`). Formats:
+(:mod:`gradient_studio.scene.basins`, :mod:`gradient_studio.scene.sweeps`), laid out as
+the race pictures are (see :func:`~gradient_studio.export.images.picture_scale`). Formats:
 
 * basin map CSV — one row per start, ``start_x,start_y,end_x,end_y,f,steps,status,attractor``
   (attractor an id of the JSON's list, −1 for none); JSON — the function, the optimiser, the
