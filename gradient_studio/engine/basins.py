@@ -21,6 +21,7 @@ to fine (see :mod:`~gradient_studio.engine.maps`).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -160,13 +161,26 @@ def refine_basin_maps(
 ) -> Iterator[BasinMap]:
     """The basin map coarse to fine (see :func:`~gradient_studio.engine.maps.levels`), each
     level's attractors keeping the ids of the last's; stops when cancelled."""
-    known = list(options.pop("known", ()))
+    known = [tuple(map(float, p)) for p in options.pop("known", ())]
     for level in levels(shape):
         found = basin_map(objective, choice, xrange, yrange, level, steps, known=known, **options)
         if found is None:
             return
-        known = [a.point for a in sorted(found.attractors, key=lambda a: a.id)]
+        known = carried(known, found.attractors)
         yield found
+
+
+def carried(
+    known: Sequence[tuple[float, float]], attractors: Sequence[Attractor]
+) -> list[tuple[float, float]]:
+    """The points that keep their ids on the next map: place ``i`` is attractor ``i``'s
+    point if it was found, else what it was (an id not found this time keeps its place)."""
+    places = list(known) + [(math.nan, math.nan)] * (
+        max((a.id + 1 for a in attractors), default=0) - len(known)
+    )
+    for a in attractors:
+        places[a.id] = a.point
+    return places
 
 
 def classify(
@@ -311,7 +325,8 @@ def _ids(
     taken: set[int] = set()
     if len(known):
         k = np.asarray(known, dtype=np.float64).reshape(-1, 2)
-        d = np.hypot(points[:, None, 0] - k[None, :, 0], points[:, None, 1] - k[None, :, 1])
+        with np.errstate(invalid="ignore"):  # (a place kept for an id not found is nan)
+            d = np.hypot(points[:, None, 0] - k[None, :, 0], points[:, None, 1] - k[None, :, 1])
         for g, i in sorted(np.argwhere(d <= 10 * r).tolist(), key=lambda gi: d[gi[0], gi[1]]):
             if ids[g] < 0 and i not in taken:
                 ids[g] = i

@@ -97,6 +97,30 @@ def test_a_map_is_coarse_first_and_keeps_its_colours():
             assert np.allclose(a.point, first[a.id], atol=1e-6)  # same place, same id
 
 
+def test_an_attractor_not_found_on_one_level_keeps_its_id_for_the_next():
+    from gradient_studio.engine.basins import Attractor, carried
+
+    found = [
+        Attractor(0, (3.0, 2.0), 0.0, True, 0.5, 1),
+        Attractor(3, (1.0, 1.0), 0.0, True, 0.5, 1),
+    ]
+    known = [(3.0, 2.0), (-2.8, 3.1), (-3.8, -3.3)]
+    places = carried(known, found)
+    assert places[:3] == known and places[3] == (1.0, 1.0)
+    assert carried([], found)[0] == (3.0, 2.0) and math.isnan(carried([], found)[1][0])
+    # and a map given a place that is nan simply finds nothing there
+    m = basin_map(
+        HIMMELBLAU_F,
+        OptimizerChoice("sgd", {"lr": 0.01}),
+        (-5, 5),
+        (-5, 5),
+        (9, 9),
+        300,
+        known=[(math.nan, math.nan), *HIMMELBLAU.minima[1:]],
+    )
+    assert sorted(a.id for a in m.attractors) == [1, 2, 3, 4]
+
+
 def test_levels_and_axes():
     assert levels((200, 200)) == [(25, 25), (50, 50), (100, 100), (200, 200)]
     assert levels((10, 30)) == [(10, 30)]
