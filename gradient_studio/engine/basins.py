@@ -161,7 +161,7 @@ def refine_basin_maps(
 ) -> Iterator[BasinMap]:
     """The basin map coarse to fine (see :func:`~gradient_studio.engine.maps.levels`), each
     level's attractors keeping the ids of the last's; stops when cancelled."""
-    known = [tuple(map(float, p)) for p in options.pop("known", ())]
+    known = [(float(p[0]), float(p[1])) for p in options.pop("known", ())]
     for level in levels(shape):
         found = basin_map(objective, choice, xrange, yrange, level, steps, known=known, **options)
         if found is None:
