@@ -22,6 +22,7 @@ import functools
 import itertools
 import json
 import os
+import queue
 import subprocess
 import sys
 import threading
@@ -113,12 +114,26 @@ class Kernel:
             out.code[lo:hi],
         )
         blocks = -(-m // LANES)
-        parts = min(THREADS, blocks)
+        # Parts of a few blocks each, taken in turn by this thread and the helpers: a core
+        # that another program keeps busy then takes fewer parts instead of holding the
+        # call up with a half of its own.
+        parts = min(blocks, THREADS * 4)
         cuts = [blocks * i // parts for i in range(parts + 1)]
-        spans = list(itertools.pairwise(cuts))
+        spans: queue.SimpleQueue[tuple[int, int]] = queue.SimpleQueue()
+        for span in itertools.pairwise(cuts):
+            spans.put(span)
         blocks_of: Callable[..., None] = self.function
-        others = [_workers().submit(blocks_of, *args, a, b) for a, b in spans[1:]]
-        blocks_of(*args, *spans[0])
+
+        def take() -> None:
+            while True:
+                try:
+                    a, b = spans.get_nowait()
+                except queue.Empty:
+                    return
+                blocks_of(*args, a, b)
+
+        others = [_workers().submit(take) for _ in range(min(THREADS, parts) - 1)]
+        take()
         for other in others:
             other.result()
 
