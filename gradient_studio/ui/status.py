@@ -1,9 +1,13 @@
 """How each optimiser is doing, in numbers and in words.
 
-A table row per optimiser: f, ‖∇f‖ and the step at the playhead, how its run ended, and for
-a preset the distance to the nearest known minimum. Under it, every run that went wrong is
-explained in a sentence a person can act on ("Adam diverged — gradient exploded at step 37:
-try a smaller learning rate").
+A table row per optimiser: f, ‖∇f‖, where it is (x, y) and the step at the playhead, how its
+run ended, and for a preset the distance to the nearest known minimum. Under it, every run
+that went wrong is explained in a sentence a person can act on ("Adam diverged — gradient
+exploded at step 37: try a smaller learning rate").
+
+The one-line ``summary`` (the window puts it in its status bar) is made from the same runs
+in the same call as the table, so the two never disagree, and a new race replaces it: a
+message never outlives the race it is about.
 """
 
 from __future__ import annotations
@@ -26,8 +30,12 @@ from PySide6.QtWidgets import (
 )
 
 from gradient_studio.scene.palette import format_value
+from gradient_studio.ui import theme
 
-COLUMNS = ("Optimiser", "f", "‖∇f‖", "step", "outcome", "to min.")
+COLUMNS = ("Optimiser", "f", "‖∇f‖", "x", "y", "step", "outcome", "to min.")
+F, GRAD, X, Y, STEP, OUTCOME, TO_MIN = range(1, len(COLUMNS))
+NUMBERS = (F, GRAD, X, Y, STEP, TO_MIN)
+NO_OPTIMISER = "Tick an optimiser on the left to race it."
 WORDS = {
     "converged": "converged",
     "diverged": "diverged",
@@ -36,13 +44,13 @@ WORDS = {
     "running": "running…",
 }
 TROUBLE = {"diverged", "left-domain"}
-TROUBLE_COLOUR = "#c0392b"
-NOTE_COLOUR = "#444444"
+TROUBLE_COLOUR = theme.ERROR
+NOTE_COLOUR = theme.NOTE
 
 
 def outcome(t: Any) -> str:
     """How a run ended, with the step: ``converged at step 412``."""
-    word = WORDS.get(t.status, t.status)
+    word = WORDS.get(t.status, t.status.replace("-", " "))
     if t.status in ("running", "max-steps"):
         return word
     if t.status in TROUBLE:  # the run keeps its last good step; the trouble is the next
@@ -54,7 +62,7 @@ def explanation(name: str, t: Any) -> str:
     """A sentence for what went wrong (or what the optimiser noticed), or ``""``."""
     notes = [n for n in t.notes if n]
     if t.status in TROUBLE:
-        word = WORDS[t.status]
+        word = WORDS.get(t.status, t.status.replace("-", " "))
         if not notes:
             return f"{name} {word} at step {t.stop + 1}."
         first = notes[0]
@@ -75,7 +83,7 @@ def nearest_minimum(point: Any, minima: Sequence[tuple[float, float]]) -> float 
 
 
 class RaceStatus(QWidget):
-    """The table and the explanations under it."""
+    """The table, the explanations under it and the one-line ``summary``."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -95,8 +103,9 @@ class RaceStatus(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         self.table.setToolTip(
-            "Values at the step shown; 'outcome' is how the whole run ended. "
-            "'to minimum' is the distance to the nearest known minimum of a preset."
+            "Values at the step shown: f, the gradient's size ‖∇f‖ and where the run is "
+            "(x, y); 'outcome' is how the whole run ended; 'to min.' is the distance to the "
+            "nearest known minimum of a preset."
         )
         self.notes = QLabel("")
         self.notes.setObjectName("statusNotes")
@@ -109,6 +118,11 @@ class RaceStatus(QWidget):
         layout.setSpacing(2)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.notes)
+        self.summary = QLabel("")
+        self.summary.setObjectName("raceSummary")
+        self.summary.setAccessibleName("How the race went")
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary.setMinimumWidth(10)  # a long sentence is cut, never widens the window
         self._runs: list[tuple[str, str, Any]] = []
         self._minima: tuple[tuple[float, float], ...] | None = None
         self._shown_step: int | None = None
@@ -124,13 +138,13 @@ class RaceStatus(QWidget):
         """New runs (``minima``: the preset's known minima, or None for no preset)."""
         self._runs = list(zip(names, colours, trajectories, strict=True))
         self._minima = tuple(minima) if minima is not None else None
-        self.table.setColumnHidden(5, not self._minima)
+        self.table.setColumnHidden(TO_MIN, not self._minima)
         self.table.setRowCount(len(self._runs))
         for row, (name, colour, t) in enumerate(self._runs):
-            self._item(row, 0, name).setForeground(QColor("#1f1f1f"))
+            self._item(row, 0, name).setForeground(QColor(theme.TEXT))
             self.table.item(row, 0).setData(Qt.ItemDataRole.DecorationRole, QColor(colour))
-            cell = self._item(row, 4, outcome(t))
-            cell.setForeground(QColor(TROUBLE_COLOUR if t.status in TROUBLE else "#1f1f1f"))
+            cell = self._item(row, OUTCOME, outcome(t))
+            cell.setForeground(QColor(TROUBLE_COLOUR if t.status in TROUBLE else theme.TEXT))
             cell.setToolTip("\n".join(t.notes) or outcome(t))
         self._shown_step = None
         self.set_step(step)
@@ -148,6 +162,19 @@ class RaceStatus(QWidget):
             )
         )
         self.notes.setVisible(any(text for _, _, text in lines))
+        troubles = self.troubles()
+        self._set_summary(
+            troubles[0] if troubles else "" if self._runs else NO_OPTIMISER, bool(troubles)
+        )
+
+    def set_failure(self, message: str) -> None:
+        """Say that the race asked for could not be computed (until the next race)."""
+        self._set_summary(message, True)
+
+    def _set_summary(self, text: str, trouble: bool) -> None:
+        self.summary.setText(text)
+        self.summary.setToolTip(text)
+        self.summary.setStyleSheet(f"color: {TROUBLE_COLOUR};" if trouble else "")
 
     def set_step(self, step: float) -> None:
         """Show the values at ``step`` (each run's own last step if it stopped before)."""
@@ -156,12 +183,14 @@ class RaceStatus(QWidget):
         self._shown_step = int(step)
         for row, (_, _, t) in enumerate(self._runs):
             k = max(0, min(int(step), t.stop))
-            self._item(row, 1, format_value(float(t.f[k])))
-            self._item(row, 2, format_value(float(t.grad_norm[k])))
-            self._item(row, 3, str(k))
+            self._item(row, F, format_value(float(t.f[k])))
+            self._item(row, GRAD, format_value(float(t.grad_norm[k])))
+            self._item(row, X, format_value(float(t.points[k][0])))
+            self._item(row, Y, format_value(float(t.points[k][1])))
+            self._item(row, STEP, str(k))
             if self._minima:
                 d = nearest_minimum(t.points[k], self._minima)
-                self._item(row, 5, format_value(d) if d is not None else "—")
+                self._item(row, TO_MIN, format_value(d) if d is not None else "—")
 
     def explanations(self) -> list[str]:
         """Every sentence shown under the table."""
@@ -175,7 +204,7 @@ class RaceStatus(QWidget):
         item = self.table.item(row, column)
         if item is None:
             item = QTableWidgetItem(text)
-            if column in (1, 2, 3, 5):
+            if column in NUMBERS:
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.table.setItem(row, column, item)
         elif item.text() != text:

@@ -96,6 +96,7 @@ class MainWindow(QMainWindow):
         self.controls = PlaybackControls(self.playback, toolbar, self)
         layout.arrange(self)
         self.indicator = layout.ComputeIndicator(self.statusBar())
+        self.statusBar().addWidget(self.status.summary, 1)
         self.menus = menus.build(self)
         self.worker = Worker(self)
         self._pending_panes: tuple[RaceUpdate, list[str], list[str]] | None = None
@@ -177,7 +178,11 @@ class MainWindow(QMainWindow):
         self.scene.set_grid(landscape.xs, landscape.ys, landscape.z)
         self.function_panel.set_gradient(*landscape.gradient_text)
 
-    def _show_race(self, update: RaceUpdate) -> None:
+    def _show_race(self, update: RaceUpdate) -> bool:
+        """Draw ``update``'s paths; False if its function has been replaced meanwhile (a
+        race of a text that is gone leaves nothing on screen)."""
+        if update.job.text != self.session.text:
+            return False
         trajectories = update.trajectories
         names = [OPTIMIZERS[t.optimizer].display_name for t in trajectories]
         colours = [path_colour(i) for i in range(len(trajectories))]
@@ -194,6 +199,7 @@ class MainWindow(QMainWindow):
         self.scene.set_trajectories(trajectories)
         self._pending_panes = (update, names, colours)
         self._report(update)
+        return True
 
     def _show_panes(self) -> None:
         """The loss plot and the status table for the race shown last."""
@@ -202,6 +208,9 @@ class MainWindow(QMainWindow):
             return
         update, names, colours = self._pending_panes
         self._pending_panes = None
+        if update.job.text != self.session.text:
+            self.worker.frame_shown()
+            return  # its function was replaced: its rows and notes would be stale
         trajectories, step = update.trajectories, self.playback.step
         self.loss.plot.set_trajectories(trajectories, names, colours)
         self.loss.show_log_y()
@@ -209,9 +218,7 @@ class MainWindow(QMainWindow):
         preset = self.session.known_preset
         minima = preset.minima if preset is not None and update.job.text == preset.text else None
         self.status.set_race(trajectories, names, colours, minima, step)
-        if update.finished:
-            self._report_trouble()
-        elif self.loss.plot.isVisible():
+        if not update.finished and self.loss.plot.isVisible():
             self.loss.plot.viewport().repaint()  # a race still going waits: paint it now
         self.worker.frame_shown()
 
@@ -221,14 +228,6 @@ class MainWindow(QMainWindow):
             self.indicator.set_finished(len(job.choices), job.steps, update.seconds)
         else:
             self.indicator.set_progress(update.steps_done, job.steps)
-        if not job.choices:
-            self.statusBar().showMessage("Tick an optimiser on the left to race it.", 15000)
-
-    def _report_trouble(self) -> None:
-        """Put the first run that went wrong in the status bar, in words."""
-        troubles = self.status.troubles()
-        if troubles:
-            self.statusBar().showMessage(troubles[0], 15000)
 
     # -- what a person does ----------------------------------------------------------------
     def _on_function_panel_function_edited(self, text: str, parameters: tuple) -> None:
@@ -309,13 +308,12 @@ class MainWindow(QMainWindow):
         try:
             if frame.landscape is not None:
                 self._show_landscape(frame.landscape)
-            if frame.race is not None:
-                self._show_race(frame.race)
+            race_shown = frame.race is not None and self._show_race(frame.race)
             if self.scene.widget.isVisible():
                 self.scene.widget.viewport().repaint()
             if frame.landscape is not None and self.landscape is frame.landscape:
                 self.landscape_updated.emit()
-            if frame.race is not None:
+            if race_shown:
                 self.trajectories_updated.emit()
                 # The plot and table next time round the event loop, so the GUI's own
                 # events come in between (drawing a finished 100,000-step race all in one
@@ -327,6 +325,9 @@ class MainWindow(QMainWindow):
                 self.worker.frame_shown()  # else once the panes are shown too
 
     def _on_worker_job_failed(self, kind: str, message: str) -> None:
+        if kind == "race":  # said where the race's own words go, until the next race
+            self.status.set_failure(f"Could not compute the race: {message}")
+            return
         self.statusBar().showMessage(f"Could not compute the {kind}: {message}", 15000)
 
     def _on_worker_busy_changed(self, busy: bool) -> None:
@@ -353,6 +354,7 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         """Stop the clock, the timers and the worker thread (closing does this)."""
         self.playback.stop()
+        self.function_panel.stop()
         self.indicator.stop()
         self._panes_timer.stop()
         if self.worker.isRunning():

@@ -94,6 +94,7 @@ def test_the_function_panel_explains_or_accepts_every_text(qapp, text):
     panel.editor.setPlainText("@")  # not in the alphabet: every text below is an edit
     panel.function_edited.connect(lambda t, p: accepted.append((t, p)))
     panel.editor.set_text(text)
+    panel.settle()  # as a pause or Enter does
     try:
         expected = parse_expression(text)
     except ExpressionError:
