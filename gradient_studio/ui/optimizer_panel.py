@@ -42,6 +42,14 @@ WORDS = {
 }
 
 
+def describe(word: str, description: str) -> str:
+    """``word: description``, saying the word once even if the description starts with it
+    ("learning rate: how far each step goes", not "learning rate: learning rate: …")."""
+    if description.casefold().startswith(word.casefold()):
+        return description
+    return f"{word}: {description}" if description else word
+
+
 def slider_name(optimizer: str, key: str) -> str:
     """The objectName of a hyperparameter's slider."""
     return f"lr_{optimizer}" if key == "lr" else f"hyper_{optimizer}_{key}"
@@ -80,9 +88,10 @@ class OptimizerRow(QWidget):
                 name=f"{spec.display_name} {WORDS.get(h.name, h.name)}",
             )
             slider.setObjectName(slider_name(name, h.name))
-            slider.setToolTip(f"{WORDS.get(h.name, h.name)}: {h.description}\n\n{spec.rule}")
-            label = QLabel(WORDS.get(h.name, h.name))
-            label.setToolTip(h.description)
+            word = WORDS.get(h.name, h.name)
+            slider.setToolTip(f"{describe(word, h.description)}\n\n{spec.rule}")
+            label = QLabel(word)
+            label.setToolTip(describe(word, h.description))
             form.addRow(label, slider)
             self.sliders[h.name] = slider
         layout = QVBoxLayout(self)
