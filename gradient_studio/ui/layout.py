@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gradient_studio.ui import theme
+
 if TYPE_CHECKING:
     from gradient_studio.ui.window import MainWindow
 
@@ -54,7 +56,7 @@ def arrange(window: MainWindow) -> None:
     scroll.setMinimumWidth(340)
     hint = QLabel(VIEW_HINT)
     hint.setObjectName("viewHint")
-    hint.setStyleSheet("color: palette(mid); padding: 2px 4px;")
+    hint.setStyleSheet(f"{theme.quiet_style()} padding: 2px 4px;")
     hint.setWordWrap(True)
     top = QWidget()
     top_layout = QVBoxLayout(top)

@@ -1,34 +1,100 @@
 """f and ‖∇f‖ per step for every optimiser, in the colours their paths have in the picture.
 
-f is drawn solid and ‖∇f‖ dashed, on a log scale by default (a descent spans decades). A
-vertical line marks the playhead and can be dragged to scrub; hovering shows every
-optimiser's values at the step under the pointer.
+f is drawn thick (with the optimiser's own dashes, if it has any) and ‖∇f‖ thin and dotted,
+on a log scale by default (a descent spans decades). A vertical line marks the playhead and
+can be dragged to scrub; hovering shows every optimiser's values at the step under the
+pointer in a tip beside it, which Qt keeps on the screen whatever its size. The axes never
+scale their numbers away ("(x0.001)"), keep one notation per axis and a true minus sign,
+and size themselves to their numbers, so a tick never prints over the axis title.
 """
 
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QGraphicsItem,
     QHBoxLayout,
     QLabel,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
 
 from gradient_studio.scene.palette import format_value
+from gradient_studio.ui import theme
+from gradient_studio.ui.styles import Style, pen
 
-TEXT = "#1f1f1f"
-PLAYHEAD = "#c0392b"
+TEXT = theme.TEXT
+PLAYHEAD = theme.ERROR
 HOVER_HINT = "hover for the values at a step"
 POINTS = 1000  # points per curve, at most, handed to Qt (about two a pixel)
+MINUS = "\u2212"
+DOTS = (1.0, 2.0)  # ‖∇f‖'s dotted line, in line widths
+SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def tick_texts(values: Sequence[float], spacing: float, *, log: bool = False) -> list[str]:
+    """Tick labels in one notation for the whole axis, with a true minus sign.
+
+    Linear: plain decimals to the ticks' spacing (``-0.006 … 0.008``, ``200 000``), or all
+    in ``1e-3`` notation when plain ones would be too long. Log (``values`` are log10):
+    ``0.01 … 100`` over a few decades, else ``10⁻²⁰ … 10¹⁰``.
+    """
+    if not len(values):
+        return []
+    if log:
+        whole = all(v == round(v) for v in values)
+        if whole and min(values) >= -3 and max(values) <= 4:
+            return [f"{10.0**v:.{max(0, -round(v))}f}" for v in values]
+        out = []
+        for v in values:
+            if v == round(v):
+                out.append("10" + str(round(v)).translate(SUPERSCRIPT))
+            else:
+                mantissa, exponent = f"{10.0**v:.0e}".split("e")
+                out.append(f"{mantissa}·10" + str(int(exponent)).translate(SUPERSCRIPT))
+        return out
+    largest = max(abs(v) for v in values)
+    places = max(0, math.ceil(-math.log10(spacing))) if spacing > 0 else 0
+    if largest >= 1e7 or (largest > 0 and places > 5):
+        texts = [_exponent(v) for v in values]
+    elif places == 0 and largest >= 1e4:
+        texts = [f"{v:,.0f}".replace(",", "\u2009") for v in values]  # a thin space
+    else:
+        texts = [f"{v:.{places}f}" for v in values]
+    return [("0" if t.strip("-0.") == "" else t).replace("-", MINUS) for t in texts]
+
+
+def _exponent(v: float) -> str:
+    if v == 0:
+        return "0"
+    mantissa, exponent = f"{v:.2e}".split("e")
+    mantissa = mantissa.rstrip("0").rstrip(".")
+    return f"{mantissa}e{int(exponent)}"
+
+
+class LossAxis(pg.AxisItem):
+    """An axis that never scales its numbers away and labels them by :func:`tick_texts`."""
+
+    def __init__(self, orientation: str) -> None:
+        super().__init__(orientation)
+        self.enableAutoSIPrefix(False)
+        self.setPen(TEXT)
+        self.setTextPen(TEXT)
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float | None) -> list[str]:
+        if spacing is None:  # pyqtgraph's own tick values for a log axis come without one
+            gaps = np.diff(sorted(values))
+            spacing = float(gaps.min()) if len(gaps) else 1.0
+        return tick_texts([v * scale for v in values], spacing * scale, log=self.logMode)
 
 
 class LossPlot(pg.PlotWidget):
@@ -38,7 +104,11 @@ class LossPlot(pg.PlotWidget):
     hovered = Signal(str)  # rich text of the values under the pointer ("" when it leaves)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent, background="#ffffff")
+        super().__init__(
+            parent,
+            background="#ffffff",
+            axisItems={"left": LossAxis("left"), "bottom": LossAxis("bottom")},
+        )
         self.setObjectName("lossPlot")
         self.setAccessibleName("Loss per step")
         plot = self.getPlotItem()
@@ -46,12 +116,7 @@ class LossPlot(pg.PlotWidget):
         plot.hideButtons()
         plot.showGrid(x=True, y=True, alpha=0.15)
         plot.setLabel("bottom", "step", color=TEXT)
-        plot.setLabel("left", "f (solid), ‖∇f‖ (dashed)", color=TEXT)
-        for key in ("left", "bottom"):
-            plot.getAxis(key).setPen(TEXT)
-            plot.getAxis(key).setTextPen(TEXT)
-        plot.getAxis("left").setWidth(52)
-        plot.getAxis("left").enableAutoSIPrefix(False)  # its "x1e+21" mislabels a log axis
+        plot.setLabel("left", "f, ‖∇f‖ (dotted)", color=TEXT)
         for key in ("left", "bottom", "top", "right"):
             plot.getAxis(key).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         plot.setLogMode(y=True)
@@ -72,7 +137,7 @@ class LossPlot(pg.PlotWidget):
         plot.addItem(self.cursor, ignoreBounds=True)
         self.f_curves: list[pg.PlotDataItem] = []
         self.grad_curves: list[pg.PlotDataItem] = []
-        self._runs: list[tuple[str, str, Any]] = []  # (name, colour, trajectory)
+        self._runs: list[tuple[str, Style, Any]] = []  # (name, style, trajectory)
         self.show_f = True
         self.show_grad = True
         self.log_y = True
@@ -82,20 +147,20 @@ class LossPlot(pg.PlotWidget):
 
     # -- showing ---------------------------------------------------------------------------
     def set_trajectories(
-        self, trajectories: Sequence[Any], names: Sequence[str], colours: Sequence[str]
+        self, trajectories: Sequence[Any], names: Sequence[str], styles: Sequence[Style]
     ) -> None:
-        """One solid f curve and one dashed ‖∇f‖ curve per trajectory."""
+        """A thick f curve and a thin dotted ‖∇f‖ curve per trajectory."""
         plot = self.getPlotItem()
         while len(self.f_curves) < len(trajectories):
-            for curves, dashed in ((self.f_curves, False), (self.grad_curves, True)):
+            for curves, dotted in ((self.f_curves, False), (self.grad_curves, True)):
                 curve = pg.PlotDataItem(antialias=False)
                 # The curves stay put while the playhead sweeps over them: keep them as
                 # pixmaps rather than redraw every segment each animation frame.
                 curve.curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-                curve.setZValue(10 if not dashed else 5)
+                curve.setZValue(10 if not dotted else 5)
                 plot.addItem(curve)
                 curves.append(curve)
-        self._runs = list(zip(names, colours, trajectories, strict=True))
+        self._runs = list(zip(names, styles, trajectories, strict=True))
         if self.auto_log:
             self.log_y = all(bool(np.all(t.f[: t.stop + 1] > 0)) for t in trajectories)
             self.getPlotItem().setLogMode(y=self.log_y)
@@ -111,9 +176,9 @@ class LossPlot(pg.PlotWidget):
                 f_curve.setData([], [])
                 g_curve.setData([], [])
                 continue
-            _, colour, t = self._runs[i]
-            f_curve.setPen(pg.mkPen(colour, width=2))
-            g_curve.setPen(pg.mkPen(colour, width=1.3, style=Qt.PenStyle.DashLine))
+            _, style, t = self._runs[i]
+            f_curve.setPen(pen(style, 2))
+            g_curve.setPen(pen(style._replace(dash=DOTS), 1.4))
             f_curve.setData(*_peaks(shown(t.f[: t.stop + 1])))
             g_curve.setData(*_peaks(shown(t.grad_norm[: t.stop + 1])))
             f_curve.setVisible(self.show_f)
@@ -140,16 +205,19 @@ class LossPlot(pg.PlotWidget):
             curve.setVisible(grad)
 
     def values_at(self, step: int) -> str:
-        """Every optimiser's f and ‖∇f‖ at ``step``, as rich text."""
-        parts = []
-        for name, colour, t in self._runs:
+        """Every optimiser's f and ‖∇f‖ at ``step``, as a rich-text table."""
+        rows = []
+        for name, style, t in self._runs:
             k = max(0, min(int(step), t.stop))
-            parts.append(
-                f"<span style='color:{colour}'>●</span> {html.escape(name)} "
-                f"<i>f</i>={format_value(float(t.f[k]))} "
-                f"‖∇<i>f</i>‖={format_value(float(t.grad_norm[k]))}"
+            rows.append(
+                f"<tr><td><span style='color:{style.colour}'>●</span> {html.escape(name)}</td>"
+                f"<td align='right'>&nbsp;<i>f</i> = {format_value(float(t.f[k]))}</td>"
+                f"<td align='right'>&nbsp;‖∇<i>f</i>‖ = {format_value(float(t.grad_norm[k]))}"
+                "</td></tr>"
             )
-        return f"<b>step {int(step)}</b>&nbsp; " + "&nbsp;&nbsp; ".join(parts) if parts else ""
+        if not rows:
+            return ""
+        return f"<b>step {int(step)}</b><table cellspacing='0'>{''.join(rows)}</table>"
 
     # -- what a person does ----------------------------------------------------------------
     def _on_playhead_dragged(self, line: pg.InfiniteLine) -> None:
@@ -158,19 +226,27 @@ class LossPlot(pg.PlotWidget):
     def _on_scene_mouse_moved(self, position: QPointF) -> None:
         vb = self.getPlotItem().vb
         if not self._runs or not vb.sceneBoundingRect().contains(position):
-            self.cursor.setVisible(False)
-            self.hovered.emit("")
+            self._hide_values()
             return
         step = round(vb.mapSceneToView(position).x())
         last = max(t.stop for _, _, t in self._runs)
         step = max(0, min(step, last))
         self.cursor.setValue(step)
         self.cursor.setVisible(True)
-        self.hovered.emit(self.values_at(step))
+        text = self.values_at(step)
+        # Beside the pointer, where Qt keeps it on the screen however many rows it has.
+        where = self.mapToGlobal(self.mapFromScene(position)) + QPoint(16, 16)
+        QToolTip.showText(where, text, self)
+        self.hovered.emit(text)
+
+    def _hide_values(self) -> None:
+        self.cursor.setVisible(False)
+        if QToolTip.isVisible():
+            QToolTip.hideText()
+        self.hovered.emit("")
 
     def leaveEvent(self, event: Any) -> None:
-        self.cursor.setVisible(False)
-        self.hovered.emit("")
+        self._hide_values()
         super().leaveEvent(event)
 
 
@@ -217,15 +293,14 @@ class LossPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.plot = LossPlot()
-        self.f_box = self._switch("f", "Show f per step (solid lines)", "lossShowF")
+        self.f_box = self._switch("f", "Show f per step (the thick lines)", "lossShowF")
         self.grad_box = self._switch(
-            "‖∇f‖", "Show the gradient's size per step (dashed lines)", "lossShowGradient"
+            "‖∇f‖", "Show the gradient's size per step (the thin dotted lines)", "lossShowGradient"
         )
         self.log_box = self._switch("log y", "Logarithmic y axis", "lossLogY")
         self.readout = QLabel(HOVER_HINT)
         self.readout.setObjectName("lossReadout")
-        self.readout.setTextFormat(Qt.TextFormat.RichText)
-        self.readout.setStyleSheet("color: palette(mid);")
+        self.readout.setStyleSheet(theme.quiet_style())
         self.readout.setMinimumWidth(10)
         head = QHBoxLayout()
         head.setContentsMargins(4, 0, 4, 0)
@@ -242,7 +317,6 @@ class LossPanel(QWidget):
         self.f_box.toggled.connect(self._on_curve_box_toggled)
         self.grad_box.toggled.connect(self._on_curve_box_toggled)
         self.log_box.toggled.connect(self._on_log_box_toggled)
-        self.plot.hovered.connect(self._on_plot_hovered)
 
     def _switch(self, text: str, tip: str, name: str) -> QCheckBox:
         box = QCheckBox(text)
@@ -263,11 +337,3 @@ class LossPanel(QWidget):
         self.log_box.blockSignals(True)
         self.log_box.setChecked(self.plot.log_y)
         self.log_box.blockSignals(False)
-
-    def _on_plot_hovered(self, text: str) -> None:
-        if text:
-            self.readout.setStyleSheet("")
-            self.readout.setText(text)
-        else:
-            self.readout.setStyleSheet("color: palette(mid);")
-            self.readout.setText(HOVER_HINT)

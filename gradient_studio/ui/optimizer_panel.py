@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from gradient_studio.engine.optimizers import OPTIMIZERS
 from gradient_studio.ui.sliders import FloatSlider
+from gradient_studio.ui.styles import Style, swatch
 
 #: How the window names hyperparameters (the engine's keys are for programs).
 WORDS = {
@@ -62,12 +63,14 @@ class OptimizerRow(QWidget):
         super().__init__(parent)
         spec = OPTIMIZERS[name]
         self.name = name
+        self.style: Style | None = None
         self.check = QCheckBox(spec.display_name)
         self.check.setObjectName(f"optimizer_{name}")
         self.check.setAccessibleName(f"Race {spec.display_name}")
         self.check.setToolTip(spec.tooltip)
         self.swatch = QLabel()
-        self.swatch.setFixedSize(22, 6)
+        self.swatch.setObjectName(f"swatch_{name}")
+        self.swatch.setFixedSize(26, 10)
         self.swatch.setAccessibleName(f"{spec.display_name} path colour")
         head = QHBoxLayout()
         head.setContentsMargins(0, 0, 0, 0)
@@ -107,12 +110,13 @@ class OptimizerRow(QWidget):
         self.check.blockSignals(False)
         self.body.setVisible(checked)
 
-    def set_colour(self, colour: str | None) -> None:
-        self.swatch.setStyleSheet(
-            f"background: {colour}; border: 1px solid #141414; border-radius: 2px;"
-            if colour
-            else ""
-        )
+    def set_style(self, style: Style | None) -> None:
+        """Show the colour (and dashes) of this optimiser's path, or nothing."""
+        self.style = style
+        if style is None:
+            self.swatch.clear()
+        else:
+            self.swatch.setPixmap(swatch(style, ratio=self.devicePixelRatioF()))
 
 
 class OptimizerPanel(QWidget):
@@ -154,9 +158,10 @@ class OptimizerPanel(QWidget):
                 slider.setValue(value)
                 slider.blockSignals(False)
 
-    def set_colours(self, colours: Mapping[str, str]) -> None:
+    def set_styles(self, styles: Mapping[str, Style]) -> None:
+        """The path style of each optimiser racing (the others show none)."""
         for name, row in self.rows.items():
-            row.set_colour(colours.get(name))
+            row.set_style(styles.get(name))
 
     # -- what a person does ----------------------------------------------------------------
     def _on_check_toggled(self, checked: bool) -> None:

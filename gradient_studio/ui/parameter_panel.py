@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
+from gradient_studio.ui import theme
 from gradient_studio.ui.sliders import FloatSlider, widened
 
 DEFAULT_BOUNDS = (-5.0, 5.0)
@@ -36,7 +37,7 @@ class ParameterPanel(QWidget):
         self._form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self._empty = QLabel(EMPTY)
         self._empty.setWordWrap(True)
-        self._empty.setStyleSheet("color: palette(mid);")
+        self._empty.setStyleSheet(theme.quiet_style())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self._form)

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from gradient_studio.scene.palette import format_value
 from gradient_studio.ui import theme
+from gradient_studio.ui.styles import Style, swatch
 
 COLUMNS = ("Optimiser", "f", "‖∇f‖", "x", "y", "step", "outcome", "to min.")
 F, GRAD, X, Y, STEP, OUTCOME, TO_MIN = range(1, len(COLUMNS))
@@ -123,7 +124,7 @@ class RaceStatus(QWidget):
         self.summary.setAccessibleName("How the race went")
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.summary.setMinimumWidth(10)  # a long sentence is cut, never widens the window
-        self._runs: list[tuple[str, str, Any]] = []
+        self._runs: list[tuple[str, Style, Any]] = []
         self._minima: tuple[tuple[float, float], ...] | None = None
         self._shown_step: int | None = None
 
@@ -131,18 +132,21 @@ class RaceStatus(QWidget):
         self,
         trajectories: Sequence[Any],
         names: Sequence[str],
-        colours: Sequence[str],
+        styles: Sequence[Style],
         minima: Sequence[tuple[float, float]] | None,
         step: float,
     ) -> None:
         """New runs (``minima``: the preset's known minima, or None for no preset)."""
-        self._runs = list(zip(names, colours, trajectories, strict=True))
+        self._runs = list(zip(names, styles, trajectories, strict=True))
         self._minima = tuple(minima) if minima is not None else None
         self.table.setColumnHidden(TO_MIN, not self._minima)
         self.table.setRowCount(len(self._runs))
-        for row, (name, colour, t) in enumerate(self._runs):
+        ratio = self.devicePixelRatioF()
+        for row, (name, style, t) in enumerate(self._runs):
             self._item(row, 0, name).setForeground(QColor(theme.TEXT))
-            self.table.item(row, 0).setData(Qt.ItemDataRole.DecorationRole, QColor(colour))
+            self.table.item(row, 0).setData(
+                Qt.ItemDataRole.DecorationRole, swatch(style, ratio=ratio)
+            )
             cell = self._item(row, OUTCOME, outcome(t))
             cell.setForeground(QColor(TROUBLE_COLOUR if t.status in TROUBLE else theme.TEXT))
             cell.setToolTip("\n".join(t.notes) or outcome(t))
@@ -150,7 +154,8 @@ class RaceStatus(QWidget):
         self.set_step(step)
         self.table.resizeColumnsToContents()
         lines = [
-            (t.status in TROUBLE, colour, explanation(name, t)) for name, colour, t in self._runs
+            (t.status in TROUBLE, style.colour, explanation(name, t))
+            for name, style, t in self._runs
         ]
         self.notes.setText(
             "<br>".join(

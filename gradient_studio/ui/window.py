@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
 
 from gradient_studio.engine.optimizers import OPTIMIZERS
 from gradient_studio.scene import PlotScene
-from gradient_studio.scene.palette import path_colour
 from gradient_studio.ui import exporting, layout, menus
 from gradient_studio.ui.function_editor import FunctionPanel
 from gradient_studio.ui.loss_plot import LossPanel
@@ -38,6 +37,7 @@ from gradient_studio.ui.parameter_panel import ParameterPanel
 from gradient_studio.ui.playback import Playback, PlaybackControls
 from gradient_studio.ui.session import Session, preset_matching
 from gradient_studio.ui.status import RaceStatus
+from gradient_studio.ui.styles import Style, race_styles
 from gradient_studio.ui.worker import Frame, Landscape, LandscapeJob, RaceJob, RaceUpdate, Worker
 
 GRID = (400, 400)
@@ -99,7 +99,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.status.summary, 1)
         self.menus = menus.build(self)
         self.worker = Worker(self)
-        self._pending_panes: tuple[RaceUpdate, list[str], list[str]] | None = None
+        self._pending_panes: tuple[RaceUpdate, list[str], list[Style]] | None = None
         self._panes_timer = QTimer(self)
         self._panes_timer.setSingleShot(True)
         self._panes_timer.setInterval(0)
@@ -156,9 +156,7 @@ class MainWindow(QMainWindow):
         self._show_minima()
 
     def _show_colours(self) -> None:
-        self.optimizer_panel.set_colours(
-            {name: path_colour(i) for i, name in enumerate(self.session.selected)}
-        )
+        self.optimizer_panel.set_styles(race_styles(self.session.selected))
 
     def _show_start(self) -> None:
         self.scene.set_starts([self.session.start])
@@ -185,7 +183,8 @@ class MainWindow(QMainWindow):
             return False
         trajectories = update.trajectories
         names = [OPTIMIZERS[t.optimizer].display_name for t in trajectories]
-        colours = [path_colour(i) for i in range(len(trajectories))]
+        by_name = race_styles([t.optimizer for t in trajectories])
+        styles = [by_name[t.optimizer] for t in trajectories]
         self.race_update, self.result, self.race_job = update, update.result, update.job
         last = max((t.stop for t in trajectories), default=0)
         self._showing_race = True  # the playhead moving here is drawn below, once
@@ -197,7 +196,7 @@ class MainWindow(QMainWindow):
         # New paths are drawn at the step they are set to: once, not at the old step first.
         self.scene.paths.step = step
         self.scene.set_trajectories(trajectories)
-        self._pending_panes = (update, names, colours)
+        self._pending_panes = (update, names, styles)
         self._report(update)
         return True
 
@@ -206,18 +205,18 @@ class MainWindow(QMainWindow):
         self._panes_timer.stop()
         if self._pending_panes is None:
             return
-        update, names, colours = self._pending_panes
+        update, names, styles = self._pending_panes
         self._pending_panes = None
         if update.job.text != self.session.text:
             self.worker.frame_shown()
             return  # its function was replaced: its rows and notes would be stale
         trajectories, step = update.trajectories, self.playback.step
-        self.loss.plot.set_trajectories(trajectories, names, colours)
+        self.loss.plot.set_trajectories(trajectories, names, styles)
         self.loss.show_log_y()
         self.loss.plot.set_step(step)
         preset = self.session.known_preset
         minima = preset.minima if preset is not None and update.job.text == preset.text else None
-        self.status.set_race(trajectories, names, colours, minima, step)
+        self.status.set_race(trajectories, names, styles, minima, step)
         if not update.finished and self.loss.plot.isVisible():
             self.loss.plot.viewport().repaint()  # a race still going waits: paint it now
         self.worker.frame_shown()
