@@ -15,6 +15,7 @@ going through the undo stack.
 from __future__ import annotations
 
 import html
+from typing import Any
 
 from PySide6.QtCore import QMimeData, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -29,7 +30,6 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
-    QGridLayout,
     QLabel,
     QPlainTextEdit,
     QScrollArea,
@@ -45,12 +45,14 @@ from gradient_studio.ui import theme
 
 ERROR_COLOUR = theme.ERROR
 SETTLE_MS = 500  # a pause this long, or Enter, makes the typed text the picture
+MESSAGE_LINES = 4  # lines kept for the hint or a message under the editor
 GRADIENT_LINES = 4  # lines of ∂f/∂x, ∂f/∂y shown before their box scrolls
 CUSTOM = "Your own function"
 PLACEHOLDER = "Type f(x, y), e.g. x^2 + 3y^2"
 HINT = (
-    "Type f(x, y) — e.g. <code>x^2 + 3y^2</code> or <code>sin(x) cos(y)</code> — and pause "
-    "or press Enter. Any other letter (<code>a</code>, <code>b</code>, …) becomes a slider."
+    "Type f(x, y), e.g. <code>x^2 + 3y^2</code> or <code>sin(x) cos(y)</code>; it is drawn "
+    "when you pause or press Enter. Other letters (<code>a</code>, <code>b</code> …) become "
+    "sliders."
 )
 
 
@@ -135,6 +137,36 @@ class FunctionEditor(QPlainTextEdit):
         self.insertPlainText(text)
 
 
+class FormulaBox(QScrollArea):
+    """A box as tall as its wrapped text, up to ``GRADIENT_LINES`` lines; it scrolls beyond."""
+
+    def __init__(self, label: QLabel) -> None:
+        super().__init__()
+        self.setWidget(label)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.viewport().setAutoFillBackground(False)
+        label.setAutoFillBackground(False)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self._tallest = int(label.fontMetrics().lineSpacing() * 1.25 * GRADIENT_LINES)
+        self._width = 0
+
+    def fit(self) -> None:
+        """Take the height the text needs at the present width (at most the tallest)."""
+        label = self.widget()
+        width = self.viewport().width()
+        needed = label.heightForWidth(width) if label.text() else 0
+        self.setFixedHeight(max(0, min(needed, self._tallest)))
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        if self.width() != self._width:
+            self._width = self.width()
+            self.fit()
+
+
 class FunctionPanel(QWidget):
     """The preset list, the editor, the error under it and ∂f/∂x, ∂f/∂y.
 
@@ -184,30 +216,25 @@ class FunctionPanel(QWidget):
         self.gradient.setFont(font)
         # A long function's derivatives wrap inside a box of a few lines that scrolls,
         # instead of pushing the optimisers below off the screen.
-        self.gradient_box = QScrollArea()
+        self.gradient_box = FormulaBox(self.gradient)
         self.gradient_box.setObjectName("gradientBox")
-        self.gradient_box.setWidget(self.gradient)
-        self.gradient_box.setWidgetResizable(True)
-        self.gradient_box.setFrameShape(QFrame.Shape.NoFrame)
-        self.gradient_box.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.gradient_box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.gradient_box.viewport().setAutoFillBackground(False)
-        self.gradient.setAutoFillBackground(False)
-        self.gradient_box.setMaximumHeight(
-            int(QLabel().fontMetrics().lineSpacing() * 1.15 * GRADIENT_LINES) + 4
-        )
-        self.gradient_box.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Maximum)
-        # The hint and the error share one place, so showing one for the other moves nothing.
-        slot = QGridLayout()
-        slot.setContentsMargins(0, 0, 0, 0)
-        slot.addWidget(self.hint, 0, 0)
-        slot.addWidget(self.error, 0, 0)
+        # The hint and the error share one place, a few lines tall, so showing one for
+        # the other moves nothing below them.
+        slot = QWidget()
+        slot.setObjectName("functionMessage")
+        inner = QVBoxLayout(slot)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.setSpacing(0)
+        inner.addWidget(self.hint)
+        inner.addWidget(self.error)
+        inner.addStretch(1)
+        slot.setMinimumHeight(self.hint.fontMetrics().lineSpacing() * MESSAGE_LINES + 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         layout.addWidget(self.preset_combo)
         layout.addWidget(self.editor)
-        layout.addLayout(slot)
+        layout.addWidget(slot)
         layout.addWidget(self.gradient_box)
         self._showing = False
         self._settled = ""  # the text last announced (or shown) as the function
@@ -228,9 +255,6 @@ class FunctionPanel(QWidget):
         label.setWordWrap(True)
         label.setTextFormat(Qt.TextFormat.RichText)
         label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        policy = label.sizePolicy()
-        policy.setRetainSizeWhenHidden(True)
-        label.setSizePolicy(policy)
         return label
 
     # -- showing ---------------------------------------------------------------------------
@@ -278,11 +302,13 @@ class FunctionPanel(QWidget):
         """Show ∂f/∂x and ∂f/∂y (text in the function language)."""
         if not dx and not dy:
             self.gradient.clear()
-            return
-        self.gradient.setText(
-            f"<i>∂f/∂x</i> = {formula_html(_tidy(dx))}<br><i>∂f/∂y</i> = {formula_html(_tidy(dy))}"
-        )
-        self.gradient.setToolTip(f"∂f/∂x = {dx}\n∂f/∂y = {dy}")
+        else:
+            self.gradient.setText(
+                f"<i>∂f/∂x</i> = {formula_html(_tidy(dx))}<br>"
+                f"<i>∂f/∂y</i> = {formula_html(_tidy(dy))}"
+            )
+            self.gradient.setToolTip(f"∂f/∂x = {dx}\n∂f/∂y = {dy}")
+        self.gradient_box.fit()
 
     @property
     def typing(self) -> bool:

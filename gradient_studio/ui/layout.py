@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QProgressBar,
     QScrollArea,
@@ -41,6 +42,7 @@ def arrange(window: MainWindow) -> None:
     for title, widget in (
         ("Function f(x, y)", window.function_panel),
         ("Parameters", window.parameter_panel),
+        ("Start", window.start_entry),
         ("Optimisers — tick the ones to race", window.optimizer_panel),
     ):
         box = QGroupBox(title)
@@ -63,7 +65,11 @@ def arrange(window: MainWindow) -> None:
     top_layout.setContentsMargins(0, 0, 0, 0)
     top_layout.setSpacing(0)
     top_layout.addWidget(window.scene.widget, 1)
-    top_layout.addWidget(hint)
+    under = QHBoxLayout()
+    under.setContentsMargins(0, 0, 0, 0)
+    under.addWidget(hint, 1)
+    under.addWidget(window.readout)
+    top_layout.addLayout(under)
     bottom = _splitter(Qt.Orientation.Horizontal, (window.loss, 1, 420), (window.status, 0, 500))
     centre = _splitter(Qt.Orientation.Vertical, (top, 3, 560), (bottom, 1, 200))
     main = _splitter(Qt.Orientation.Horizontal, (scroll, 0, 360), (centre, 1, 920))

@@ -29,12 +29,13 @@ from PySide6.QtWidgets import (
 
 from gradient_studio.engine.optimizers import OPTIMIZERS
 from gradient_studio.scene import PlotScene
-from gradient_studio.ui import exporting, layout, menus
+from gradient_studio.ui import exporting, layout, menus, shortcuts
 from gradient_studio.ui.function_editor import FunctionPanel
 from gradient_studio.ui.loss_plot import LossPanel
 from gradient_studio.ui.optimizer_panel import OptimizerPanel
 from gradient_studio.ui.parameter_panel import ParameterPanel
 from gradient_studio.ui.playback import Playback, PlaybackControls
+from gradient_studio.ui.readout import CursorReadout, StartEntry
 from gradient_studio.ui.session import Session, preset_matching
 from gradient_studio.ui.status import RaceStatus
 from gradient_studio.ui.styles import Style, race_styles
@@ -88,6 +89,11 @@ class MainWindow(QMainWindow):
         self.optimizer_panel = OptimizerPanel()
         self.loss = LossPanel()
         self.status = RaceStatus()
+        self.start_entry = StartEntry()
+        self.readout = CursorReadout()
+        self.readout.follow(
+            self.scene.widget, lambda: self.landscape.objective if self.landscape else None
+        )
         self.playback = Playback(self)
         toolbar = QToolBar("Playback")
         toolbar.setObjectName("playbackToolbar")
@@ -98,6 +104,7 @@ class MainWindow(QMainWindow):
         self.indicator = layout.ComputeIndicator(self.statusBar())
         self.statusBar().addWidget(self.status.summary, 1)
         self.menus = menus.build(self)
+        self.keys = shortcuts.KeyRouter(self)
         self.worker = Worker(self)
         self._pending_panes: tuple[RaceUpdate, list[str], list[Style]] | None = None
         self._panes_timer = QTimer(self)
@@ -125,6 +132,7 @@ class MainWindow(QMainWindow):
         self.scene.widget.scene().sigMouseClicked.connect(self._on_contour_view_clicked)
         self.scene.starts.start_moved.connect(self._on_start_marker_moved)
         self.scene.starts.start_move_finished.connect(self._on_start_marker_moved)
+        self.start_entry.start_edited.connect(self.set_start)
         self.scene.plot.vb.sigRangeChangedManually.connect(self._on_contour_view_range_changed)
         self.worker.frame_ready.connect(self._on_worker_frame_ready)
         self.worker.job_failed.connect(self._on_worker_job_failed)
@@ -160,6 +168,7 @@ class MainWindow(QMainWindow):
 
     def _show_start(self) -> None:
         self.scene.set_starts([self.session.start])
+        self.start_entry.set_start(*self.session.start)
 
     def _show_minima(self) -> None:
         preset = self.session.known_preset
@@ -354,6 +363,7 @@ class MainWindow(QMainWindow):
         """Stop the clock, the timers and the worker thread (closing does this)."""
         self.playback.stop()
         self.function_panel.stop()
+        self.keys.stop()
         self.indicator.stop()
         self._panes_timer.stop()
         if self.worker.isRunning():

@@ -99,6 +99,7 @@ def test_a_half_typed_function_leaves_the_last_finished_one_on_screen(qtbot, win
 def test_hint_and_error_share_one_place_so_nothing_below_moves(qtbot, window):
     editor = find(window, "functionEditor")
     box = window.function_panel.gradient_box
+    qtbot.wait(50)  # the layout after the derivatives arrived
     top = box.mapTo(window, box.rect().topLeft()).y()
     clear_editor(qtbot, editor)
     qtbot.keyClicks(editor, "x^2 + (")
