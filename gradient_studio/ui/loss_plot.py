@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from gradient_studio.scene.palette import format_value
 from gradient_studio.ui import theme
+from gradient_studio.ui.labels import ElidedLabel
 from gradient_studio.ui.styles import Style, pen
 
 TEXT = theme.TEXT
@@ -116,7 +117,7 @@ class LossPlot(pg.PlotWidget):
         plot.hideButtons()
         plot.showGrid(x=True, y=True, alpha=0.15)
         plot.setLabel("bottom", "step", color=TEXT)
-        plot.setLabel("left", "f, ‖∇f‖ (dotted)", color=TEXT)
+        plot.setLabel("left", "f, ‖∇f‖", color=TEXT)
         for key in ("left", "bottom", "top", "right"):
             plot.getAxis(key).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         plot.setLogMode(y=True)
@@ -295,10 +296,12 @@ class LossPanel(QWidget):
         self.plot = LossPlot()
         self.f_box = self._switch("f", "Show f per step (the thick lines)", "lossShowF")
         self.grad_box = self._switch(
-            "‖∇f‖", "Show the gradient's size per step (the thin dotted lines)", "lossShowGradient"
+            "‖∇f‖ (dotted)",
+            "Show the gradient's size per step (the thin dotted lines)",
+            "lossShowGradient",
         )
         self.log_box = self._switch("log y", "Logarithmic y axis", "lossLogY")
-        self.readout = QLabel(HOVER_HINT)
+        self.readout = ElidedLabel(HOVER_HINT)
         self.readout.setObjectName("lossReadout")
         self.readout.setStyleSheet(theme.quiet_style())
         self.readout.setMinimumWidth(10)

@@ -24,6 +24,8 @@ from gradient_studio.engine.optimizers import OPTIMIZERS
 from gradient_studio.ui.sliders import FloatSlider
 from gradient_studio.ui.styles import Style, swatch
 
+SLIDER_WIDTH = 150  # px: the narrowest a hyperparameter's slider (with its box) gets
+
 #: How the window names hyperparameters (the engine's keys are for programs).
 WORDS = {
     "lr": "learning rate",
@@ -81,6 +83,8 @@ class OptimizerRow(QWidget):
         form.setContentsMargins(22, 0, 0, 4)
         form.setVerticalSpacing(2)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        # In a narrow panel a slider goes under its name rather than shrink to a sliver.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.sliders: dict[str, FloatSlider] = {}
         for h in spec.hyperparameters:
             slider = FloatSlider(
@@ -91,6 +95,7 @@ class OptimizerRow(QWidget):
                 name=f"{spec.display_name} {WORDS.get(h.name, h.name)}",
             )
             slider.setObjectName(slider_name(name, h.name))
+            slider.setMinimumWidth(SLIDER_WIDTH)
             word = WORDS.get(h.name, h.name)
             slider.setToolTip(f"{describe(word, h.description)}\n\n{spec.rule}")
             label = QLabel(word)

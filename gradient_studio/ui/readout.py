@@ -15,7 +15,6 @@ from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QToolTip, QWidget
 
 from gradient_studio.scene.palette import format_value
-from gradient_studio.ui import theme
 from gradient_studio.ui.sliders import parse_number
 
 #: The largest |x| or |y| a typed start may have: far beyond any view, still a finite race.
@@ -43,11 +42,8 @@ class CursorReadout(QLabel):
         self.setAccessibleName("The point under the pointer")
         self.setTextFormat(Qt.TextFormat.RichText)
         self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.setStyleSheet("padding: 2px 6px;")
-        # Wide enough for long numbers, so the row beside it never jumps as they change.
-        self.setMinimumWidth(
-            self.fontMetrics().horizontalAdvance("x = −0.0000   " * 2 + "f = −1.5e−100")
-        )
+        self.setStyleSheet("padding: 0px 6px;")
+        self.setVisible(False)  # only while the pointer is over the landscape
 
     def follow(self, view: Any, objective: Callable[[], Any]) -> None:
         """Show the point under the pointer over ``view`` (a pyqtgraph PlotWidget), with f
@@ -72,6 +68,7 @@ class CursorReadout(QLabel):
 
     def show_point(self, x: float, y: float, f: float | None) -> None:
         value = format_value(f) if f is not None else "undefined"
+        self.setVisible(True)
         self.setText(
             f"<i>x</i> = {format_value(x)} &nbsp; <i>y</i> = {format_value(y)} &nbsp; "
             f"<i>f</i> = {value}"
@@ -79,6 +76,7 @@ class CursorReadout(QLabel):
 
     def clear_point(self) -> None:
         self.clear()
+        self.setVisible(False)
 
 
 class StartEntry(QWidget):
@@ -101,9 +99,6 @@ class StartEntry(QWidget):
         for label, box in (("<i>x</i>", self.x_box), ("<i>y</i>", self.y_box)):
             layout.addWidget(QLabel(label))
             layout.addWidget(box, 1)
-        hint = QLabel("or click the landscape")
-        hint.setStyleSheet(theme.quiet_style())
-        layout.addWidget(hint)
 
     def _box(self, name: str, axis: str) -> QLineEdit:
         box = QLineEdit()

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from gradient_studio.ui import theme
 
 TICKS = 1000  # slider positions between the bounds
+VALUE_WIDTH = 62  # px: the value box, room for "0.00123" or "-1.5e-10"
 LIMIT = 1e100  # the largest magnitude a slider holds: its span stays a finite number
 SNAP_PX = 4  # a drag this close to a 1-2-5 value lands on it
 DETENTS = (1.0, 2.0, 5.0)  # round values in each decade of a logarithmic slider
@@ -126,7 +127,7 @@ class FloatSlider(QWidget):
         self._track.setPageStep(TICKS // 10)
         self._track.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._track.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self._value_box = self._box(72, "value")
+        self._value_box = self._box(VALUE_WIDTH, "value")
         self._low_box = self._box(40, "lowest value") if editable_bounds else None
         self._high_box = self._box(40, "highest value") if editable_bounds else None
         for bound in (self._low_box, self._high_box):

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from gradient_studio.scene.palette import format_value
 from gradient_studio.ui import theme
+from gradient_studio.ui.labels import ElidedLabel
 from gradient_studio.ui.styles import Style, swatch
 
 COLUMNS = ("Optimiser", "f", "‖∇f‖", "x", "y", "step", "outcome", "to min.")
@@ -119,11 +120,9 @@ class RaceStatus(QWidget):
         layout.setSpacing(2)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.notes)
-        self.summary = QLabel("")
+        self.summary = ElidedLabel("")  # a long sentence ends in "…", never widens the window
         self.summary.setObjectName("raceSummary")
         self.summary.setAccessibleName("How the race went")
-        self.summary.setTextFormat(Qt.TextFormat.PlainText)
-        self.summary.setMinimumWidth(10)  # a long sentence is cut, never widens the window
         self._runs: list[tuple[str, Style, Any]] = []
         self._minima: tuple[tuple[float, float], ...] | None = None
         self._shown_step: int | None = None
@@ -178,7 +177,6 @@ class RaceStatus(QWidget):
 
     def _set_summary(self, text: str, trouble: bool) -> None:
         self.summary.setText(text)
-        self.summary.setToolTip(text)
         self.summary.setStyleSheet(f"color: {TROUBLE_COLOUR};" if trouble else "")
 
     def set_step(self, step: float) -> None:

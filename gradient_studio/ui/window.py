@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from gradient_studio.engine.optimizers import OPTIMIZERS
 from gradient_studio.scene import PlotScene
-from gradient_studio.ui import exporting, layout, menus, shortcuts
+from gradient_studio.ui import exporting, layout, menus, settings, shortcuts
 from gradient_studio.ui.function_editor import FunctionPanel
 from gradient_studio.ui.loss_plot import LossPanel
 from gradient_studio.ui.optimizer_panel import OptimizerPanel
@@ -61,7 +61,6 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setWindowTitle("Gradient Studio")
         self.setAccessibleName("Gradient Studio")
-        self.resize(1280, 820)
         self.session = Session.from_preset()
         # The race on screen: the worker's update (``finished``, ``steps_done`` as shown),
         # its RunResult (which a long race goes on filling in) and the job it came from.
@@ -103,8 +102,11 @@ class MainWindow(QMainWindow):
         layout.arrange(self)
         self.indicator = layout.ComputeIndicator(self.statusBar())
         self.statusBar().addWidget(self.status.summary, 1)
+        self.statusBar().addPermanentWidget(self.readout)
         self.menus = menus.build(self)
         self.keys = shortcuts.KeyRouter(self)
+        if not settings.restore(self):
+            layout.share_out(self)
         self.worker = Worker(self)
         self._pending_panes: tuple[RaceUpdate, list[str], list[Style]] | None = None
         self._panes_timer = QTimer(self)
@@ -370,5 +372,7 @@ class MainWindow(QMainWindow):
             self.worker.stop()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.isVisible():
+            settings.save(self)
         self.shutdown()
         super().closeEvent(event)
