@@ -118,8 +118,8 @@ class FunctionEditor(QPlainTextEdit):
         underline.setUnderlineColor(QColor(ERROR_COLOUR))
         underline.setBackground(QColor(ERROR_COLOUR).lighter(185))
         selection = QTextEdit.ExtraSelection()
-        selection.cursor = cursor  # type: ignore[attr-defined]
-        selection.format = underline  # type: ignore[attr-defined]
+        selection.cursor = cursor
+        selection.format = underline
         self.setExtraSelections([selection])
 
     def clear_mark(self) -> None:
@@ -142,6 +142,7 @@ class FormulaBox(QScrollArea):
 
     def __init__(self, label: QLabel) -> None:
         super().__init__()
+        self.label = label
         self.setWidget(label)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
@@ -155,7 +156,7 @@ class FormulaBox(QScrollArea):
 
     def fit(self) -> None:
         """Take the height the text needs at the present width (at most the tallest)."""
-        label = self.widget()
+        label = self.label
         width = self.viewport().width()
         needed = label.heightForWidth(width) if label.text() else 0
         self.setFixedHeight(max(0, min(needed, self._tallest)))

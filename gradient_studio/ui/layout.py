@@ -101,9 +101,11 @@ class _SharedOnShow(QObject):
 def _share(window: MainWindow) -> None:
     width, height = window.width(), window.height()
     side = max(SIDE_WIDTH[0], min(SIDE_WIDTH[1], round(width * 0.3)))
-    main = window.findChild(QSplitter, "mainSplitter")
-    centre = window.findChild(QSplitter, "centreSplitter")
-    bottom = window.findChild(QSplitter, "bottomSplitter")
+    main, centre, bottom = (
+        window.findChild(QSplitter, name)
+        for name in ("mainSplitter", "centreSplitter", "bottomSplitter")
+    )
+    assert main is not None and centre is not None and bottom is not None
     main.setSizes([side, width - side])
     centre.setSizes([round(height * 0.7), round(height * 0.3)])
     bottom.setSizes([(width - side) // 2, (width - side) // 2])

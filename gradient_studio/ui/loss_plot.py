@@ -82,7 +82,7 @@ def _exponent(v: float) -> str:
     return f"{mantissa}e{int(exponent)}"
 
 
-class LossAxis(pg.AxisItem):
+class LossAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph has no type hints
     """An axis that never scales its numbers away and labels them by :func:`tick_texts`."""
 
     def __init__(self, orientation: str) -> None:
@@ -98,7 +98,7 @@ class LossAxis(pg.AxisItem):
         return tick_texts([v * scale for v in values], spacing * scale, log=self.logMode)
 
 
-class LossPlot(pg.PlotWidget):
+class LossPlot(pg.PlotWidget):  # type: ignore[misc]
     """The plot itself (objectName ``lossPlot``); :class:`LossPanel` adds its switches."""
 
     playhead_moved = Signal(float)
@@ -269,9 +269,9 @@ def _peaks(values: Any, limit: int = POINTS) -> tuple[Any, Any]:
         return steps, values
     size = -(-n // (limit // 2))
     bins = -(-n // size)
-    padded = np.full(bins * size, np.nan)
-    padded[:n] = values
-    padded = padded.reshape(bins, size)
+    flat = np.full(bins * size, np.nan)
+    flat[:n] = values
+    padded = flat.reshape(bins, size)
     low, high = np.fmin.reduce(padded, axis=1), np.fmax.reduce(padded, axis=1)
     starts = steps[::size]
     x = np.repeat(starts, 2)

@@ -65,7 +65,7 @@ class OptimizerRow(QWidget):
         super().__init__(parent)
         spec = OPTIMIZERS[name]
         self.name = name
-        self.style: Style | None = None
+        self.path_style: Style | None = None
         self.check = QCheckBox(spec.display_name)
         self.check.setObjectName(f"optimizer_{name}")
         self.check.setAccessibleName(f"Race {spec.display_name}")
@@ -117,7 +117,7 @@ class OptimizerRow(QWidget):
 
     def set_style(self, style: Style | None) -> None:
         """Show the colour (and dashes) of this optimiser's path, or nothing."""
-        self.style = style
+        self.path_style = style
         if style is None:
             self.swatch.clear()
         else:

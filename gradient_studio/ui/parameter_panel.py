@@ -53,13 +53,12 @@ class ParameterPanel(QWidget):
             self._form.removeRow(slider)
         for row, name in enumerate(names):
             value = float(values.get(name, 1.0))
-            slider = self.sliders.get(name)
-            if slider is None:
-                slider = self._make(name, value)
-                self.sliders[name] = slider
-                self._form.insertRow(row, self._label(name), slider)
+            shown = self.sliders.get(name)
+            if shown is None:
+                made = self.sliders[name] = self._make(name, value)
+                self._form.insertRow(row, self._label(name), made)
             else:
-                self._show_value(slider, value)
+                self._show_value(shown, value)
         self._empty.setVisible(not names)
 
     def set_values(self, values: Mapping[str, float]) -> None:

@@ -67,7 +67,9 @@ CONTROLS: tuple[tuple[str, str, str], ...] = (
 )
 
 _PLAYBACK_KEYS = {
-    int(QKeySequence(key)[0].key()) for shortcut in PLAYBACK.values() for key in shortcut.keys
+    int(QKeySequence(key)[0].key())  # type: ignore[index]  # PySide's stubs miss __getitem__
+    for shortcut in PLAYBACK.values()
+    for key in shortcut.keys
 }
 _SLIDER_KEYS = {
     int(k) for k in (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Home, Qt.Key.Key_End)
@@ -107,15 +109,15 @@ class KeyRouter(QObject):
         self._watched: QWidget | None = None
         app = QApplication.instance()
         assert isinstance(app, QApplication)
+        self._app = app
         app.focusChanged.connect(self._on_focus_changed)
         self._connected = True
         self._on_focus_changed(None, QApplication.focusWidget())
 
     def stop(self) -> None:
         """Stop watching (the window is closing); once is enough."""
-        app = QApplication.instance()
-        if app is not None and self._connected:
-            app.focusChanged.disconnect(self._on_focus_changed)
+        if self._connected:
+            self._app.focusChanged.disconnect(self._on_focus_changed)
         self._connected = False
         self._watch(None)
 

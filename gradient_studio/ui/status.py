@@ -52,7 +52,7 @@ NOTE_COLOUR = theme.NOTE
 
 def outcome(t: Any) -> str:
     """How a run ended, with the step: ``converged at step 412``."""
-    word = WORDS.get(t.status, t.status.replace("-", " "))
+    word = str(WORDS.get(t.status, t.status.replace("-", " ")))
     if t.status in ("running", "max-steps"):
         return word
     if t.status in TROUBLE:  # the run keeps its last good step; the trouble is the next
@@ -143,7 +143,7 @@ class RaceStatus(QWidget):
         ratio = self.devicePixelRatioF()
         for row, (name, style, t) in enumerate(self._runs):
             self._item(row, 0, name).setForeground(QColor(theme.TEXT))
-            self.table.item(row, 0).setData(
+            self._item(row, 0, name).setData(
                 Qt.ItemDataRole.DecorationRole, swatch(style, ratio=ratio)
             )
             cell = self._item(row, OUTCOME, outcome(t))
