@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gradient_studio.scene.palette import format_value
+from gradient_studio.scene.palette import CASING, format_value
 from gradient_studio.ui import theme
 from gradient_studio.ui.labels import ElidedLabel
 from gradient_studio.ui.styles import Style, pen
@@ -136,6 +136,10 @@ class LossPlot(pg.PlotWidget):  # type: ignore[misc]
         )
         self.cursor.setVisible(False)
         plot.addItem(self.cursor, ignoreBounds=True)
+        # Each run's last step, in its own mark: the second cue beside its colour.
+        self.ends = pg.PlotDataItem([], [], pen=None, symbolPen=pg.mkPen(CASING, width=1))
+        self.ends.setZValue(20)
+        plot.addItem(self.ends)
         self.f_curves: list[pg.PlotDataItem] = []
         self.grad_curves: list[pg.PlotDataItem] = []
         self._runs: list[tuple[str, Style, Any]] = []  # (name, style, trajectory)
@@ -179,11 +183,24 @@ class LossPlot(pg.PlotWidget):  # type: ignore[misc]
                 continue
             _, style, t = self._runs[i]
             f_curve.setPen(pen(style, 2))
-            g_curve.setPen(pen(style._replace(dash=DOTS), 1.4))
+            g_curve.setPen(pen(style, 1.4, DOTS))
             f_curve.setData(*_peaks(shown(t.f[: t.stop + 1])))
             g_curve.setData(*_peaks(shown(t.grad_norm[: t.stop + 1])))
             f_curve.setVisible(self.show_f)
             g_curve.setVisible(self.show_grad)
+        self._fill_ends(shown)
+
+    def _fill_ends(self, shown: Any) -> None:
+        xs, ys, marks, brushes = [], [], [], []
+        for _, style, t in self._runs:
+            f = float(shown(t.f[t.stop : t.stop + 1])[0])
+            if math.isfinite(f):
+                xs.append(float(t.stop))
+                ys.append(f)
+                marks.append(style.marker)
+                brushes.append(pg.mkBrush(style.colour))
+        self.ends.setData(xs, ys, symbol=marks, symbolBrush=brushes, symbolSize=9)
+        self.ends.setVisible(self.show_f)
 
     def set_step(self, step: float) -> None:
         self.playhead.blockSignals(True)
@@ -200,6 +217,7 @@ class LossPlot(pg.PlotWidget):  # type: ignore[misc]
 
     def set_visible_curves(self, f: bool, grad: bool) -> None:
         self.show_f, self.show_grad = f, grad
+        self.ends.setVisible(f)
         for curve in self.f_curves:
             curve.setVisible(f)
         for curve in self.grad_curves:
@@ -211,7 +229,8 @@ class LossPlot(pg.PlotWidget):  # type: ignore[misc]
         for name, style, t in self._runs:
             k = max(0, min(int(step), t.stop))
             rows.append(
-                f"<tr><td><span style='color:{style.colour}'>●</span> {html.escape(name)}</td>"
+                f"<tr><td><span style='color:{style.colour}'>{style.glyph}</span> "
+                f"{html.escape(name)}</td>"
                 f"<td align='right'>&nbsp;<i>f</i> = {format_value(float(t.f[k]))}</td>"
                 f"<td align='right'>&nbsp;‖∇<i>f</i>‖ = {format_value(float(t.grad_norm[k]))}"
                 "</td></tr>"

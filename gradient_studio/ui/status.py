@@ -153,15 +153,14 @@ class RaceStatus(QWidget):
         self.set_step(step)
         self.table.resizeColumnsToContents()
         lines = [
-            (t.status in TROUBLE, style.colour, explanation(name, t))
-            for name, style, t in self._runs
+            (t.status in TROUBLE, style, explanation(name, t)) for name, style, t in self._runs
         ]
         self.notes.setText(
             "<br>".join(
-                f"<span style='color:{colour}'>●</span> "
+                f"<span style='color:{style.colour}'>{style.glyph}</span> "
                 f"<span style='color:{TROUBLE_COLOUR if bad else NOTE_COLOUR}'>"
                 f"{html.escape(text, quote=False)}</span>"
-                for bad, colour, text in lines
+                for bad, style, text in lines
                 if text
             )
         )
