@@ -55,7 +55,7 @@ PLAYBACK: dict[str, Shortcut] = {
     "reset": Shortcut(("Home", "R"), "Back to the start"),
     "end": Shortcut(("End",), "Go to the end of the race"),
 }
-PLAYBACK_WHERE = "the picture, the loss plot or the toolbar"
+PLAYBACK_WHERE = "picture, loss plot, toolbar"
 #: Keys that belong to a focused control (Qt's own), listed so a person can find them.
 CONTROLS: tuple[tuple[str, str, str], ...] = (
     ("Enter", "Draw the function typed now (else it is drawn when you pause)", "the editor"),
@@ -178,13 +178,20 @@ def dialog(window: QWidget) -> QDialog:
     table.verticalHeader().setVisible(False)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setWordWrap(True)
+    table.setWordWrap(False)
     for row, texts in enumerate(rows(window)):
         table.insertRow(row)
         for column, text in enumerate(texts):
             table.setItem(row, column, QTableWidgetItem(text))
-    table.resizeColumnsToContents()
-    table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+    header = table.horizontalHeader()
+    for column, mode in enumerate(
+        (
+            QHeaderView.ResizeMode.ResizeToContents,
+            QHeaderView.ResizeMode.Stretch,
+            QHeaderView.ResizeMode.ResizeToContents,
+        )
+    ):
+        header.setSectionResizeMode(column, mode)
     note = QLabel(
         "A focused control keeps the keys it uses: Space ticks a focused check box, ← and → "
         "move a focused slider. Click the picture to give the keys back to the race."
@@ -197,8 +204,7 @@ def dialog(window: QWidget) -> QDialog:
     layout.addWidget(table)
     layout.addWidget(note)
     layout.addWidget(buttons)
-    width = sum(table.columnWidth(c) for c in range(3)) + 60
-    box.resize(max(560, min(width, 900)), 460)
+    box.resize(840, 520)
     return box
 
 
