@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QMenu, QMessageBox
 
 from gradient_studio import __version__
 from gradient_studio.scene.palette import COLORMAPS
-from gradient_studio.ui import exporting, shortcuts
+from gradient_studio.ui import exporting
 
 if TYPE_CHECKING:
     from gradient_studio.ui.window import MainWindow
@@ -56,7 +56,11 @@ def build(window: MainWindow) -> Menus:
     _file_menu(bar.addMenu("&File"), window, menus)
     _view_menu(bar.addMenu("&View"), window, menus)
     race = bar.addMenu("&Race")
-    for action in window.controls.actions:
+    for action in (
+        window.controls.play_action,
+        window.controls.step_action,
+        window.controls.reset_action,
+    ):
         race.addAction(action)
     help_menu = bar.addMenu("&Help")
     about = _action(
@@ -67,7 +71,6 @@ def build(window: MainWindow) -> Menus:
             window, "About Gradient Studio", ABOUT.format(version=__version__)
         )
     )
-    help_menu.addAction(shortcuts.help_action(window))
     help_menu.addAction(about)
     return menus
 

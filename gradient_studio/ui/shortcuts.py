@@ -209,10 +209,10 @@ def dialog(window: QWidget) -> QDialog:
 
 
 def help_action(window: QWidget) -> QAction:
-    """Help ▸ Keyboard Shortcuts, which opens :func:`dialog`."""
+    """Help ▸ Keyboard Shortcuts; connect its ``triggered`` to a bound method of the
+    window that opens :func:`dialog` (a closure holding the window would keep it alive)."""
     action = QAction("&Keyboard Shortcuts", window)
     action.setObjectName("action_shortcuts")
     action.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
     action.setStatusTip("Every key of the window")
-    action.triggered.connect(lambda: dialog(window).exec())
     return action

@@ -104,6 +104,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.status.summary, 1)
         self.statusBar().addPermanentWidget(self.readout)
         self.menus = menus.build(self)
+        self._add_key_commands()
         self.keys = shortcuts.KeyRouter(self)
         if not settings.restore(self):
             layout.share_out(self)
@@ -139,6 +140,21 @@ class MainWindow(QMainWindow):
         self.worker.frame_ready.connect(self._on_worker_frame_ready)
         self.worker.job_failed.connect(self._on_worker_job_failed)
         self.worker.busy_changed.connect(self._on_worker_busy_changed)
+
+    def _add_key_commands(self) -> None:
+        """Step back and go to the end in the Race menu; Help ▸ Keyboard Shortcuts."""
+        titled = {a.text(): a.menu() for a in self.menuBar().actions()}
+        race, help_menu = titled["&Race"], titled["&Help"]
+        for action in (self.controls.back_action, self.controls.end_action):
+            race.insertAction(self.controls.reset_action, action)
+        keys = shortcuts.help_action(self)
+        keys.triggered.connect(self._on_shortcuts_action_triggered)
+        help_menu.insertAction(help_menu.actions()[0], keys)
+
+    def _on_shortcuts_action_triggered(self) -> None:
+        dialog = shortcuts.dialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.exec()
 
     # -- asking the worker -----------------------------------------------------------------
     def _request(self, *, landscape: bool = False, race: bool = False) -> None:

@@ -146,3 +146,16 @@ def test_the_shortcuts_dialog_lists_every_key(qtbot, window):
     assert any("Enter" in row[0] and "editor" in row[2] for row in listed)
     help_menu = window.menuBar().actions()[-1].menu()
     assert "&Keyboard Shortcuts" in [a.text() for a in help_menu.actions()]
+
+
+def test_the_menus_offer_every_playback_command_and_the_shortcuts(monkeypatch, qtbot, window):
+    from PySide6.QtWidgets import QDialog
+
+    titled = {a.text(): a.menu() for a in window.menuBar().actions()}
+    race = [a.text() for a in titled["&Race"].actions()]
+    assert {"&Play", "&Step", "&Back", "&End", "&Reset"} <= set(race)
+    opened = []
+    monkeypatch.setattr(QDialog, "exec", lambda self: opened.append(self.objectName()))
+    (keys,) = [a for a in titled["&Help"].actions() if a.text() == "&Keyboard Shortcuts"]
+    keys.trigger()
+    assert opened == ["shortcutsDialog"]
