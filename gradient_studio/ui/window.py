@@ -42,6 +42,7 @@ from gradient_studio.ui.styles import Style, race_styles
 from gradient_studio.ui.worker import Frame, Landscape, LandscapeJob, RaceJob, RaceUpdate, Worker
 
 GRID = (400, 400)
+LANDSCAPE_FAILED = "Could not compute the landscape"
 STATUS_INTERVAL = 0.1  # s between updates of the status table while the race plays
 
 
@@ -202,6 +203,8 @@ class MainWindow(QMainWindow):
         )
         self.scene.set_grid(landscape.xs, landscape.ys, landscape.z)
         self.function_panel.set_gradient(*landscape.gradient_text)
+        if self.statusBar().currentMessage().startswith(LANDSCAPE_FAILED):
+            self.statusBar().clearMessage()  # said of a landscape this one replaces
 
     def _show_race(self, update: RaceUpdate) -> bool:
         """Draw ``update``'s paths; False if its function has been replaced meanwhile (a
@@ -354,7 +357,7 @@ class MainWindow(QMainWindow):
         if kind == "race":  # said where the race's own words go, until the next race
             self.status.set_failure(f"Could not compute the race: {message}")
             return
-        self.statusBar().showMessage(f"Could not compute the {kind}: {message}", 15000)
+        self.statusBar().showMessage(f"{LANDSCAPE_FAILED}: {message}", 15000)
 
     def _on_worker_busy_changed(self, busy: bool) -> None:
         self.indicator.set_busy(busy)

@@ -148,3 +148,19 @@ def test_with_no_optimiser_ticked_the_status_bar_says_what_to_do(qtbot, window):
     with qtbot.waitSignal(window.trajectories_updated, timeout=5000):
         find(window, "optimizer_adam").click()
     qtbot.waitUntil(lambda: summary.text() == "")
+
+
+def test_a_failure_is_said_until_the_next_picture_replaces_it(qtbot, window):
+    summary = find(window, "raceSummary")
+    window._on_worker_job_failed("race", "out of memory")  # as the worker reports one
+    window._on_worker_job_failed("landscape", "recursion too deep")
+    assert summary.text() == "Could not compute the race: out of memory"
+    assert "recursion too deep" in window.statusBar().currentMessage()
+    editor = find(window, "functionEditor")
+    clear_editor(qtbot, editor)
+    qtbot.keyClicks(editor, "x^2 + y^2")
+    with qtbot.waitSignals([window.landscape_updated, window.trajectories_updated], timeout=5000):
+        qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window._pending_panes is None)
+    assert window.statusBar().currentMessage() == ""
+    assert summary.text() == ""
