@@ -50,30 +50,68 @@ TROUBLE_COLOUR = theme.ERROR
 NOTE_COLOUR = theme.NOTE
 
 
+#: How the engine begins the note of a run on a function with no minimum along its path.
+NO_MINIMUM = "f decreases without bound"
+
+
+def trouble_step(t: Any) -> int:
+    """The step at which a run went wrong: the engine's own word for it where it gives one
+    (0 for a start outside the domain), else the step after the last good one."""
+    step = getattr(t, "trouble_step", None)
+    return int(step) if step is not None else int(t.stop) + 1
+
+
+def no_minimum(t: Any) -> bool:
+    """Whether the engine found the run going downhill without end (no minimum there)."""
+    return any(n.startswith(NO_MINIMUM) for n in t.notes)
+
+
 def outcome(t: Any) -> str:
     """How a run ended, with the step: ``converged at step 412``."""
     word = str(WORDS.get(t.status, t.status.replace("-", " ")))
+    if no_minimum(t):
+        return f"no minimum (step {t.stop})"
     if t.status in ("running", "max-steps"):
         return word
-    if t.status in TROUBLE:  # the run keeps its last good step; the trouble is the next
-        return f"{word} at step {t.stop + 1}"
+    if t.status in TROUBLE:
+        return f"{word} at step {trouble_step(t)}"
     return f"{word} at step {t.stop}"
+
+
+def reason(t: Any) -> tuple[str, str]:
+    """What went wrong (or what the optimiser noticed) as ``(joint, words)``, to follow the
+    optimiser's name (``joint`` is " " or ": "); ``("", "")`` when there is nothing to say."""
+    notes = [n for n in t.notes if n]
+    if t.status in TROUBLE and not no_minimum(t):
+        word = WORDS.get(t.status, t.status.replace("-", " "))
+        if not notes:
+            return " ", f"{word} at step {trouble_step(t)}."
+        first = notes[0]
+        text = first if first.startswith(("diverged", "left the domain")) else f"{word} — {first}"
+        return " ", "; ".join([text, *notes[1:]])
+    return (": ", "; ".join(notes)) if notes else ("", "")
 
 
 def explanation(name: str, t: Any) -> str:
     """A sentence for what went wrong (or what the optimiser noticed), or ``""``."""
-    notes = [n for n in t.notes if n]
-    if t.status in TROUBLE:
-        word = WORDS.get(t.status, t.status.replace("-", " "))
-        if not notes:
-            return f"{name} {word} at step {t.stop + 1}."
-        first = notes[0]
-        if first.startswith(("diverged", "left the domain")):
-            text = f"{name} {first}"
-        else:
-            text = f"{name} {word} — {first}"
-        return "; ".join([text, *notes[1:]])
-    return f"{name}: " + "; ".join(notes) if notes else ""
+    joint, words = reason(t)
+    return f"{name}{joint}{words}" if words else ""
+
+
+def said_once(runs: Sequence[tuple[str, Any]]) -> list[tuple[list[str], str]]:
+    """The sentences for ``(name, run)`` pairs, each said once for every run it is true of
+    ("Gradient descent, Momentum and Adam left the domain at step 0: …"), as
+    ``(names, sentence)`` in the order the runs first say them."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for name, t in runs:
+        joint, words = reason(t)
+        if words:
+            groups.setdefault((joint, words), []).append(name)
+    out = []
+    for (joint, words), names in groups.items():
+        who = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+        out.append((names, f"{who}{joint}{words}"))
+    return out
 
 
 def nearest_minimum(point: Any, minima: Sequence[tuple[float, float]]) -> float | None:
@@ -147,24 +185,27 @@ class RaceStatus(QWidget):
                 Qt.ItemDataRole.DecorationRole, swatch(style, ratio=ratio)
             )
             cell = self._item(row, OUTCOME, outcome(t))
-            cell.setForeground(QColor(TROUBLE_COLOUR if t.status in TROUBLE else theme.TEXT))
+            bad = t.status in TROUBLE or no_minimum(t)
+            cell.setForeground(QColor(TROUBLE_COLOUR if bad else theme.TEXT))
             cell.setToolTip("\n".join(t.notes) or outcome(t))
         self._shown_step = None
         self.set_step(step)
         self.table.resizeColumnsToContents()
-        lines = [
-            (t.status in TROUBLE, style, explanation(name, t)) for name, style, t in self._runs
-        ]
-        self.notes.setText(
-            "<br>".join(
-                f"<span style='color:{style.colour}'>{style.glyph}</span> "
-                f"<span style='color:{TROUBLE_COLOUR if bad else NOTE_COLOUR}'>"
-                f"{html.escape(text, quote=False)}</span>"
-                for bad, style, text in lines
-                if text
+        first_of = {name: (style, t) for name, style, t in reversed(self._runs)}
+        lines = []
+        for names, text in said_once([(name, t) for name, _, t in self._runs]):
+            style, t = first_of[names[0]]
+            marks = "".join(
+                f"<span style='color:{first_of[n][0].colour}'>{first_of[n][0].glyph}</span>"
+                for n in names
             )
-        )
-        self.notes.setVisible(any(text for _, _, text in lines))
+            bad = t.status in TROUBLE or no_minimum(t)
+            lines.append(
+                f"{marks} <span style='color:{TROUBLE_COLOUR if bad else NOTE_COLOUR}'>"
+                f"{html.escape(text, quote=False)}</span>"
+            )
+        self.notes.setText("<br>".join(lines))
+        self.notes.setVisible(bool(lines))
         troubles = self.troubles()
         self._set_summary(
             troubles[0] if troubles else "" if self._runs else NO_OPTIMISER, bool(troubles)
@@ -196,11 +237,12 @@ class RaceStatus(QWidget):
 
     def explanations(self) -> list[str]:
         """Every sentence shown under the table."""
-        return [text for name, _, t in self._runs if (text := explanation(name, t))]
+        return [text for _, text in said_once([(name, t) for name, _, t in self._runs])]
 
     def troubles(self) -> list[str]:
-        """The sentences for runs that diverged or left the domain."""
-        return [explanation(name, t) for name, _, t in self._runs if t.status in TROUBLE]
+        """The sentences for runs that diverged, left the domain or found no minimum."""
+        bad = [(n, t) for n, _, t in self._runs if t.status in TROUBLE or no_minimum(t)]
+        return [text for _, text in said_once(bad)]
 
     def _item(self, row: int, column: int, text: str) -> QTableWidgetItem:
         item = self.table.item(row, column)

@@ -18,7 +18,7 @@ from gradient_studio.ui.loss_plot import _peaks
 from gradient_studio.ui.optimizer_panel import OptimizerPanel, describe
 from gradient_studio.ui.parameter_panel import ParameterPanel
 from gradient_studio.ui.sliders import FloatSlider, format_number, parse_number, widened
-from gradient_studio.ui.status import explanation, nearest_minimum, outcome
+from gradient_studio.ui.status import explanation, nearest_minimum, outcome, said_once
 
 
 def boxes(slider):
@@ -289,3 +289,24 @@ def test_every_optimiser_tooltip_says_each_thing_once(qtbot):
         "learning rate: how far each step goes"
     )
     assert describe("ε", "added to the denominator") == "ε: added to the denominator"
+
+
+def test_a_start_outside_the_domain_is_one_message_with_one_step():
+    note = "left the domain at step 0: the start (-1.5, 2) is outside the domain"
+    runs = [(name, run("left-domain", 0, (note,))) for name in ("Gradient descent", "Adam")]
+    for _, t in runs:
+        t.trouble_step = 0  # the engine's word for where it went wrong
+        assert outcome(t) == "left the domain at step 0"
+    assert said_once(runs) == [
+        (["Gradient descent", "Adam"], f"Gradient descent and Adam {note}"),
+    ]
+
+
+def test_a_function_without_a_minimum_is_said_so_not_ran_out_of_steps():
+    note = "f decreases without bound: -6.5e9 at step 150 — this function has no minimum here"
+    t = run("max-steps", 150, (note,))
+    assert outcome(t) == "no minimum (step 150)"
+    assert explanation("Adam", t) == f"Adam: {note}"
+    assert "smaller learning rate" not in explanation("Adam", t)
+    diverged = run("diverged", 40, (note,))
+    assert explanation("Momentum", diverged) == f"Momentum: {note}"
