@@ -17,6 +17,7 @@ from gradient_studio.ui.function_editor import FunctionPanel
 from gradient_studio.ui.loss_plot import _peaks
 from gradient_studio.ui.optimizer_panel import OptimizerPanel, describe
 from gradient_studio.ui.parameter_panel import ParameterPanel
+from gradient_studio.ui.readout import START_LIMIT, StartEntry
 from gradient_studio.ui.sliders import FloatSlider, format_number, parse_number, widened
 from gradient_studio.ui.status import explanation, nearest_minimum, outcome, said_once
 
@@ -310,3 +311,22 @@ def test_a_function_without_a_minimum_is_said_so_not_ran_out_of_steps():
     assert "smaller learning rate" not in explanation("Adam", t)
     diverged = run("diverged", 40, (note,))
     assert explanation("Momentum", diverged) == f"Momentum: {note}"
+
+
+@given(st.lists(st.tuples(st.booleans(), NUMBERS), max_size=6))
+def test_any_text_typed_as_the_start_is_a_start_or_refused(qapp, typed):
+    entry = StartEntry()
+    starts = []
+    entry.start_edited.connect(lambda x, y: starts.append((x, y)))
+    entry.set_start(-1.5, 2.0)
+    try:
+        for in_x, text in typed:
+            box = entry.x_box if in_x else entry.y_box
+            box.setText(text)
+            box.editingFinished.emit()
+            shown = (float(entry.x_box.text()), float(entry.y_box.text()))
+            assert all(np.isfinite(shown)) and max(map(abs, shown)) <= START_LIMIT
+        for x, y in starts:
+            assert np.isfinite([x, y]).all() and max(abs(x), abs(y)) <= START_LIMIT
+    finally:
+        entry.deleteLater()
