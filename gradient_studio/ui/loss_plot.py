@@ -3,7 +3,7 @@
 f is drawn thick (with the optimiser's own dashes, if it has any) and ‖∇f‖ thin and dotted,
 on a log scale by default (a descent spans decades). A vertical line marks the playhead and
 can be dragged to scrub; hovering shows every optimiser's values at the step under the
-pointer in a tip beside it, which Qt keeps on the screen whatever its size. The axes never
+pointer in a card beside it, kept inside the window whatever its size. The axes never
 scale their numbers away ("(x0.001)"), keep one notation per axis and a true minus sign,
 and size themselves to their numbers, so a tick never prints over the axis title.
 """
@@ -17,20 +17,19 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPoint, QPointF, Qt, Signal
+from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QGraphicsItem,
     QHBoxLayout,
     QLabel,
-    QToolTip,
     QVBoxLayout,
     QWidget,
 )
 
 from gradient_studio.scene.palette import CASING, format_value
 from gradient_studio.ui import theme
-from gradient_studio.ui.labels import ElidedLabel
+from gradient_studio.ui.labels import ElidedLabel, HoverCard
 from gradient_studio.ui.styles import Style, pen
 
 TEXT = theme.TEXT
@@ -147,6 +146,7 @@ class LossPlot(pg.PlotWidget):  # type: ignore[misc]
         self.show_grad = True
         self.log_y = True
         self.auto_log = True  # log y while every f is positive, until a person chooses
+        self.card = HoverCard("lossValues")  # every optimiser's values at the step hovered
         self.playhead.sigDragged.connect(self._on_playhead_dragged)
         self.scene().sigMouseMoved.connect(self._on_scene_mouse_moved)
 
@@ -254,15 +254,12 @@ class LossPlot(pg.PlotWidget):  # type: ignore[misc]
         self.cursor.setValue(step)
         self.cursor.setVisible(True)
         text = self.values_at(step)
-        # Beside the pointer, where Qt keeps it on the screen however many rows it has.
-        where = self.mapToGlobal(self.mapFromScene(position)) + QPoint(16, 16)
-        QToolTip.showText(where, text, self)
+        self.card.show_at(self, self.mapFromScene(position), text)
         self.hovered.emit(text)
 
     def _hide_values(self) -> None:
         self.cursor.setVisible(False)
-        if QToolTip.isVisible():
-            QToolTip.hideText()
+        self.card.hide()
         self.hovered.emit("")
 
     def leaveEvent(self, event: Any) -> None:

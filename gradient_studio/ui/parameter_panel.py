@@ -27,6 +27,7 @@ class ParameterPanel(QWidget):
     person moves one."""
 
     value_changed = Signal(str, float)
+    notice = Signal(str)  # a sentence for the status bar (new bounds moved a value)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -78,6 +79,7 @@ class ParameterPanel(QWidget):
             "slider's range."
         )
         slider.valueChanged.connect(lambda v, n=name: self._on_slider_value_changed(n, v))
+        slider.value_moved.connect(lambda a, b, s=slider: self.notice.emit(s.moved_text(a, b)))
         return slider
 
     def _label(self, name: str) -> QLabel:

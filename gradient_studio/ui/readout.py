@@ -11,8 +11,8 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QToolTip, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from gradient_studio.scene.palette import format_value
 from gradient_studio.ui.sliders import parse_number
@@ -82,9 +82,10 @@ class CursorReadout(QLabel):
 class StartEntry(QWidget):
     """Boxes for the start's x and y (``startX``, ``startY``). Enter (or leaving a box)
     applies what is typed, if it is a number; else the box says what is wanted and shows
-    the start again. Emits ``start_edited(x, y)``."""
+    the start again. Emits ``start_edited(x, y)``, and ``notice(text)`` for a mistake."""
 
     start_edited = Signal(float, float)
+    notice = Signal(str)  # what was wrong with a typed number (the window says it)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -122,11 +123,9 @@ class StartEntry(QWidget):
         for box, shown in ((self.x_box, self._start[0]), (self.y_box, self._start[1])):
             value = parse_number(box.text())
             if value is None or abs(value) > START_LIMIT:
-                QToolTip.showText(
-                    box.mapToGlobal(QPoint(0, box.height())),
+                self.notice.emit(
                     f"“{box.text()}” is not a start {box.accessibleName()[-1]}: type a number "
-                    f"such as -1.5 or 2e-3 (at most {START_LIMIT:g} either way)",
-                    box,
+                    f"such as -1.5 or 2e-3 (at most {START_LIMIT:g} either way)."
                 )
                 box.setText(f"{shown:.6g}")
                 value = shown

@@ -10,15 +10,15 @@ A logarithmic slider has detents at the round values 1, 2, 5, 10, 20 … (learni
 of 1e-3, 2e-3, 5e-3): a drag that comes within a few pixels of one lands on it, and the
 arrow keys and the wheel go from one to the next (Page Up/Down a decade at a time).
 Whatever is typed, the bounds and the value stay finite and ordered: numbers are held
-within ±``LIMIT``, and new bounds that move the value say so (``value_moved``, and a tip
-beside the value).
+within ±``LIMIT``, and new bounds that move the value say so (``value_moved``; the
+window puts :meth:`FloatSlider.moved_text` in its status bar).
 """
 
 from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import (
     QAbstractSlider,
@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QSizePolicy,
     QSlider,
-    QToolTip,
     QWidget,
 )
 
@@ -153,7 +152,6 @@ class FloatSlider(QWidget):
         self._show()
         if name:
             self.set_names(name)
-        self.value_moved.connect(self._say_moved)
 
     def _box(self, width: int, what: str) -> QLineEdit:
         box = QLineEdit()
@@ -222,13 +220,12 @@ class FloatSlider(QWidget):
         else:
             self._show()
 
-    def _say_moved(self, before: float, after: float) -> None:
-        QToolTip.showText(
-            self._value_box.mapToGlobal(QPoint(0, self._value_box.height())),
+    def moved_text(self, before: float, after: float) -> str:
+        """The sentence for ``value_moved``: what moved, from where to where, and why."""
+        return (
             f"{self.accessibleName() or 'The value'} moved from {format_number(before)} "
-            f"to {format_number(after)} to stay inside the new range "
-            f"{format_number(self._min)} … {format_number(self._max)}",
-            self._value_box,
+            f"to {format_number(after)} to stay inside its new range "
+            f"{format_number(self._min)} … {format_number(self._max)}."
         )
 
     # -- what a person does -----------------------------------------------------------------

@@ -43,6 +43,7 @@ from gradient_studio.ui.worker import Frame, Landscape, LandscapeJob, RaceJob, R
 
 GRID = (400, 400)
 LANDSCAPE_FAILED = "Could not compute the landscape"
+NOTICE_MS = 8000  # how long the status bar shows a notice about something typed
 STATUS_INTERVAL = 0.1  # s between updates of the status table while the race plays
 
 
@@ -137,6 +138,8 @@ class MainWindow(QMainWindow):
         self.scene.starts.start_moved.connect(self._on_start_marker_moved)
         self.scene.starts.start_move_finished.connect(self._on_start_marker_moved)
         self.start_entry.start_edited.connect(self.set_start)
+        self.start_entry.notice.connect(self._on_notice)
+        self.parameter_panel.notice.connect(self._on_notice)
         self.scene.plot.vb.sigRangeChangedManually.connect(self._on_contour_view_range_changed)
         self.worker.frame_ready.connect(self._on_worker_frame_ready)
         self.worker.job_failed.connect(self._on_worker_job_failed)
@@ -302,6 +305,9 @@ class MainWindow(QMainWindow):
             return
         point = vb.mapSceneToView(event.scenePos())
         self.set_start(point.x(), point.y())
+
+    def _on_notice(self, text: str) -> None:
+        self.statusBar().showMessage(text, NOTICE_MS)
 
     def _on_start_marker_moved(self, index: int, x: float, y: float) -> None:
         self.set_start(x, y)

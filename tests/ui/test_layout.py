@@ -10,7 +10,7 @@ import sys
 
 import pytest
 from PySide6.QtCore import QEvent, QObject, QPointF, QRect, QSize, Qt
-from PySide6.QtWidgets import QApplication, QSplitter, QToolTip
+from PySide6.QtWidgets import QApplication, QLineEdit, QSplitter
 
 from gradient_studio.ui import settings
 
@@ -176,7 +176,17 @@ def test_the_start_can_be_typed_exactly(qtbot, window):
     y_box.setText("nonsense")
     with qtbot.assertNotEmitted(window.trajectories_updated, wait=200):
         y_box.editingFinished.emit()
-    assert "not a start y" in QToolTip.text()
+    assert "not a start y" in window.statusBar().currentMessage()
     assert y_box.text() == f"{window.session.start[1]:.6g}"
     window.set_start(-1.0, 1.5)  # a click elsewhere shows in the boxes
     assert (x_box.text(), y_box.text()) == ("-1", "1.5")
+
+
+def test_new_bounds_that_move_a_parameter_say_so_in_the_status_bar(qtbot, window):
+    low = find(window, "param_a").findChildren(QLineEdit)[0]
+    low.setText("3")
+    with qtbot.waitSignal(window.trajectories_updated, timeout=5000):
+        low.editingFinished.emit()
+    assert find(window, "param_a").value() == 3.0
+    message = window.statusBar().currentMessage()
+    assert message.startswith("Parameter a moved from 1 to 3")
