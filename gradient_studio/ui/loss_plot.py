@@ -167,8 +167,7 @@ class LossPlot(pg.PlotWidget):  # type: ignore[misc]
                 curves.append(curve)
         self._runs = list(zip(names, styles, trajectories, strict=True))
         if self.auto_log:
-            self.log_y = all(bool(np.all(t.f[: t.stop + 1] > 0)) for t in trajectories)
-            self.getPlotItem().setLogMode(y=self.log_y)
+            self._set_log_mode(all(bool(np.all(t.f[: t.stop + 1] > 0)) for t in trajectories))
         self._fill()
         last = max((t.stop for t in trajectories), default=0)
         plot.setXRange(0, max(1, last), padding=0.02)
@@ -178,8 +177,8 @@ class LossPlot(pg.PlotWidget):  # type: ignore[misc]
         shown = _positive if self.log_y else _finite
         for i, (f_curve, g_curve) in enumerate(zip(self.f_curves, self.grad_curves, strict=True)):
             if i >= len(self._runs):
-                f_curve.setData([], [])
-                g_curve.setData([], [])
+                f_curve.clear()  # (setData with nothing leaves the old curve drawn)
+                g_curve.clear()
                 continue
             _, style, t = self._runs[i]
             f_curve.setPen(pen(style, 2))
@@ -199,7 +198,10 @@ class LossPlot(pg.PlotWidget):  # type: ignore[misc]
                 ys.append(f)
                 marks.append(style.marker)
                 brushes.append(pg.mkBrush(style.colour))
-        self.ends.setData(xs, ys, symbol=marks, symbolBrush=brushes, symbolSize=9)
+        if xs:
+            self.ends.setData(xs, ys, symbol=marks, symbolBrush=brushes, symbolSize=9)
+        else:  # setData with nothing would leave the last marks standing
+            self.ends.clear()
         self.ends.setVisible(self.show_f)
 
     def set_step(self, step: float) -> None:
@@ -210,10 +212,18 @@ class LossPlot(pg.PlotWidget):  # type: ignore[misc]
     def set_log_y(self, log: bool, *, auto: bool = False) -> None:
         """Log y (``auto``: only while every f is positive, as at the start)."""
         self.auto_log = auto
-        self.log_y = bool(log)
+        self._set_log_mode(bool(log))
         self._fill()
-        self.getPlotItem().setLogMode(y=self.log_y)
         self.getPlotItem().enableAutoRange(axis="y")
+
+    def _set_log_mode(self, log: bool) -> None:
+        """Switch the y axis, with no curve holding values the new scale cannot show (the
+        last mode's values in the new one would be a frame of nan, and warnings)."""
+        if log != self.log_y or log != self.getPlotItem().ctrl.logYCheck.isChecked():
+            for item in (self.ends, *self.f_curves, *self.grad_curves):
+                item.clear()
+        self.log_y = log
+        self.getPlotItem().setLogMode(y=log)
 
     def set_visible_curves(self, f: bool, grad: bool) -> None:
         self.show_f, self.show_grad = f, grad

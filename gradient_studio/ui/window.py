@@ -14,6 +14,7 @@ The window is the controller between three things:
 
 from __future__ import annotations
 
+import math
 import time
 from pathlib import Path
 from typing import Any
@@ -370,7 +371,10 @@ class MainWindow(QMainWindow):
 
     # -- public ----------------------------------------------------------------------------
     def set_start(self, x: float, y: float) -> None:
-        """Start every optimiser from ``(x, y)``, as a click on the landscape does."""
+        """Start every optimiser from ``(x, y)``, as a click on the landscape does (a point
+        that is not a pair of finite numbers is ignored)."""
+        if not (math.isfinite(x) and math.isfinite(y)):
+            return
         self.session.start = (float(x), float(y))
         self._show_start()
         self._request(race=True)

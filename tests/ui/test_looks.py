@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt
 from PySide6.QtGui import QColor, QImage, QPalette
@@ -156,3 +157,37 @@ def test_each_optimiser_has_one_colour_in_every_view(qtbot, window):
         assert swatch_colour(icon) == colour
         assert window.loss.plot.f_curves[row].opts["pen"].color().name() == colour
     assert window.optimizer_panel.rows["nesterov"].swatch.pixmap().isNull()  # not racing
+
+
+def test_switching_the_loss_scale_over_negative_values_is_quiet(qtbot, window):
+    combo = find(window, "presetCombo")
+    with qtbot.waitSignal(window.trajectories_updated, timeout=5000):
+        combo.activated.emit(combo.findData("six-hump-camel"))  # its minima are below 0
+    qtbot.waitUntil(lambda: window._pending_panes is None)
+    plot = window.loss.plot
+    assert not plot.log_y  # chosen by itself: f is negative
+    # A race on a function above 0 switches to log y with the camel's values still shown
+    # (the switch measured them on a log scale: nan, and a warning, which is an error here).
+    with qtbot.waitSignal(window.trajectories_updated, timeout=5000):
+        combo.activated.emit(combo.findData("rosenbrock"))
+    qtbot.waitUntil(lambda: window._pending_panes is None)
+    assert plot.log_y
+    for log in (False, True):
+        window.loss.log_box.setChecked(log)
+        plot.grab()
+    shown = plot.ends.getData()[1]
+    assert shown is not None and len(shown) == 3 and np.isfinite(shown).all()
+
+
+def test_an_unticked_optimiser_leaves_no_curve_behind(qtbot, window):
+    with qtbot.waitSignal(window.trajectories_updated, timeout=5000):
+        find(window, "optimizer_momentum").click()  # three racing → two
+    qtbot.waitUntil(lambda: window._pending_panes is None)
+    plot = window.loss.plot
+    drawn = [
+        c
+        for c in (*plot.f_curves, *plot.grad_curves)
+        if c.curve.getData()[0] is not None and len(c.curve.getData()[0])
+    ]
+    assert len(drawn) == 4  # f and ‖∇f‖ for each of the two
+    assert len(plot.ends.scatter.data) == 2
