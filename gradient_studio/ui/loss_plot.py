@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gradient_studio.scene import palette
 from gradient_studio.scene.palette import CASING, format_value
 from gradient_studio.ui import theme
 from gradient_studio.ui.labels import ElidedLabel, HoverCard
@@ -44,9 +45,9 @@ SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 def tick_texts(values: Sequence[float], spacing: float, *, log: bool = False) -> list[str]:
     """Tick labels in one notation for the whole axis, with a true minus sign.
 
-    Linear: plain decimals to the ticks' spacing (``-0.006 … 0.008``, ``200 000``), or all
-    in ``1e-3`` notation when plain ones would be too long. Log (``values`` are log10):
-    ``0.01 … 100`` over a few decades, else ``10⁻²⁰ … 10¹⁰``.
+    Whole steps read ``0 … 200 000``; other linear values as the picture's axes read them
+    (:func:`gradient_studio.scene.palette.tick_texts`: ``−0.006 … 0.008``, or powers of
+    ten). Log (``values`` are log10): ``0.01 … 100`` over a few decades, else ``10⁻²⁰ …``.
     """
     if not len(values):
         return []
@@ -62,23 +63,10 @@ def tick_texts(values: Sequence[float], spacing: float, *, log: bool = False) ->
                 mantissa, exponent = f"{10.0**v:.0e}".split("e")
                 out.append(f"{mantissa}·10" + str(int(exponent)).translate(SUPERSCRIPT))
         return out
-    largest = max(abs(v) for v in values)
-    places = max(0, math.ceil(-math.log10(spacing))) if spacing > 0 else 0
-    if largest >= 1e7 or (largest > 0 and places > 5):
-        texts = [_exponent(v) for v in values]
-    elif places == 0 and largest >= 1e4:
-        texts = [f"{v:,.0f}".replace(",", "\u2009") for v in values]  # a thin space
-    else:
-        texts = [f"{v:.{places}f}" for v in values]
-    return [("0" if t.strip("-0.") == "" else t).replace("-", MINUS) for t in texts]
-
-
-def _exponent(v: float) -> str:
-    if v == 0:
-        return "0"
-    mantissa, exponent = f"{v:.2e}".split("e")
-    mantissa = mantissa.rstrip("0").rstrip(".")
-    return f"{mantissa}e{int(exponent)}"
+    reach = max(abs(v) for v in values)
+    if spacing >= 1 and reach < 1e7 and all(v == round(v) for v in values):
+        return [f"{v:,.0f}".replace(",", "\u2009").replace("-", MINUS) for v in values]
+    return palette.tick_texts(values, spacing, reach)
 
 
 class LossAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph has no type hints

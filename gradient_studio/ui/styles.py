@@ -3,35 +3,28 @@
 Every colour the window gives an optimiser — the panel's swatch, the loss plot's curves, the
 table's and the hover read-out's marks — comes from :func:`race_styles`, keyed by the
 optimiser's name, so all of them agree with each other and with the paths in the picture.
-A style is a colour, a pyqtgraph marker (the shape of the path's head) and the same shape
-as a character, as :class:`gradient_studio.scene.palette.OptimizerStyle` has them.
+A style is :class:`gradient_studio.scene.palette.OptimizerStyle`: a colour, a pyqtgraph
+marker (the shape of the path's head) and the same shape as a character.
 :func:`swatch` draws the little line-and-mark sample the panel and the table show.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
 
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QPixmap
 
-from gradient_studio.scene.palette import CASING, path_colour
+from gradient_studio.scene.palette import CASING, OptimizerStyle, optimizer_style
 
-
-class Style(NamedTuple):
-    """An optimiser's colour (``#rrggbb``), its pyqtgraph marker and that mark as text."""
-
-    colour: str
-    marker: str = "o"
-    glyph: str = "●"
+#: An optimiser's colour, its pyqtgraph marker and that mark as text (the picture's own).
+Style = OptimizerStyle
 
 
 def race_styles(names: Sequence[str]) -> dict[str, Style]:
-    """The style of each optimiser racing, by name (``names`` in the race's order)."""
-    # The picture colours paths by their place in the race; the window follows it.
-    return {name: Style(path_colour(i)) for i, name in enumerate(names)}
+    """The style of each optimiser racing, by name: its own, whatever else races."""
+    return {name: optimizer_style(name) for name in names}
 
 
 def pen(style: Style, width: float, dash: Sequence[float] = ()) -> QPen:

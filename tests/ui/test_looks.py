@@ -101,7 +101,7 @@ def test_the_loss_plot_never_scales_its_axes_and_fits_its_numbers(qtbot, window)
     left = plot.getPlotItem().getAxis("left")
     assert "x0.001" not in left.labelString() and "(x" not in left.labelString()
     texts = left.tickStrings([-0.0006, 0.0, 0.0004], 1.0, 0.0002)
-    assert texts[0] == "−0.0006"
+    assert texts[0] == "−6e−4"  # within ±0.001: powers of ten, as the picture's axes
     # Every tick text fits beside the title, whatever its length: the axis makes room.
     widest = max(plot.fontMetrics().horizontalAdvance(t) for t in texts)
     title = left.label.boundingRect().height() * 0.8
@@ -191,3 +191,40 @@ def test_an_unticked_optimiser_leaves_no_curve_behind(qtbot, window):
     ]
     assert len(drawn) == 4  # f and ‖∇f‖ for each of the two
     assert len(plot.ends.scatter.data) == 2
+
+
+def looks(window) -> dict[str, tuple[str, ...]]:
+    """Each racing optimiser's colour as the picture, the panel, the table and the loss
+    plot show it (and the picture's mark)."""
+    table = find(window, "statusTable")
+    out = {}
+    for row, t in enumerate(window.result.trajectories):
+        group = window.scene.paths.groups[row]
+        swatch = window.optimizer_panel.rows[t.optimizer].swatch.pixmap().toImage()
+        icon = table.item(row, 0).data(Qt.ItemDataRole.DecorationRole).toImage()
+        out[t.optimizer] = (
+            group.colour.lower(),
+            group.marker,
+            swatch_colour(swatch),
+            swatch_colour(icon),
+            window.loss.plot.f_curves[row].opts["pen"].color().name(),
+        )
+    return out
+
+
+def test_fourteen_optimisers_keep_their_colours_whatever_else_is_ticked(qtbot, window):
+    names = list(OPTIMIZERS)
+    seen: dict[str, tuple[str, ...]] = {}
+    for name in [n for n in names if n not in window.session.selected]:
+        with qtbot.waitSignal(window.trajectories_updated, timeout=10_000):
+            find(window, f"optimizer_{name}").click()
+        qtbot.waitUntil(lambda: window._pending_panes is None, timeout=10_000)
+        for optimizer, look in looks(window).items():
+            assert len(set(look[:1] + look[2:])) == 1, (optimizer, look)  # one colour
+            assert seen.setdefault(optimizer, look) == look, optimizer  # never changes
+    assert len(seen) == 14
+    assert len({(look[0], look[1]) for look in seen.values()}) == 14  # all tellable apart
+    with qtbot.waitSignal(window.trajectories_updated, timeout=10_000):
+        find(window, "optimizer_sgd").click()  # one fewer: the others stay as they were
+    qtbot.waitUntil(lambda: window._pending_panes is None, timeout=10_000)
+    assert all(seen[n] == look for n, look in looks(window).items())
