@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QGraphicsItem,
@@ -39,6 +40,9 @@ HOVER_HINT = "hover for the values at a step"
 POINTS = 1000  # points per curve, at most, handed to Qt (about two a pixel)
 MINUS = "\u2212"
 DOTS = (1.0, 2.0)  # ‖∇f‖'s dotted line, in line widths
+BACKGROUND = "#ffffff"
+PALE = 1.6  # a colour contrasting less than this with the background gets a dark edge
+PALE_DARKER = 170  # and its dotted ‖∇f‖ line is drawn this much darker (QColor.darker)
 SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 
@@ -94,7 +98,7 @@ class LossPlot(pg.PlotWidget):  # type: ignore[misc]
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(
             parent,
-            background="#ffffff",
+            background=BACKGROUND,
             axisItems={"left": LossAxis("left"), "bottom": LossAxis("bottom")},
         )
         self.setObjectName("lossPlot")
@@ -129,6 +133,7 @@ class LossPlot(pg.PlotWidget):  # type: ignore[misc]
         plot.addItem(self.ends)
         self.f_curves: list[pg.PlotDataItem] = []
         self.grad_curves: list[pg.PlotDataItem] = []
+        self.casings: list[pg.PlotDataItem] = []  # dark edges under pale f curves
         self._runs: list[tuple[str, Style, Any]] = []  # (name, style, trajectory)
         self.show_f = True
         self.show_grad = True
@@ -145,12 +150,12 @@ class LossPlot(pg.PlotWidget):  # type: ignore[misc]
         """A thick f curve and a thin dotted ‖∇f‖ curve per trajectory."""
         plot = self.getPlotItem()
         while len(self.f_curves) < len(trajectories):
-            for curves, dotted in ((self.f_curves, False), (self.grad_curves, True)):
+            for curves, z in ((self.f_curves, 10), (self.grad_curves, 5), (self.casings, 9)):
                 curve = pg.PlotDataItem(antialias=False)
                 # The curves stay put while the playhead sweeps over them: keep them as
                 # pixmaps rather than redraw every segment each animation frame.
                 curve.curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-                curve.setZValue(10 if not dotted else 5)
+                curve.setZValue(z)
                 plot.addItem(curve)
                 curves.append(curve)
         self._runs = list(zip(names, styles, trajectories, strict=True))
@@ -163,17 +168,26 @@ class LossPlot(pg.PlotWidget):  # type: ignore[misc]
 
     def _fill(self) -> None:
         shown = _positive if self.log_y else _finite
-        for i, (f_curve, g_curve) in enumerate(zip(self.f_curves, self.grad_curves, strict=True)):
+        curves = zip(self.f_curves, self.grad_curves, self.casings, strict=True)
+        for i, (f_curve, g_curve, casing) in enumerate(curves):
             if i >= len(self._runs):
-                f_curve.clear()  # (setData with nothing leaves the old curve drawn)
-                g_curve.clear()
+                for curve in (f_curve, g_curve, casing):
+                    curve.clear()  # (setData with nothing leaves the old curve drawn)
                 continue
             _, style, t = self._runs[i]
             f_curve.setPen(pen(style, 2))
-            g_curve.setPen(pen(style, 1.4, DOTS))
             f_curve.setData(*_peaks(shown(t.f[: t.stop + 1])))
+            pale = theme.contrast(style.colour, BACKGROUND) < PALE
+            if pale:  # a white or yellow line on the white plot, cased as in the picture
+                casing.setPen(pg.mkPen(CASING, width=4))
+                casing.setData(*f_curve.getOriginalDataset())
+            else:
+                casing.clear()
+            grad = QColor(style.colour).darker(PALE_DARKER) if pale else style.colour
+            g_curve.setPen(pen(style._replace(colour=QColor(grad).name()), 1.4, DOTS))
             g_curve.setData(*_peaks(shown(t.grad_norm[: t.stop + 1])))
             f_curve.setVisible(self.show_f)
+            casing.setVisible(self.show_f and pale)
             g_curve.setVisible(self.show_grad)
         self._fill_ends(shown)
 
@@ -208,7 +222,7 @@ class LossPlot(pg.PlotWidget):  # type: ignore[misc]
         """Switch the y axis, with no curve holding values the new scale cannot show (the
         last mode's values in the new one would be a frame of nan, and warnings)."""
         if log != self.log_y or log != self.getPlotItem().ctrl.logYCheck.isChecked():
-            for item in (self.ends, *self.f_curves, *self.grad_curves):
+            for item in (self.ends, *self.f_curves, *self.grad_curves, *self.casings):
                 item.clear()
         self.log_y = log
         self.getPlotItem().setLogMode(y=log)
@@ -218,6 +232,8 @@ class LossPlot(pg.PlotWidget):  # type: ignore[misc]
         self.ends.setVisible(f)
         for curve in self.f_curves:
             curve.setVisible(f)
+        for casing in self.casings:
+            casing.setVisible(f and casing.getOriginalDataset()[0] is not None)
         for curve in self.grad_curves:
             curve.setVisible(grad)
 

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
 
 from gradient_studio.engine import OPTIMIZERS
 from gradient_studio.ui import theme
-from gradient_studio.ui.loss_plot import tick_texts
+from gradient_studio.ui.loss_plot import PALE, tick_texts
 from gradient_studio.ui.styles import race_styles
 
 
@@ -228,3 +228,19 @@ def test_fourteen_optimisers_keep_their_colours_whatever_else_is_ticked(qtbot, w
         find(window, "optimizer_sgd").click()  # one fewer: the others stay as they were
     qtbot.waitUntil(lambda: window._pending_panes is None, timeout=10_000)
     assert all(seen[n] == look for n, look in looks(window).items())
+
+
+def test_a_pale_optimiser_is_seen_on_the_white_loss_plot(qtbot, window):
+    with qtbot.waitSignal(window.trajectories_updated, timeout=5000):
+        find(window, "optimizer_newton").click()  # white, as on the dark landscape
+    qtbot.waitUntil(lambda: window._pending_panes is None)
+    plot = window.loss.plot
+    names = [t.optimizer for t in window.result.trajectories]
+    for row, name in enumerate(names):
+        colour = plot.f_curves[row].opts["pen"].color()
+        cased = plot.casings[row].isVisible()
+        assert cased == (name == "newton"), name
+        line = plot.casings[row].opts["pen"].color() if cased else colour
+        assert theme.contrast(line, "#ffffff") >= PALE  # every line stands off the white
+        grad = plot.grad_curves[row].opts["pen"].color()
+        assert theme.contrast(grad, "#ffffff") >= PALE, name
