@@ -108,7 +108,8 @@ def _share(window: MainWindow) -> None:
     assert main is not None and centre is not None and bottom is not None
     main.setSizes([side, width - side])
     centre.setSizes([round(height * 0.7), round(height * 0.3)])
-    bottom.setSizes([(width - side) // 2, (width - side) // 2])
+    rest = width - side
+    bottom.setSizes([round(rest * 0.45), rest - round(rest * 0.45)])  # the table is wide
 
 
 def _splitter(
