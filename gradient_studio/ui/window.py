@@ -24,6 +24,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QMainWindow,
+    QMenu,
     QToolBar,
     QWidget,
 )
@@ -150,6 +151,7 @@ class MainWindow(QMainWindow):
         """Step back and go to the end in the Race menu; Help ▸ Keyboard Shortcuts."""
         titled = {a.text(): a.menu() for a in self.menuBar().actions()}
         race, help_menu = titled["&Race"], titled["&Help"]
+        assert isinstance(race, QMenu) and isinstance(help_menu, QMenu)
         for action in (self.controls.back_action, self.controls.end_action):
             race.insertAction(self.controls.reset_action, action)
         keys = shortcuts.help_action(self)
@@ -263,7 +265,7 @@ class MainWindow(QMainWindow):
             self.indicator.set_progress(update.steps_done, job.steps)
 
     # -- what a person does ----------------------------------------------------------------
-    def _on_function_panel_function_edited(self, text: str, parameters: tuple) -> None:
+    def _on_function_panel_function_edited(self, text: str, parameters: tuple[str, ...]) -> None:
         self.session.set_function(text, parameters)
         if self.session.preset is None:
             self.session.preset = preset_matching(text)
@@ -283,7 +285,7 @@ class MainWindow(QMainWindow):
         self._show_minima()
         self._request(landscape=True, race=True)
 
-    def _on_optimizer_panel_selection_changed(self, names: list) -> None:
+    def _on_optimizer_panel_selection_changed(self, names: list[str]) -> None:
         self.session.set_selected(names)
         self._show_colours()
         self._request(race=True)
