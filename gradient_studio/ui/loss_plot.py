@@ -79,6 +79,9 @@ class LossAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph has no type hint
     def __init__(self, orientation: str) -> None:
         super().__init__(orientation)
         self.enableAutoSIPrefix(False)
+        # Room for the widest numbers so far, kept: a race still running changes its ticks
+        # every frame, and an axis that shrank and grew would lay the plot out each time.
+        self.setStyle(autoReduceTextSpace=False)
         self.setPen(TEXT)
         self.setTextPen(TEXT)
 

@@ -180,10 +180,11 @@ class RaceStatus(QWidget):
         self.table.setRowCount(len(self._runs))
         ratio = self.devicePixelRatioF()
         for row, (name, style, t) in enumerate(self._runs):
-            self._item(row, 0, name).setForeground(QColor(theme.TEXT))
-            self._item(row, 0, name).setData(
-                Qt.ItemDataRole.DecorationRole, swatch(style, ratio=ratio)
-            )
+            first = self._item(row, 0, name)
+            if first.data(Qt.ItemDataRole.UserRole) != style.colour + style.marker:
+                first.setForeground(QColor(theme.TEXT))
+                first.setData(Qt.ItemDataRole.DecorationRole, swatch(style, ratio=ratio))
+                first.setData(Qt.ItemDataRole.UserRole, style.colour + style.marker)
             cell = self._item(row, OUTCOME, outcome(t))
             bad = t.status in TROUBLE or no_minimum(t)
             cell.setForeground(QColor(TROUBLE_COLOUR if bad else theme.TEXT))

@@ -10,6 +10,7 @@ marker (the shape of the path's head) and the same shape as a character.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import pyqtgraph as pg
@@ -53,9 +54,11 @@ def draw_mark(painter: QPainter, style: Style, centre: QPointF, size: float) -> 
     painter.restore()
 
 
+@functools.lru_cache(maxsize=64)
 def swatch(style: Style, width: int = 30, height: int = 12, ratio: float = 1.0) -> QPixmap:
     """A short line in ``style``'s colour on a dark casing with its mark in the middle,
-    as the picture draws paths and their heads (``ratio``: the screen's pixel ratio)."""
+    as the picture draws paths and their heads (``ratio``: the screen's pixel ratio).
+    Drawn once per style: a long race shows its table many times a second."""
     pixmap = QPixmap(round(width * ratio), round(height * ratio))
     pixmap.setDevicePixelRatio(ratio)
     pixmap.fill(Qt.GlobalColor.transparent)
