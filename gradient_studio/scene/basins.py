@@ -139,7 +139,8 @@ class BasinScene(MapFrame):
             share = m.share(kind)
             if share > 0:
                 rows.append((Swatch(colour), (Run(f"{words}  {pct(share)}"),)))
-        rows.append((Blank(), (Run("paler: more steps", italic=True),)))
+        if listed:
+            rows.append((Blank(), (Run("paler: more steps", italic=True),)))
         return rows
 
     def index_at(self, x: float, y: float) -> int | None:
