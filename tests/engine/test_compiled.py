@@ -4,6 +4,7 @@ Kernels are compiled once each and kept in the user's kernel cache (as the appli
 keeps them), so a second run of these tests loads them instead of compiling (~1.5 s each).
 """
 
+import math
 import os
 import subprocess
 import sys
@@ -11,6 +12,8 @@ import threading
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from gradient_studio.engine import (
     OPTIMIZERS,
@@ -23,7 +26,7 @@ from gradient_studio.engine import (
     compiled,
 )
 from gradient_studio.engine.compiled.cache import write_kernel
-from gradient_studio.engine.compiled.source import kernel_source
+from gradient_studio.engine.compiled.source import below_tolerance, kernel_source
 from gradient_studio.engine.final import final_states
 
 POLYNOMIAL = Objective.from_text("(1 - x)^2 + 10(y - x^2)^2 + a x y", {"a": 0.5})
@@ -168,3 +171,12 @@ def test_nothing_on_the_way_to_a_picture_imports_numba(tmp_path):
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
     )
     assert out.stdout.strip() == ""
+
+
+@given(tol=st.floats(0, 1e3), offset=st.integers(-4, 4))
+def test_the_kernels_threshold_on_the_squared_norm_is_the_norms_exactly(tol, offset):
+    t2 = below_tolerance(tol)
+    x = t2
+    for _ in range(abs(offset)):
+        x = math.nextafter(x, math.inf if offset > 0 else 0.0)
+    assert (x < t2) == (math.sqrt(x) < tol)

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from gradient_studio.engine.compiled.source import LANES
+from gradient_studio.engine.compiled.source import LANES, below_tolerance
 from gradient_studio.engine.diagnosis import BOUND
 from gradient_studio.engine.kernel import OptimizerSpec
 from gradient_studio.engine.objective import Derivatives, Objective
@@ -104,7 +104,7 @@ class Kernel:
             np.ascontiguousarray(sched),
             np.ascontiguousarray(sched_index),
             int(steps),
-            float(tol),
+            below_tolerance(float(tol)),
             float(BOUND),
             out.end[lo:hi],
             out.f[lo:hi],

@@ -36,7 +36,7 @@ from gradient_studio.engine.rows import plan
 from gradient_studio.engine.transforms import TransformRule
 
 LANES = 64
-GENERATOR = "gradient-studio kernels 2"  # change when the text below changes
+GENERATOR = "gradient-studio kernels 3"  # change when the text below changes
 
 _HELPERS = """
 @njit(cache=True, error_model="numpy")
@@ -82,12 +82,13 @@ def kernel_source(
     gradient through ``rules`` and the ``scheduled`` hyperparameters read per step.
 
     ``final_run(starts, hyper, params, consts, tables, indices, sched, sched_index, steps,
-    tol, bound, out_end, out_f, out_norm, out_steps, out_move, out_code, b0, b1)``: ``starts``
+    tol2, bound, out_end, out_f, out_norm, out_steps, out_move, out_code, b0, b1)``: ``starts``
     (m, 2); ``hyper`` (hyperparameters, m) in ``spec``'s order; the function's parameters
     and the transforms' constants; the per-step powers ``tables`` (rows, steps) with each
     run's row ``indices`` (powers, m); the scheduled values ``sched`` (names, rows, steps)
     with each run's row ``sched_index`` (m); then the outputs, one row per start; then the
-    blocks of :data:`LANES` starts to run."""
+    blocks of :data:`LANES` starts to run. ``tol2`` is :func:`below_tolerance`'s threshold
+    on ‖∇f‖²: the kernel takes no square root of its own to decide convergence."""
     hyper = [h.name for h in spec.hyperparameters]
     params = [f"_p{i}" for i in range(len(derivatives.expression.parameters))]
     constants = [c for rule in rules for c in rule.constants]
@@ -152,19 +153,18 @@ def kernel_source(
         f"py = {r('PY')}",
         *objective,
         "n2 = gx * gx + gy * gy",
-        "norm = math_sqrt(n2)",
         "inside = (px >= -bound) & (px <= bound) & (py >= -bound) & (py <= bound)",
-        "finite = (fv > -inf) & (fv < inf) & (norm < inf)",
+        "finite = (fv > -inf) & (fv < inf) & (n2 < inf)",  # ‖∇f‖ finite iff ‖∇f‖² is
         "code = 0.0 if inside else 2.0",
         "code = 3.0 if (code == 0.0) & (fv != fv) else code",
         "code = 2.0 if (code == 0.0) & (not finite) else code",
-        "code = 1.0 if (code == 0.0) & (norm < tol) else code",
+        "code = 1.0 if (code == 0.0) & (n2 < tol2) else code",  # ‖∇f‖ < tol exactly
         f"live = {r('ALIVE')} != 0.0",
         "ended = live & ((code != 0.0) | last)",
         "now = (code == 0.0) | (code == 1.0) | first",
         *[
             f"{w('E' + v)} = ({now} if now else {r('B' + v)}) if ended else {r('E' + v)}"
-            for v, now in (("X", "px"), ("Y", "py"), ("F", "fv"), ("N", "norm"), ("M", r("CM")))
+            for v, now in (("X", "px"), ("Y", "py"), ("F", "fv"), ("N", "n2"), ("M", r("CM")))
         ],
         f"{w('ES')} = (kf if (code == 0.0) | (code == 1.0) else back) if ended else {r('ES')}",
         f"{w('EC')} = (4.0 if code == 0.0 else code) if ended else {r('EC')}",
@@ -173,7 +173,7 @@ def kernel_source(
         "alive += go",
         *[
             f"{w('B' + v)} = {now} if go else {r('B' + v)}"
-            for v, now in (("X", "px"), ("Y", "py"), ("F", "fv"), ("N", "norm"), ("M", r("CM")))
+            for v, now in (("X", "px"), ("Y", "py"), ("F", "fv"), ("N", "n2"), ("M", r("CM")))
         ],
         *[f"{h} = {r('H_' + h)}" for h in hyper if h not in scheduled],
         *[f"{n} = {r('C_' + n)}" for n in sorted(scheduled)],
@@ -193,7 +193,7 @@ def kernel_source(
         f"    out_end[lo + l, 0] = {w('EX')}",
         f"    out_end[lo + l, 1] = {w('EY')}",
         f"    out_f[lo + l] = {w('EF')}",
-        f"    out_norm[lo + l] = {w('EN')}",
+        f"    out_norm[lo + l] = math_sqrt({w('EN')})",
         f"    out_move[lo + l] = math_sqrt({w('EM')})",
         f"    out_steps[lo + l] = int({w('ES')})",
         f"    out_code[lo + l] = int({w('EC')})",
@@ -211,7 +211,7 @@ def kernel_source(
         + f"\n\n{sign_alias}\n\n\n"
         '@njit(cache=True, error_model="numpy", nogil=True)\n'
         "def final_run(starts, hyper, params, consts, tables, indices, sched, sched_index, steps,"
-        " tol, bound, out_end, out_f, out_norm, out_steps, out_move, out_code, b0, b1):\n"
+        " tol2, bound, out_end, out_f, out_norm, out_steps, out_move, out_code, b0, b1):\n"
         "    n = starts.shape[0]\n"
         "    Q = indices.shape[0]\n" + _lines("\n".join(setup), 4) + "    for b in range(b0, b1):\n"
         "        lo = b * L\n"
@@ -234,6 +234,20 @@ def kernel_source(
     )
     ast.parse(text)  # a generator mistake fails here, not inside numba
     return text
+
+
+def below_tolerance(tol: float) -> float:
+    """The smallest ‖∇f‖² whose correctly rounded square root is not below ``tol``: since
+    the root rounds monotonically, √x < tol exactly when x < this, so the kernel decides
+    convergence as the numpy path does (``norm < tol``) without a root per step."""
+    import math
+
+    x = tol * tol
+    while x > 0 and math.sqrt(x) >= tol:
+        x = math.nextafter(x, 0.0)
+    while math.sqrt(x) < tol:
+        x = math.nextafter(x, math.inf)
+    return x
 
 
 def source_hash(text: str) -> str:
