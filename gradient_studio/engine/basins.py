@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -85,6 +85,7 @@ class BasinMap:
     attractor: NDArray[np.int32]
     kind: NDArray[np.int8]
     attractors: tuple[Attractor, ...]
+    training: Training = field(default_factory=Training)
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -147,7 +148,9 @@ def basin_map(
     if final is None:
         return None
     attractor, kind, attractors = classify(objective, final, radius(xrange, yrange), known)
-    return BasinMap(choice, xs, ys, steps, final, attractor, kind, attractors)
+    return BasinMap(
+        choice, xs, ys, steps, final, attractor, kind, attractors, training or Training()
+    )
 
 
 def refine_basin_maps(
@@ -194,7 +197,8 @@ def classify(
     code, end = final.code, final.end
     # Out of steps, a run has settled if it barely moves and f is all but flat there (a
     # run that crawls along a valley floor is still on its way, however small its steps).
-    flat = final.grad_norm <= STATIONARY * _typical_slope(objective, final.starts)
+    typical = _typical_slope(objective, final.starts)
+    flat = final.grad_norm <= STATIONARY * typical
     still = (code == MAX_STEPS) & (final.last_move <= r * 1e-3) & flat
     settled = (code == CONVERGED) | still
     cells = np.floor(end / r).astype(np.int64)
@@ -204,13 +208,23 @@ def classify(
     kind = np.full(n, MOVING, dtype=np.int8)
     kind[code == DIVERGED] = DIVERGED_KIND
     kind[code == LEFT_DOMAIN] = LEFT_DOMAIN_KIND
-    count = int(groups.max()) + 1 if len(groups) else 0
-    if count == 0:
-        return np.full(n, -1, np.int32), kind, ()
-    # Runs out of steps near an attractor's cells are on their way to it.
+    # Runs out of steps near an attractor's cells are on their way to it — or near a known
+    # point where f is flat (a preset's minimum), though no run settled there (noise keeps
+    # every run jittering).
+    places, owners = cells[settled], groups
+    seeds = _seeds(objective, known, typical, r, places)
+    if len(seeds):
+        first_new = int(groups.max()) + 1 if len(groups) else 0
+        places = np.concatenate([places, seeds])
+        owners = np.concatenate([owners, first_new + np.arange(len(seeds))])
     waiting = np.flatnonzero((code == MAX_STEPS) & ~settled)
-    if len(waiting):
-        _adopt(label, waiting, cells, cells[settled], groups)
+    if len(waiting) and len(owners):
+        _adopt(label, waiting, cells, places, owners)
+    if not (label >= 0).any():
+        return np.full(n, -1, np.int32), kind, ()
+    _, compact = np.unique(label[label >= 0], return_inverse=True)  # groups with runs only
+    label[label >= 0] = compact.reshape(-1)
+    count = int(compact.max()) + 1
     # Each group's lowest end point, and what the Hessian says it is.
     members = label >= 0
     order = np.lexsort((np.nan_to_num(final.f[members], nan=np.inf), label[members]))
@@ -242,6 +256,27 @@ def classify(
     attractor = np.where(members, ids[np.maximum(label, 0)], -1).astype(np.int32)
     kind[members] = np.where(minimum[label[members]], ATTRACTED, SADDLE)
     return attractor, kind, out
+
+
+def _seeds(
+    objective: Objective,
+    known: Sequence[tuple[float, float]],
+    typical: float,
+    r: float,
+    places: NDArray[np.int64],
+) -> NDArray[np.int64]:
+    """The cells of the ``known`` points where f is flat and no settled run is near."""
+    points = np.asarray(known, dtype=np.float64).reshape(-1, 2)
+    points = points[np.isfinite(points).all(axis=1)]
+    if not len(points):
+        return np.empty((0, 2), np.int64)
+    g = objective.gradient_at(points)
+    points = points[np.hypot(g[:, 0], g[:, 1]) <= STATIONARY * typical]
+    seeds = np.floor(points / r).astype(np.int64)
+    if len(places) and len(seeds):
+        gap = np.abs(seeds[:, None, :] - places[None, :, :]).max(axis=2).min(axis=1)
+        seeds = seeds[gap > NEAR_CELLS]
+    return seeds
 
 
 def _typical_slope(objective: Objective, starts: Array) -> float:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -81,6 +81,7 @@ class Sweep:
     curves: dict[str, SweepCurve]
     marks: tuple[StabilityMark, ...]
     eigenvalues: tuple[float, float]
+    training: Training = field(default_factory=Training)
 
 
 def stability_marks(
@@ -156,6 +157,7 @@ def lr_sweep(
         curves,
         stability_marks(eigenvalues, picked),
         eigenvalues,
+        training or Training(),
     )
 
 
@@ -186,6 +188,7 @@ class HyperMap:
     steps: int
     final: FinalStates
     eigenvalues: tuple[float, float] = (math.nan, math.nan)  # of the Hessian at the start
+    training: Training = field(default_factory=Training)
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -252,7 +255,7 @@ def hyper_map(
         return None
     point = (float(start[0]), float(start[1]))
     eigenvalues = hessian_eigenvalues(objective, point)
-    return HyperMap(choice, x, y, xs, ys, point, steps, final, eigenvalues)
+    return HyperMap(choice, x, y, xs, ys, point, steps, final, eigenvalues, training or Training())
 
 
 def refine_hyper_maps(

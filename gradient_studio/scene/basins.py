@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from numpy.typing import NDArray
+from PySide6.QtGui import QPainter
 
 from gradient_studio.engine.basins import (
     ATTRACTED,
@@ -34,6 +35,7 @@ from gradient_studio.scene.maps import (
     pct,
     rgb,
     shown,
+    training_rows,
 )
 from gradient_studio.scene.markers import MinimaMarkers
 from gradient_studio.scene.palette import ColourScale, format_value
@@ -80,12 +82,21 @@ def basin_pixels(m: BasinMap) -> Pixels:
     return out.reshape(*m.shape, 4)
 
 
+class BlockImage(pg.ImageItem):  # type: ignore[misc]  # (pyqtgraph has no type hints)
+    """An image drawn as blocks, never smoothed: a basin map's pixels are categories, and a
+    blend of two attractors' hues would be a third that means nothing."""
+
+    def paint(self, painter: QPainter, *args: object) -> None:
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
+        super().paint(painter, *args)
+
+
 class BasinScene(MapFrame):
     """A basin map over the landscape's view (see the module)."""
 
     def __init__(self) -> None:
         super().__init__("basin_scene", "Basins of attraction")
-        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image = BlockImage(axisOrder="row-major")
         self.image.setZValue(-100)
         self.plot.addItem(self.image)
         self.contours = ContourLayer(self.plot)
@@ -123,6 +134,7 @@ class BasinScene(MapFrame):
         rows: LegendRows = [
             (Blank(), (Run(f"{c.spec.display_name} ({hyper_text(shown(c))})"),)),
             (Blank(), (Run(f"{m.shape[1]}×{m.shape[0]} starts, {m.steps} steps"),)),
+            *training_rows(m.training),
         ]
         listed = [a for a in m.attractors if a.minimum][: len(ATTRACTOR_COLOURS)]
         for a in sorted(listed, key=lambda a: -a.share):

@@ -169,6 +169,21 @@ def shown(choice: Any) -> dict[str, float]:
     return {k: v for k, v in choice.resolved.items() if k == "lr" or v != defaults[k]}
 
 
+def training_rows(training: Any) -> LegendRows:
+    """A legend row naming the schedule, clipping and noise, if the runs had any."""
+    parts = []
+    if training.schedule.name != "constant":
+        parts.append(f"{training.schedule.text} schedule")
+    if training.clip is not None:
+        parts.append(f"clip {training.clip.by} {format_value(training.clip.threshold)}")
+    if training.noise is not None:
+        n = training.noise
+        parts.append(f"noise η={format_value(n.eta)}, γ={format_value(n.gamma)} (seed {n.seed})")
+    return [
+        (Blank(), (Run(("with " if i == 0 else "and ") + part),)) for i, part in enumerate(parts)
+    ]
+
+
 def hyper_text(values: dict[str, float]) -> str:
     return ", ".join(f"{k}={format_value(v)}" for k, v in values.items())
 

@@ -35,6 +35,7 @@ from gradient_studio.scene.maps import (
     joined,
     pct,
     rgb,
+    training_rows,
 )
 from gradient_studio.scene.palette import (
     CASING,
@@ -134,7 +135,7 @@ class SweepScene(MapFrame):
         if self.crosses:
             rows.append((Blank(), (Run("× along the top: diverged", italic=True),)))
         start = f"from ({format_value(s.start[0])}, {format_value(s.start[1])}), {s.steps} steps"
-        rows.insert(0, (Blank(), (Run(start),)))
+        rows[:0] = [(Blank(), (Run(start),)), *training_rows(s.training)]
         self._set_legend(rows)
         self.plot.setLabel("left", label)
         self.plot.vb.setRange(xRange=(lx[0], lx[-1]), yRange=(bottom, top), padding=0.02)
@@ -212,6 +213,7 @@ class HyperMapScene(MapFrame):
         fixed = {k: v for k, v in m.choice.resolved.items() if k not in (m.x.name, m.y.name)}
         if fixed:
             rows.append((Blank(), (Run(hyper_text(fixed)),)))
+        rows += training_rows(m.training)
         edge = m.stability_edge()
         if edge is None:
             self.edge.setData([], [])

@@ -87,6 +87,33 @@ def test_the_basin_legend_lists_the_minima_with_their_shares(himmelblau_map):
     assert image.width() == 800
 
 
+def test_a_map_says_what_training_its_runs_had():
+    from gradient_studio.engine import Clipping, GradientNoise, Schedule, Training
+
+    objective = Objective.from_text(HIMMELBLAU.text)
+    training = Training(Schedule("cosine"), Clipping("norm", 5.0), GradientNoise(0.1))
+    m = basin_map(
+        objective,
+        OptimizerChoice("sgd", {"lr": 0.01}),
+        (-5, 5),
+        (-5, 5),
+        (12, 12),
+        300,
+        training=training,
+        known=HIMMELBLAU.minima,
+    )
+    # noise keeps every run moving; the preset's minima still gather the runs that reach them
+    assert sorted(a.id for a in m.attractors) == [0, 1, 2, 3]
+    scene = BasinScene()
+    scene.set_map(m, objective)
+    texts = [line.text for line in scene.legend.lines()]
+    assert texts[2:5] == [
+        "with cosine schedule",
+        "and clip norm 5",
+        "and noise η=0.1, γ=0.55 (seed 0)",
+    ]
+
+
 def test_the_sweep_marks_divergence_and_the_stability_edges():
     s = lr_sweep(
         ILL,
