@@ -15,6 +15,11 @@ HIMMELBLAU = ["--preset", "himmelblau"]
 ILL = ["--function", "0.5x^2 + 50y^2", "--start", "1,1"]
 
 
+def _csv(path):
+    with path.open(newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
 def run(tmp_path, *args, name="out.csv"):
     out = tmp_path / name
     return cli.main([*args, "--out", str(out)]), out
@@ -33,8 +38,7 @@ def test_basins_csv_has_every_start_of_the_grid(tmp_path):
         "300",
     )
     assert code == 0
-    with out.open(newline="") as fh:
-        rows = list(csv.DictReader(fh))
+    rows = _csv(out)
     assert list(rows[0]) == [
         "start_x",
         "start_y",
@@ -96,8 +100,7 @@ def test_sweep_csv_has_log_spaced_learning_rates_with_both_ends(tmp_path):
         "100",
     )
     assert code == 0
-    with out.open(newline="") as fh:
-        rows = list(csv.DictReader(fh))
+    rows = _csv(out)
     assert list(rows[0]) == ["optimizer", "lr", "final_f", "steps", "status"]
     assert [r["optimizer"] for r in rows] == ["sgd"] * 7 + ["momentum"] * 7
     lrs = [float(r["lr"]) for r in rows[:7]]
@@ -146,8 +149,7 @@ def test_hypermap_csv_and_json(tmp_path):
     ]
     code, out = run(tmp_path, *args)
     assert code == 0
-    with out.open(newline="") as fh:
-        rows = list(csv.DictReader(fh))
+    rows = _csv(out)
     assert list(rows[0]) == ["lr", "momentum", "final_f", "steps", "status"]
     assert len(rows) == 12 and float(rows[3]["lr"]) == 0.1 and float(rows[-1]["momentum"]) == 0.9
     code, out = run(tmp_path, *args, name="h.json")
