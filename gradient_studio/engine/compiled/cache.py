@@ -80,6 +80,12 @@ def load_kernel(path: Path) -> ModuleType:
     if spec is None or spec.loader is None:
         raise ImportError(f"cannot import the kernel {str(path)!r}")
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)  # our generated text (see source.py), from our folder
+    # Registered first: numba's cache names a function's module and imports it by name
+    # when it loads the compiled code back.
     sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)  # our generated text (see source.py), from our folder
+    except BaseException:
+        del sys.modules[name]
+        raise
     return module
