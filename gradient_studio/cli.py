@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from gradient_studio import __version__
+from gradient_studio import __version__, model_cli
 
 PROG = "gradient-studio"
 # Options whose value may start with a minus sign: "--start -1.5,2" must work as typed.
@@ -85,8 +85,9 @@ def _parser() -> argparse.ArgumentParser:
         "--out", required=True, metavar="FILE", help="output: .csv .json .png .svg or .gif"
     )
     _add_training_options(render)
+    model_cli.add_model_options(render, source)
 
-    commands.add_parser("list", help="list the presets and the optimisers")
+    commands.add_parser("list", help="list the presets, the optimisers and the datasets")
     return parser
 
 
@@ -286,6 +287,23 @@ def _render(args: argparse.Namespace) -> int:
     ext = out.suffix.lower()
     image_options = _picture_options(args, ext)
 
+    race = model_cli.model_race(args) or _function_race(args)
+    given = {_assignment(p, "--param")[0] for p in args.param}
+    unknown = sorted(given - set(race.objective().parameters))
+    if unknown:
+        has = ", ".join(race.objective().parameters) or "none"
+        what = "model" if model_cli.wants_model(args) else "function"
+        raise UsageError(f"--param: the {what} has no parameter {unknown[0]!r} (it has: {has})")
+
+    _check_work(race, ext)
+    if ext in _IMAGE_FORMATS:
+        _check_view(args)  # (after the engine is loaded: Qt first costs 30 MB more)
+    result = race.run()
+    _write(out, result, image_options)
+    return 0
+
+
+def _function_race(args: argparse.Namespace) -> Any:
     from gradient_studio.engine import ExpressionError, Race
 
     parameters = dict(_assignment(p, "--param") for p in args.param)
@@ -306,17 +324,7 @@ def _render(args: argparse.Namespace) -> int:
         raise UsageError(f"--function: {e.message}") from None
     except (KeyError, ValueError) as e:
         raise UsageError(str(e.args[0]) if e.args else str(e)) from None
-    unknown = sorted(set(parameters) - set(race.objective().parameters))
-    if unknown:
-        has = ", ".join(race.objective().parameters) or "none"
-        raise UsageError(f"--param: the function has no parameter {unknown[0]!r} (it has: {has})")
-
-    _check_work(race, ext)
-    if ext in _IMAGE_FORMATS:
-        _check_view(args)  # (after the engine is loaded: Qt first costs 30 MB more)
-    result = race.run()
-    _write(out, result, image_options)
-    return 0
+    return race
 
 
 def _add_training_options(render: argparse.ArgumentParser) -> None:
@@ -385,6 +393,7 @@ def _list() -> int:
         hyper = ", ".join(f"{h.name}={h.default:g}" for h in spec.hyperparameters)
         print(f"  {spec.name:<10} {spec.display_name:<22} {hyper}")
     _list_schedules()
+    model_cli.list_models()
     return 0
 
 
