@@ -136,11 +136,20 @@ class PlotScene(Drawing):
         self._show_grid()
 
     def set_title(
-        self, text: str, *, name: str = "", values: Mapping[str, float] | None = None
+        self,
+        text: str,
+        *,
+        name: str = "",
+        values: Mapping[str, float] | None = None,
+        lhs: str | None = None,
     ) -> None:
-        """The title: ``name:  f(x, y) = text,  a = 1, b = 100`` with powers as superscripts.
-        When the picture is laid out it shrinks to fit, breaking after the name if need be."""
-        self.title.show_title(text, name, values)
+        """The title: ``name:  f(x, y) = text,  a = 1, b = 100`` with powers as superscripts
+        (``lhs``: rich text for what stands before the ``=`` instead of f(x, y)). When the
+        picture is laid out it shrinks to fit, breaking after the name if need be."""
+        if lhs is None:
+            self.title.show_title(text, name, values)
+        else:
+            self.title.show_title(text, name, values, lhs)
         self._fit_title()  # now: a live window would otherwise wait for its next resize
 
     def set_view(

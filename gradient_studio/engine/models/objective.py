@@ -229,6 +229,11 @@ class ModelObjective(Objective):
         return np.array(out, dtype=np.float64)
 
     @property
+    def probability_output(self) -> bool:
+        """Whether :meth:`predict` gives probabilities (the logistic loss)."""
+        return self.model.loss == "logistic"
+
+    @property
     def raw_x(self) -> Array:
         """The data's x in its own units (before any standardisation)."""
         s = self.data.standardization

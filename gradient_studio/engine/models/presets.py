@@ -51,8 +51,8 @@ _ALL = (
         (0.2, -8.0),
         ((1.512, 3.94775),),
         0.33337,
-        gd_lr=0.0095,
-        step_lr=0.05,
+        gd_lr=0.005,
+        step_lr=0.1,
         steps=400,
         description=(
             "Fit the line w*x + b to 40 points by least squares. Every x is far from 0 "
@@ -67,7 +67,7 @@ _ALL = (
         loss="mse",
         dataset="linear",
         axes=("w", "b"),
-        optimizers=_choices(("sgd", 0.0095), ("momentum", 0.0095), ("adam", 0.3)),
+        optimizers=_choices(("sgd", 0.005), ("momentum", 0.005), ("adam", 0.1)),
         normalized=((-2.0, 5.0), (14.0, 24.0), ((-1.0, 15.0),)),
     ),
     ModelPreset(
@@ -99,9 +99,9 @@ _ALL = (
         "tanh-unit",
         "One tanh unit",
         "w2*tanh(w1*x)",
-        (-3.0, 3.0),
+        (-4.0, 4.0),
         (-3.5, 3.5),
-        (0.4, -0.3),
+        (0.3, -0.4),
         ((1.28, 1.97), (-1.28, -1.97)),
         None,
         gd_lr=0.05,
@@ -119,7 +119,7 @@ _ALL = (
         loss="mse",
         dataset="tanh-unit",
         axes=("w1", "w2"),
-        starts=((0.4, -0.3), (-0.3, 0.4), (2.8, -0.2)),
+        starts=((0.3, -0.4), (-0.3, 0.4), (3.6, 0.3)),
         optimizers=_choices(("sgd", 0.05), ("adam", 0.05)),
     ),
     ModelPreset(
@@ -137,16 +137,17 @@ _ALL = (
         description=(
             "Fit w2*w1*x: two layers of one linear unit. Only the product w1·w2 matters, so "
             "every point of the curve w1·w2 = 1.56 is a minimum: a valley of minima, "
-            "narrower the farther it lies from the origin (its sharpness grows with "
-            "w1² + w2²). Gradient descent with a small learning rate settles in the sharp "
-            "part nearest its start; with a large one it cannot: it bounces across the "
-            "valley until it reaches a part flat enough for its step, nearer w1 = w2 (the "
-            "edge of stability)."
+            "narrower the farther it lies from the origin (its sharpness, the Hessian's "
+            "largest eigenvalue, grows with w1² + w2²). Momentum with a small step settles "
+            "where it first meets the valley, in a sharp part. Gradient descent with "
+            "lr = 0.25 cannot settle anywhere sharper than 2/lr = 8: it bounces across the "
+            "valley until it reaches its flattest part, near w1 = w2 = 1.25, and stops "
+            "there (the edge of stability). Both fit the data equally well."
         ),
         loss="mse",
         dataset="two-layer",
         axes=("w1", "w2"),
-        optimizers=_choices(("sgd", 0.05), ("momentum", 0.05), ("adam", 0.05)),
+        optimizers=_choices(("sgd", 0.25), ("momentum", 0.005), ("adam", 0.02)),
     ),
     ModelPreset(
         "deep-chain",
@@ -164,15 +165,17 @@ _ALL = (
         description=(
             "Fit w^L*x + b: a chain of L layers that share one weight w. The data wants "
             "w^L = 1, so the best w is 1 for every L, but the gradient along w carries the "
-            "factor L·w^(L−1). Just above 1 it is huge (exploding gradients: gradient "
-            "descent started at w = 1.12 overshoots and is flung away), just below 1 it "
-            "vanishes (a start at w = 0.75 hardly moves). Drag L from 1 to 12 and watch "
-            "the landscape turn into a cliff beside a plateau."
+            "factor L·w^(L−1): at L = 8 it is 8·1.12^7 ≈ 18 at w = 1.12 and 8·0.38^7 ≈ 0.01 "
+            "at w = 0.38. Gradient descent started at w = 1.12 takes one huge step "
+            "(exploding gradient) that flings it to w = 0.38, and there it crawls for "
+            "hundreds of steps (vanishing gradient) while b, whose gradient does not vanish, "
+            "fits on its own. Adam, which divides each step by the gradient's size, walks "
+            "straight in. Drag L from 1 to 12 and watch the landscape turn into a cliff "
+            "beside a plateau."
         ),
         loss="mse",
         dataset="deep-chain",
         axes=("w", "b"),
-        starts=((1.12, 0.0), (0.75, 0.0)),
         optimizers=_choices(("sgd", 0.01), ("adam", 0.02)),
     ),
 )
