@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
+import math
+
 import numpy as np
 import symengine as se
 from numpy.typing import ArrayLike
@@ -43,6 +45,8 @@ if TYPE_CHECKING:
     import sympy
 
 _LABEL = se.Symbol("_dy")
+
+COARSE_ELEMENTS = 4_000_000  # cells × rows of the first, coarse landscape: ~60 ms in numpy
 
 
 @dataclass(frozen=True)
@@ -64,7 +68,8 @@ class GridPart:
 class RowDerivatives:
     """The derivatives of a loss on the row path, with the surface the runner and
     :class:`Objective` read of :class:`Derivatives`. They have no single tree: the
-    straight-line fast path and compiled kernels, which print trees, decline them."""
+    straight-line fast path calls the rows' sums as one function (:meth:`scalar_lines`),
+    and code that prints trees (``value``, ``gradient``, ``hessian``) must decline them."""
 
     def __init__(self, loss: RowLoss, expression: Expression) -> None:
         self.loss = loss
@@ -75,6 +80,18 @@ class RowDerivatives:
         self.hessian_function = loss.hessian_function
         self.scalar_runs: dict[str, Any] = {}
         self.parameter_names = loss.code.parameter_names
+        # The straight-line fast path calls the rows' sums as one function (see fastpath).
+        self.scalar_namespace = {
+            "_rows_gradient": loss.scalar_value_and_gradient,
+            "_rows_hessian": loss.scalar_with_hessian,
+        }
+
+    def scalar_lines(self, hessian: bool) -> list[str]:
+        """The fast path's lines evaluating f, ∇f (and the Hessian) at ``px, py``."""
+        args = ", ".join(["px", "py", *self.parameter_names])
+        if hessian:
+            return [f"fv, gx, gy, hxx, hxy, hyy = _rows_hessian({args})"]
+        return [f"fv, gx, gy = _rows_gradient({args})"]
 
     @property
     def value(self) -> Any:
@@ -244,6 +261,17 @@ class ModelObjective(Objective):
         return LOSSES[self.model.loss]
 
     # -- the grid, in parts a worker can stop between -----------------------------------------
+    def coarse_shape(self, shape: tuple[int, int] = (400, 400)) -> tuple[int, int]:
+        """The grid to show first after a change: ``shape`` itself on the moment path (its
+        cost does not grow with the rows), else shrunk in proportion until cells × rows is
+        at most :data:`COARSE_ELEMENTS` — 100 × 100 at 400 rows, 63 × 63 at 1,000 — but
+        never below 48 cells a side."""
+        rows, cols = shape
+        if self.moment_path or rows * cols * self.data.rows <= COARSE_ELEMENTS:
+            return rows, cols
+        shrink = math.sqrt(COARSE_ELEMENTS / (rows * cols * self.data.rows))
+        return max(min(rows, 48), round(rows * shrink)), max(min(cols, 48), round(cols * shrink))
+
     def grid_parts(
         self,
         xrange: tuple[float, float],
@@ -261,7 +289,13 @@ class ModelObjective(Objective):
             return
         z = np.full(total, np.nan)
         a, b = np.meshgrid(xs, ys)
-        for where, (f,) in self.rows.blocks(0, a, b, self._args):
+        parts = self.rows.blocks(0, a, b, self._args)
+        while True:
+            with np.errstate(all="ignore"):
+                part = next(parts, None)
+            if part is None:
+                return
+            where, (f,) = part
             z[where] = f
             yield GridPart(xs, ys, z.reshape(rows, cols), where.stop, total)
 

@@ -102,6 +102,7 @@ class RowLoss:
         self.y = np.ascontiguousarray(y, dtype=np.float64)
         self.rows = len(self.x)
         self.logistic = code.model.loss == "logistic"
+        self.sign = 1.0 - 2.0 * self.y  # for the logistic loss: +1 for label 0, −1 for 1
 
     def on_rows(self, rows: Rows) -> RowLoss:
         """The same loss over the rows ``rows`` only (a minibatch)."""
@@ -119,6 +120,42 @@ class RowLoss:
 
     def hessian_function(self, a: ArrayLike, b: ArrayLike, *p: float) -> list[Any]:
         return self._reduce(2, a, b, p)[3:]
+
+    # -- one point, as plain floats (the runner's straight-line fast path calls these) ------
+    def scalar_value_and_gradient(self, a: float, b: float, *p: float) -> tuple[float, ...]:
+        """f, ∂f/∂a, ∂f/∂b at one point, as floats: the rows' sums as dot products."""
+        return self._scalar(False, a, b, p)
+
+    def scalar_with_hessian(self, a: float, b: float, *p: float) -> tuple[float, ...]:
+        """f, the gradient's two and the Hessian's three at one point, as floats."""
+        return self._scalar(True, a, b, p)
+
+    def _scalar(self, hessian: bool, a: float, b: float, p: Sequence[float]) -> tuple[float, ...]:
+        code, y, inv = self.code, self.y, 1.0 / self.rows
+        with np.errstate(all="ignore"):
+            if hessian:
+                z, za, zb, zaa, zab, zbb = code.with_hessian(a, b, *p, self.x)
+            else:
+                z, za, zb = code.with_gradient(a, b, *p, self.x)
+            z = np.broadcast_to(z, y.shape)
+            if self.logistic:
+                e = np.exp(-np.abs(z))
+                total = float(np.add.reduce(np.log1p(e) + np.maximum(z, 0.0)) - y @ z)
+                q = 1.0 / (1.0 + e)
+                slope = np.where(z >= 0.0, q, e * q) - y  # sigmoid(z) − y
+            else:
+                slope = z - y
+                total = float(slope @ slope)
+                slope = 2.0 * slope
+            out = [total * inv, _dot(slope, za) * inv, _dot(slope, zb) * inv]
+            if hessian:
+                bend: Any = (slope + y) * (1.0 - slope - y) if self.logistic else 2.0
+                out += [
+                    (_dot(bend * za, za) + _dot(slope, zaa)) * inv,
+                    (_dot(bend * za, zb) + _dot(slope, zab)) * inv,
+                    (_dot(bend * zb, zb) + _dot(slope, zbb)) * inv,
+                ]
+        return tuple(out)
 
     # -- evaluation --------------------------------------------------------------------------
     def blocks(
@@ -154,35 +191,44 @@ class RowLoss:
         each of shape ``(m,)``."""
         code = self.code
         y, m = self.y, len(a)
-        with np.errstate(all="ignore"):
-            if order == 0:
-                (z,) = code.output(a, b, *p, self.x)
-                return [self._mean(self._loss(z, y), m)]
-            if order == 1:
-                z, za, zb = code.with_gradient(a, b, *p, self.x)
-            else:
-                z, za, zb, zaa, zab, zbb = code.with_hessian(a, b, *p, self.x)
-            if self.logistic:
-                s = 0.5 + 0.5 * np.tanh(0.5 * z)  # sigmoid without overflow
-                slope = s - y
-            else:
-                slope = 2.0 * (z - y)
-            out = [self._mean(self._loss(z, y), m)]
-            out += [self._mean(slope * za, m), self._mean(slope * zb, m)]
-            if order == 2:
-                bend = s * (1.0 - s) if self.logistic else 2.0
-                out += [
-                    self._mean(bend * za * za + slope * zaa, m),
-                    self._mean(bend * za * zb + slope * zab, m),
-                    self._mean(bend * zb * zb + slope * zbb, m),
-                ]
-            return out
+        # (callers hold np.errstate: the runner, Objective, grid_parts)
+        if order == 0:
+            (z,) = code.output(a, b, *p, self.x)
+            return [self._mean(self._loss(z, y), m)]
+        if order == 1:
+            z, za, zb = code.with_gradient(a, b, *p, self.x)
+        else:
+            z, za, zb, zaa, zab, zbb = code.with_hessian(a, b, *p, self.x)
+        if self.logistic:
+            s = 0.5 + 0.5 * np.tanh(0.5 * z)  # sigmoid without overflow
+            slope = s - y
+        else:
+            slope = 2.0 * (z - y)
+        out = [self._mean(self._loss(z, y), m)]
+        out += [self._mean(slope * za, m), self._mean(slope * zb, m)]
+        if order == 2:
+            bend = s * (1.0 - s) if self.logistic else 2.0
+            out += [
+                self._mean(bend * za * za + slope * zaa, m),
+                self._mean(bend * za * zb + slope * zab, m),
+                self._mean(bend * zb * zb + slope * zbb, m),
+            ]
+        return out
 
     def _loss(self, z: Any, y: Array) -> Any:
         if self.logistic:
-            return np.logaddexp(0.0, z) - y * z
+            # softplus(z) − y·z = softplus(u) with u = (1 − 2y)·z for labels 0 and 1, as
+            # max(u, 0) + log1p(e^−|u|): no overflow, and in place (3x np.logaddexp's speed).
+            u = z * self.sign
+            out = np.abs(u)
+            np.negative(out, out=out)
+            np.exp(out, out=out)
+            np.log1p(out, out=out)
+            out += np.maximum(u, 0.0, out=u)
+            return out
         r = z - y
-        return r * r
+        r *= r
+        return r
 
     def _mean(self, v: Any, m: int) -> Array:
         """The mean over the rows (the last axis) of ``v``, one value per point."""
@@ -200,3 +246,10 @@ def _flat(a: ArrayLike, b: ArrayLike) -> tuple[Array, Array, tuple[int, ...]]:
     if a.shape != shape or b.shape != shape:
         a, b = np.broadcast_arrays(a, b)
     return a.reshape(-1, 1), b.reshape(-1, 1), shape
+
+
+def _dot(u: Array, v: Any) -> float:
+    """Σ u·v over the rows, for ``v`` an array of the rows or one number for all of them."""
+    if np.ndim(v) == 0:
+        return float(np.add.reduce(u)) * float(v)
+    return float(u @ np.broadcast_to(v, u.shape))
