@@ -103,7 +103,7 @@ def _numpy_gradient(case: str, x: np.ndarray, y: np.ndarray) -> Callable[[float,
 
 def _baseline(case: str, data: dict[str, Dataset]) -> Callable[[], object]:
     """Gradient descent, momentum and Adam by hand, one start each, 500 steps."""
-    text, loss, name, start, lrs = CASES[case]
+    _, _, name, start, lrs = CASES[case]
     d = data[name]
     grad = _numpy_gradient(case, np.asarray(d.x), np.asarray(d.y))
 
@@ -132,7 +132,7 @@ def _baseline(case: str, data: dict[str, Dataset]) -> Callable[[], object]:
 
 
 def _grid_baseline(case: str, data: dict[str, Dataset], n: int) -> Callable[[], object]:
-    text, loss, name, *_ = CASES[case]
+    name = CASES[case][2]
     d = data[name]
     x, y = np.asarray(d.x), np.asarray(d.y)
     a, b = np.meshgrid(np.linspace(-1, 4, n), np.linspace(-12, 14, n))

@@ -21,12 +21,11 @@ of step k's batch.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
-
-import math
 
 import numpy as np
 import symengine as se
