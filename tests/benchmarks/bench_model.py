@@ -52,7 +52,8 @@ def _data() -> dict[str, Dataset]:
 CASES = {
     "w*x + b (moment path)": ("w*x + b", "mse", "linear", (0.2, -8.0), (0.005, 0.005, 0.1)),
     "w2*tanh(w1*x) (row path)": ("w2*tanh(w1*x)", "mse", "tanh", (0.3, -0.4), (0.05,) * 3),
-    "sigmoid(w*x+b), logistic": ("sigmoid(w*x + b)", "logistic", "logistic", (0.0, -3.0), (1.0, 1.0, 0.1)),
+    "sigmoid(w*x+b), logistic":
+        ("sigmoid(w*x + b)", "logistic", "logistic", (0.0, -3.0), (1.0, 1.0, 0.1)),
 }  # fmt: skip
 
 
