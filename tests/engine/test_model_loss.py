@@ -10,8 +10,7 @@ import pytest
 from gradient_studio.engine import OptimizerChoice, run
 from gradient_studio.engine import runner as runner_module
 from gradient_studio.engine.data import DATASETS, DataError, Dataset
-from gradient_studio.engine.models import Model, ModelObjective
-from gradient_studio.engine.models import per_row
+from gradient_studio.engine.models import Model, ModelObjective, per_row
 
 RNG = np.random.default_rng(7)
 X = RNG.uniform(-2.0, 2.0, 57)
@@ -152,7 +151,7 @@ def test_the_grid_is_chunked_and_the_same_in_parts(monkeypatch):
         parts.append(part)  # (a worker could stop here)
         unfilled.append(int(np.isnan(part.z).sum()))
     assert len(parts) == -(-1200 // 7)
-    assert [p.done for p in parts] == list(range(7, 1200, 7)) + [1200]
+    assert [p.done for p in parts] == [*list(range(7, 1200, 7)), 1200]
     assert unfilled == [1200 - p.done for p in parts]  # not computed yet: nan
     assert parts[-1].finished and not parts[0].finished
     assert np.array_equal(parts[-1].z, whole[2])

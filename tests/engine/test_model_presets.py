@@ -72,7 +72,7 @@ def test_tanh_unit_mirror_starts_end_in_mirror_minima_and_the_saddle_holds_still
     objective = ModelRace.create(preset="tanh-unit").objective()
     assert np.all(objective.gradient(0.0, 0.0) == 0)  # the saddle
     assert np.linalg.eigvalsh(objective.hessian(0.0, 0.0)).min() < 0
-    plateau = [t for t in by_optimizer(result, "sgd") if t.start == (3.6, 0.3)][0]
+    plateau = next(t for t in by_optimizer(result, "sgd") if t.start == (3.6, 0.3))
     assert plateau.points[-1][0] > 2.5  # 400 steps along w1 on the plateau: barely moved
 
 

@@ -99,7 +99,7 @@ def test_a_logistic_model_draws_probabilities_with_a_line_at_one_half(qapp, logi
     (y0, y1) = view.plot.vb.viewRange()[1]
     assert y0 < 0 < 1 < y1
     ys = curve_of(view, 0)[1]
-    assert ((0 <= ys) & (ys <= 1)).all() and ys[0] < 0.5 < ys[-1]
+    assert ((ys >= 0) & (ys <= 1)).all() and ys[0] < 0.5 < ys[-1]
     view.widget.close()
 
 
@@ -114,7 +114,7 @@ def test_a_run_that_diverged_draws_no_curve_past_its_end(qapp):
     view = ModelView()
     view.set_objective(result.objective)
     view.set_trajectories(result.trajectories, step=None)
-    xs, ys = curve_of(view, 0)
+    _xs, ys = curve_of(view, 0)
     assert len(ys) == 0 or np.isfinite(ys).all()
     view.widget.close()
 
