@@ -37,7 +37,8 @@ def _logistic(z: Callable[..., Any]) -> Callable[..., Any]:
 
 # (model text, loss, dataset, axes, parameters, the loss in torch of (w, x, y), start)
 MODELS: dict[str, tuple[Any, ...]] = {
-    "linear": ("w*x + b", "mse", "linear", None, {}, _mse(lambda w, x: w[0] * x + w[1]), (0.2, -8.0)),
+    "linear": ("w*x + b", "mse", "linear", None, {},
+               _mse(lambda w, x: w[0] * x + w[1]), (0.2, -8.0)),
     "tanh-unit": ("w2*tanh(w1*x)", "mse", "tanh-unit", ("w1", "w2"), {},
                   _mse(lambda w, x: w[1] * torch.tanh(w[0] * x)), (0.3, -0.4)),
     "logistic": ("sigmoid(w*x + b)", "logistic", "separable-plus-one", None, {},
