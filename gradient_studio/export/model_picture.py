@@ -91,11 +91,15 @@ class ModelFigure:
     def render(
         self, width: int, height: int, *, scale: float = 1.0, over: QImage | None = None
     ) -> QImage:
-        from PySide6.QtGui import QImage, QPainter
+        from PySide6.QtGui import QColor, QImage, QPainter
 
-        image = (
-            over.copy() if over is not None else QImage(width, height, QImage.Format.Format_RGB32)
-        )
+        from gradient_studio.scene.palette import BACKGROUND
+
+        if over is not None:
+            image = over.copy()
+        else:
+            image = QImage(width, height, QImage.Format.Format_RGB32)
+            image.fill(QColor(BACKGROUND))  # the seam between the two parts included
         image.setDevicePixelRatio(scale)
         painter = QPainter(image)
         try:

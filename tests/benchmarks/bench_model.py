@@ -10,7 +10,7 @@ Run: .venv/bin/python tests/benchmarks/bench_model.py
   (``mean(2 r x)`` …), one start each, as anyone would write them.
 * **landscape**: the loss of a 1,000-row model on a grid: 100 × 100, and the coarse grid
   the window shows first after a change (:meth:`ModelObjective.coarse_shape`: the full
-  400 × 400 on the moment path, else at most 4 M cells × rows, 63 × 63 at 1,000 rows;
+  400 × 400 on the moment path, else at most 2 M cells × rows, 48 × 48 at 1,000 rows;
   target ≤ 100 ms); the full 400 × 400 grid goes in ~2 MB chunks
   (:meth:`ModelObjective.grid_parts`), and the longest chunk is what a worker holds between
   two chances to stop. Baseline: the loss broadcast over ``(cells, rows)`` in one numpy
@@ -25,6 +25,7 @@ from __future__ import annotations
 import statistics
 import time
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -222,5 +223,58 @@ def main() -> None:
         )
 
 
+def _slider_step(rows: int) -> None:
+    """A slider drag's engine and pane work, no window: the parameter moved, the race rerun
+    (3 optimisers × 300 steps), the coarse landscape, the pane redrawn at the playhead."""
+    from gradient_studio.scene.model_view import ModelView
+
+    rng = np.random.default_rng(2)
+    x = rng.uniform(-2, 2, rows)
+    cases = {
+        "w^L*x + b, L slider": ("w^L*x + b", ("w", "b"), x + 0.5, "L", (1.12, 0.0)),
+        "w2*tanh(w1*x) + c, c slider":
+            ("w2*tanh(w1*x) + c", ("w1", "w2"), 2 * np.tanh(1.2 * x), "c", (0.3, -0.4)),
+    }  # fmt: skip
+    view = ModelView()
+    choices = [OptimizerChoice(n, {"lr": 0.01}) for n in ("sgd", "momentum", "adam")]
+    for name, (text, axes, y, slider, start) in cases.items():
+        data = Dataset("d", x, y + rng.normal(0, 0.1, rows))
+        base = ModelObjective.build(Model.parse(text, "mse", axes), data, {slider: 1.0})
+        values = iter(np.linspace(0.5, 3.0, 1000))
+
+        def step(
+            base: ModelObjective = base, slider: str = slider, values: Any = values, start=start
+        ) -> None:
+            objective = base.with_values({slider: float(next(values))})
+            result = run(objective, choices, [start], 300)
+            objective.grid((-2, 2), (-2, 3), objective.coarse_shape((400, 400)))
+            view.set_objective(objective)
+            view.set_trajectories(result.trajectories, step=150)
+
+        def pane_only(values: Any = values) -> None:
+            view.set_step(float(next(values)) * 10)
+
+        total = statistics.median(_times(step, 9))
+        pane = statistics.median(_times(pane_only, 50))
+        print(
+            f"slider step, {rows:>5} rows  {name:<28} {total:7.1f} ms"
+            f"   (pane.set_step {pane:.2f} ms)"
+        )
+    view.widget.close()
+
+
+def _times(fn: Callable[[], object], repeat: int) -> list[float]:
+    fn()
+    out = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t) * 1e3)
+    return out
+
+
 if __name__ == "__main__":
     main()
+    print("\nSlider to frame (engine and model pane; the window's paint is not included):")
+    for n in (100, 1_000):
+        _slider_step(n)

@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 
 _LABEL = se.Symbol("_dy")
 
-COARSE_ELEMENTS = 4_000_000  # cells × rows of the first, coarse landscape: ~60 ms in numpy
+COARSE_ELEMENTS = 2_000_000  # cells × rows of the first, coarse landscape: ~15 ms in numpy
 
 
 @dataclass(frozen=True)
@@ -263,7 +263,7 @@ class ModelObjective(Objective):
     def coarse_shape(self, shape: tuple[int, int] = (400, 400)) -> tuple[int, int]:
         """The grid to show first after a change: ``shape`` itself on the moment path (its
         cost does not grow with the rows), else shrunk in proportion until cells × rows is
-        at most :data:`COARSE_ELEMENTS` — 100 × 100 at 400 rows, 63 × 63 at 1,000 — but
+        at most :data:`COARSE_ELEMENTS` — 141 × 141 at 100 rows, 71 × 71 at 400 — but
         never below 48 cells a side."""
         rows, cols = shape
         if self.moment_path or rows * cols * self.data.rows <= COARSE_ELEMENTS:
