@@ -91,22 +91,9 @@ class ModelFigure:
     def render(
         self, width: int, height: int, *, scale: float = 1.0, over: QImage | None = None
     ) -> QImage:
-        from PySide6.QtGui import QColor, QImage, QPainter
+        from gradient_studio.scene.drawing import render_painted
 
-        from gradient_studio.scene.palette import BACKGROUND
-
-        if over is not None:
-            image = over.copy()
-        else:
-            image = QImage(width, height, QImage.Format.Format_RGB32)
-            image.fill(QColor(BACKGROUND))  # the seam between the two parts included
-        image.setDevicePixelRatio(scale)
-        painter = QPainter(image)
-        try:
-            self.paint(painter, width / scale, height / scale, background=over is None)
-        finally:
-            painter.end()
-        return image
+        return render_painted(self.paint, width, height, scale=scale, over=over)
 
     def _title_pane(self, step: float | None) -> None:
         last = self.scene.last_step
@@ -157,8 +144,7 @@ def build_model_figure(
     data = objective.data
     figure._pane_name = f"{data.name}, {data.rows:,} rows"
     if normalized:
-        s = data.standardization
-        figure._pane_name += f", x' = (x − {s.mean:.4g}) / {s.scale:.4g}"
+        figure._pane_name += ", normalised"
     figure._title_pane(step)
     figure.lay_out(width / scale, height / scale)
     if scene.legend.collapsed:  # too narrow for its values: the pane names the runs

@@ -91,8 +91,22 @@ def frame_plot(plot: pg.PlotItem) -> Title:
     return title
 
 
-def style_axes(plot: pg.PlotItem, landscape: Any) -> None:
-    """Fonts in pixels (so a picture scales as a whole) and ticks pointing inwards."""
+def fit_title(plot: pg.PlotItem, title: Title, height: int) -> int:
+    """Fit ``title`` (in row 0 of ``plot``, centred over its view) to the plot's width, as a
+    live window resizes too; returns its row's height, setting it if it is not ``height``."""
+    width = plot.geometry().width()
+    # The title is centred over the view, so it has twice the nearer margin to spread in.
+    centre = plot.vb.geometry().center().x()
+    needed = title.fit(2 * min(centre, width - centre) - 16)
+    if needed != height:
+        title.setMaximumHeight(needed)
+        plot.layout.setRowFixedHeight(0, needed)
+    return needed
+
+
+def style_axes(plot: pg.PlotItem, landscape: Any = None) -> None:
+    """Fonts in pixels (so a picture scales as a whole) and ticks pointing inwards; the
+    colour bar's too, given the ``landscape`` it belongs to."""
     tick = QFont()
     tick.setPixelSize(TICK_PX)
     label = QFont()
@@ -107,7 +121,8 @@ def style_axes(plot: pg.PlotItem, landscape: Any) -> None:
     # A label at the very end of the x axis may reach a little past it, into the empty
     # corner below the y axis (else a zoom to −0.0065 … 0.0095 would show no −0.006).
     plot.getAxis("bottom").setStyle(hideOverlappingLabels=24)
-    landscape.style(tick, TEXT)
+    if landscape is not None:
+        landscape.style(tick, TEXT)
 
 
 FUNCTION_OF_XY = "<i>f</i>(<i>x</i>, <i>y</i>)"

@@ -18,9 +18,10 @@ import numpy as np
 import pyqtgraph as pg
 from numpy.typing import ArrayLike, NDArray
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPainter
+from PySide6.QtGui import QColor, QImage, QPainter
 
-from gradient_studio.scene.labels import LABEL_PX, TICK_PX, frame_plot
+from gradient_studio.scene.drawing import render_painted
+from gradient_studio.scene.labels import TICK_PX, fit_title, frame_plot, style_axes
 from gradient_studio.scene.palette import BACKGROUND, CASING, TEXT, optimizer_style
 from gradient_studio.scene.paths import KEEP, Keep, TrajectoryLike
 from gradient_studio.scene.qt import ensure_app
@@ -72,7 +73,7 @@ class ModelView:
         self.widget.setAccessibleName("Model pane: the data and each optimiser's fit")
         self.plot: pg.PlotItem = self.widget.getPlotItem()
         self.title = frame_plot(self.plot)
-        _style(self.plot)
+        style_axes(self.plot)
         self.threshold = pg.InfiniteLine(
             pos=0.5, angle=0, pen=pg.mkPen("#8a8a8a", width=1, style=Qt.PenStyle.DashLine)
         )
@@ -81,6 +82,7 @@ class ModelView:
         self.points = pg.ScatterPlotItem(
             size=POINT_SIZE, pen=pg.mkPen(CASING, width=0.8), brush=pg.mkBrush("#d9d9d9")
         )
+        self.points.setZValue(10)  # the data above the fits: a curve never hides a row
         self.plot.addItem(self.points)
         self.curves: list[pg.PlotCurveItem] = []
         self.legend = pg.LegendItem(
@@ -112,8 +114,12 @@ class ModelView:
             self._show_curves()
             return
         self.set_data(objective.raw_x, objective.data.y, probability=objective.probability_output)
-        x_name, y_name = objective.data.columns
-        self.plot.setLabel("bottom", f"<i>{x_name}</i>" if len(x_name) == 1 else x_name)
+        x_name, y_name = (html.escape(n) for n in objective.data.columns)
+        x_label = f"<i>{x_name}</i>" if len(x_name) == 1 else x_name
+        s = getattr(objective.data, "standardization", None)
+        if s is not None:  # the pane shows x as it is; the model reads it standardised
+            x_label += f"&nbsp;&nbsp; (x' = (x − {s.mean:.4g})/{s.scale:.4g})"
+        self.plot.setLabel("bottom", x_label)
         self.plot.setLabel("left", f"<i>{y_name}</i>" if len(y_name) == 1 else y_name)
         self._show_curves()
 
@@ -182,7 +188,7 @@ class ModelView:
     def set_title(self, text: str) -> None:
         """The pane's title (plain text), e.g. "The fits at step 120"."""
         self.title.show_title("", text or "The data and each optimiser's model")
-        self._fit_title(self.plot.geometry().width() or 400.0)
+        self._fit_title()
 
     def weights_at(self, step: float | None) -> Array:
         """Every run's weights at ``step``: ``(runs, 2)``, nan where a run has none."""
@@ -233,7 +239,7 @@ class ModelView:
 
     # -- drawing -----------------------------------------------------------------------------
     def _on_view_resized(self, *_: object) -> None:
-        self._fit_title(self.plot.geometry().width())
+        self._fit_title()
 
     def _show_curves(self) -> None:
         shown = self.trajectories if self.objective is not None else []
@@ -257,24 +263,24 @@ class ModelView:
         """Size the pane to ``width x height`` logical pixels, ready to paint."""
         self.plot.setGeometry(QRectF(0, 0, width, height))
         self.plot.layout.activate()
-        if self._fit_title(width):
+        if self._fit_title():
             self.plot.layout.activate()
         self._fit_legend()
         self.widget.scene().prepareForPaint()
 
-    def _fit_title(self, width: float) -> bool:
+    def _fit_title(self) -> bool:
         """Shrink or wrap the title to the pane's width; whether its row changed height."""
-        centre = self.plot.vb.geometry().center().x()  # the title is centred over the view
-        height = self.title.fit(2 * min(centre, width - centre) - 16)
-        if height == self._title_height:
-            return False
-        self._title_height = height
-        self.title.setMaximumHeight(height)
-        self.plot.layout.setRowFixedHeight(0, height)
-        return True
+        height, self._title_height = (
+            self._title_height,
+            fit_title(self.plot, self.title, self._title_height),
+        )
+        return height != self._title_height
 
-    def paint(self, painter: QPainter, width: float, height: float) -> None:
-        """Paint the pane into ``painter`` as ``width x height`` logical pixels."""
+    def paint(
+        self, painter: QPainter, width: float, height: float, *, background: bool = True
+    ) -> None:
+        """Paint the pane into ``painter`` as ``width x height`` logical pixels (always on
+        its white ground: the pane changes whole from frame to frame)."""
         old = self.plot.geometry()
         self.lay_out(width, height)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -286,24 +292,4 @@ class ModelView:
 
     def render(self, width: int, height: int, *, scale: float = 1.0) -> QImage:
         """The pane as a ``width x height`` image, ``scale`` device pixels per logical one."""
-        image = QImage(int(width), int(height), QImage.Format.Format_RGB32)
-        image.setDevicePixelRatio(scale)
-        painter = QPainter(image)
-        try:
-            self.paint(painter, width / scale, height / scale)
-        finally:
-            painter.end()
-        return image
-
-
-def _style(plot: pg.PlotItem) -> None:
-    """The landscape's fonts and inward ticks (see ``labels.style_axes``)."""
-    tick, label = QFont(), QFont()
-    tick.setPixelSize(TICK_PX)
-    label.setPixelSize(LABEL_PX)
-    for key in ("left", "bottom", "top", "right"):
-        axis = plot.getAxis(key)
-        axis.setPen(TEXT)
-        axis.setTextPen(TEXT)
-        axis.setStyle(tickFont=tick, tickTextOffset=5, tickLength=-6)
-        axis.label.setFont(label)
+        return render_painted(self.paint, width, height, scale=scale)

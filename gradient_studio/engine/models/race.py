@@ -26,6 +26,8 @@ from gradient_studio.engine.race import (
     DEFAULT_STEPS,
     _range,
     _with_lr,
+    inputs_from_record,
+    inputs_record,
 )
 from gradient_studio.engine.results import OptimizerChoice, RunResult
 from gradient_studio.engine.runner import run
@@ -159,16 +161,7 @@ class ModelRace:
             "normalize": self.normalize,
             "batch_size": self.batch_size if self.batch_size is not None else self.data.rows,
             "seed": self.seed,
-            "parameters": dict(self.objective().values),
-            "optimizers": [
-                {"name": c.name, "hyperparameters": c.resolved} for c in self.optimizers
-            ],
-            "starts": [list(s) for s in self.starts],
-            "steps": self.steps,
-            "xrange": list(self.xrange),
-            "yrange": list(self.yrange),
-            "preset": self.preset,
-            "training": self.training.to_dict(self.steps),
+            **inputs_record(self),
         }
 
     @classmethod
@@ -176,28 +169,17 @@ class ModelRace:
         """The race a :meth:`to_dict` record describes, on the same data: a built-in
         dataset by name, a file by its path, refused (``DataError``) if its numbers are not
         the ones the record's checksum names."""
-        described = record["dataset"]
-        data = _data_of(described)
+        data = _data_of(record["dataset"])
         batch = record.get("batch_size")
         return cls.create(
             model=record["model"],
             loss=record["loss"],
             data=data,
-            preset=record.get("preset"),
             axes=tuple(record["axes"]) if record.get("axes") else None,
             normalize=bool(record.get("normalize", False)),
-            parameters=record.get("parameters"),
-            optimizers=[
-                OptimizerChoice(o["name"], o.get("hyperparameters", {}))
-                for o in record.get("optimizers", [])
-            ],
-            starts=[tuple(s) for s in record.get("starts", [])],
-            steps=record.get("steps"),
-            xrange=tuple(record["xrange"]) if record.get("xrange") else None,
-            yrange=tuple(record["yrange"]) if record.get("yrange") else None,
-            training=Training.from_dict(record.get("training") or {}),
             batch_size=None if batch is None or batch == data.rows else int(batch),
             seed=int(record.get("seed", 0)),
+            **inputs_from_record(record),
         )
 
 
