@@ -180,7 +180,9 @@ class Objective:
 
     @property
     def stochastic(self) -> bool:
-        """Whether each step sees its own sample of the function (a model's minibatches)."""
+        """Whether each step sees its own sample of the function (a model's minibatches):
+        :meth:`at_step` is then the sample the numpy path descends, and the derivatives'
+        own lines for the straight-line path (``scalar_lines``) draw the same one."""
         return False
 
     def at_step(self, step: int) -> Objective:

@@ -254,7 +254,7 @@ def steppers(
     (where the function can be printed as plain Python), else one array stepper."""
     n = batch.store.shape[2]
     spec = batch.optimizer.spec
-    fast = n <= fast_path_max_starts and not objective.stochastic
+    fast = n <= fast_path_max_starts
     tol = 0.0 if objective.stochastic else tol  # a minibatch's gradient can vanish by chance
     noise = None
     if training.noise is not None:

@@ -15,7 +15,8 @@ Run: .venv/bin/python tests/benchmarks/bench_model.py
   (:meth:`ModelObjective.grid_parts`), and the longest chunk is what a worker holds between
   two chances to stop. Baseline: the loss broadcast over ``(cells, rows)`` in one numpy
   expression, the straightforward way (all of it at once in memory).
-* **minibatch**: the same race with batches of 32 rows.
+* **minibatch**: the same race with batches of 32 rows (each step: the batch's gradient,
+  and the loss over every row, which the run records); the baseline likewise, by hand.
 
 Runs alternate with their baseline; medians after a warm-up (the machine is shared).
 """
@@ -103,11 +104,26 @@ def _numpy_gradient(case: str, x: np.ndarray, y: np.ndarray) -> Callable[[float,
     return grad
 
 
-def _baseline(case: str, data: dict[str, Dataset]) -> Callable[[], object]:
-    """Gradient descent, momentum and Adam by hand, one start each, 500 steps."""
+def _baseline(
+    case: str, data: dict[str, Dataset], batches: Minibatches | None = None
+) -> Callable[[], object]:
+    """Gradient descent, momentum and Adam by hand, one start each, 500 steps (with
+    ``batches``: each step's gradient on the same rows as ours, the loss on every row)."""
     _, _, name, start, lrs = CASES[case]
     d = data[name]
-    grad = _numpy_gradient(case, np.asarray(d.x), np.asarray(d.y))
+    x, y = np.asarray(d.x), np.asarray(d.y)
+    full = _numpy_gradient(case, x, y)
+    if batches is None:
+        grad = full
+    else:
+        drawn = [batches.rows_at(k) for k in range(STEPS)]
+        cursor = iter(range(10**9))
+
+        def grad(a: float, b: float) -> tuple:
+            rows = drawn[next(cursor) % STEPS]
+            f = full(a, b)[0]
+            _, ga, gb = _numpy_gradient(case, x[rows], y[rows])(a, b)
+            return f, ga, gb
 
     def race() -> object:
         out = []
@@ -191,8 +207,9 @@ def main() -> None:
         print(f"race 3 x {STEPS} steps  {case:<24} {ours:9.1f} {base:9.1f} {'≤ 20':>8}")
     for case in CASES:
         objective = _objective(case, data)
-        batches = objective.with_batches(Minibatches(ROWS, 32, 0))
-        ours, base = _alternate(_ours(batches, case), _baseline(case, data), 3)
+        schedule = Minibatches(ROWS, 32, 0)
+        batches = objective.with_batches(schedule)
+        ours, base = _alternate(_ours(batches, case), _baseline(case, data, schedule), 3)
         print(f"race, batches of 32    {case:<24} {ours:9.1f} {base:9.1f} {'':>8}")
     for case in CASES:
         objective = _objective(case, data)

@@ -133,3 +133,34 @@ def test_a_stochastic_run_never_says_converged():
     assert t.status == "max-steps" and t.stop == 20
     (t,) = run(objective, [CHOICES[0]], [(2.0, 0.0)], 20).trajectories
     assert t.status == "converged" and t.stop == 0  # the full batch's gradient is 0 there
+
+
+@pytest.mark.parametrize(
+    ("text", "dataset", "loss", "axes"),
+    [("w*x + b", "linear", "mse", None), ("w2*tanh(w1*x)", "tanh-unit", "mse", ("w1", "w2")),
+     ("sigmoid(w*x + b)", "separable-plus-one", "logistic", None)],
+)  # fmt: skip
+def test_the_fast_path_draws_the_same_batches_as_the_numpy_path(
+    text, dataset, loss, axes, monkeypatch
+):
+    from gradient_studio.engine import runner as runner_module
+
+    objective = _objective(text, dataset, loss, axes)
+    stochastic = objective.with_batches(Minibatches(objective.data.rows, 5, 8))
+    fast = run(stochastic, CHOICES, [(0.4, -0.3)], 80)
+    assert stochastic.derivatives.scalar_runs  # the straight-line loops did the work
+    monkeypatch.setattr(runner_module, "FAST_PATH_MAX_STARTS", 0)
+    slow = run(stochastic, CHOICES, [(0.4, -0.3)], 80)
+    for a, b in zip(fast.trajectories, slow.trajectories, strict=True):
+        assert a.stop == b.stop == 80 and a.status == b.status == "max-steps"
+        assert np.allclose(a.points, b.points, rtol=1e-9, atol=1e-12)
+        assert np.allclose(a.f, b.f, rtol=1e-9)
+
+
+def test_a_slider_drag_keeps_the_stochastic_fast_loops():
+    objective = _objective("w^L*x + b", "deep-chain", "mse", ("w", "b")).with_values({"L": 2.0})
+    batches = Minibatches(30, 4, 0)
+    first = objective.with_batches(batches)
+    moved = first.with_values({"L": 3.0})
+    assert moved.derivatives is first.derivatives  # the same compiled loops
+    assert moved.with_batches(Minibatches(30, 4, 1)).derivatives is not first.derivatives

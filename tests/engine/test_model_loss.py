@@ -188,6 +188,29 @@ def test_the_title_and_formulas_name_the_model_not_a_sum_of_rows():
     assert "x' = (x − 10)" in build("w*x + b", DATASETS["linear"].load().standardized()).title
 
 
+@pytest.mark.parametrize(
+    ("text", "loss", "data", "axes"),
+    [
+        ("w2*tanh(w1*x)", "mse", DATA, ("w1", "w2")),
+        ("tanh(w*x) + b", "mse", DATA, None),  # ∂z/∂b = 1: a number for every row
+        ("sigmoid(w*x + b)", "logistic", LABELS, None),
+        ("w*x + b", "logistic", LABELS, None),  # ∂²z = 0 everywhere
+    ],
+)
+def test_the_row_sums_at_one_point_are_the_batch_sums(text, loss, data, axes):
+    """The fast path's per-point floats (dot products) against the array path's sums."""
+    objective = build(text, data, loss, axes)
+    assert not objective.moment_path
+    rows, args = objective.rows, tuple(objective.values.values())
+    for a, b in POINTS:
+        scalar = rows.scalar_with_hessian(a, b, *args)
+        with np.errstate(all="ignore"):
+            batch = [*rows.value_and_gradient_function(a, b, *args)]
+            batch += rows.hessian_function(a, b, *args)
+        assert np.allclose(scalar, [float(v) for v in batch], rtol=1e-12, atol=1e-14)
+        assert scalar[:3] == pytest.approx(rows.scalar_value_and_gradient(a, b, *args), rel=1e-15)
+
+
 def test_the_fast_path_and_the_array_path_agree_on_a_row_model(monkeypatch):
     objective = build("w2*tanh(w1*x)", axes=("w1", "w2"))
     choices = ["sgd", "momentum", "adam", OptimizerChoice("newton", {"lr": 0.5})]

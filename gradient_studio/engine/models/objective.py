@@ -38,6 +38,7 @@ from gradient_studio.engine.minibatches import Minibatches, Rows
 from gradient_studio.engine.models.model import LOSSES, Model
 from gradient_studio.engine.models.moments import moment_expression
 from gradient_studio.engine.models.per_row import RowCode, RowLoss
+from gradient_studio.engine.models.sampled import SampledDerivatives, StepView
 from gradient_studio.engine.objective import Array, Derivatives, Objective, _centres
 
 if TYPE_CHECKING:
@@ -99,22 +100,6 @@ class RowDerivatives:
     gradient = hessian = value
 
 
-class _Minibatch:
-    """Step k's view of a stochastic loss: the full value, the batch's gradient and Hessian."""
-
-    def __init__(self, full: Any, batch: RowLoss) -> None:
-        self.expression = full.expression
-        self.value_function = full.value_function
-        self.gradient_function = batch.gradient_function
-        self.hessian_function = batch.hessian_function
-        self.scalar_runs: dict[str, Any] = {}
-        self._full_value = full.value_function
-        self._batch = batch
-
-    def value_and_gradient_function(self, a: ArrayLike, b: ArrayLike, *p: float) -> list[Any]:
-        return [*self._full_value(a, b, *p), *self._batch.gradient_function(a, b, *p)]
-
-
 class ModelObjective(Objective):
     """The mean loss of ``model`` over ``data``, as a function of the model's two axes."""
 
@@ -128,6 +113,9 @@ class ModelObjective(Objective):
         rows: RowLoss,
         batches: Minibatches | None = None,
     ) -> None:
+        self._full = derivatives
+        if batches is not None and not batches.full:
+            derivatives = _sampled(derivatives, rows, batches)
         super().__init__(derivatives, values)
         self.model = model
         self.data = data
@@ -158,7 +146,7 @@ class ModelObjective(Objective):
 
     def _again(self, values: Mapping[str, float], batches: Minibatches | None) -> ModelObjective:
         return ModelObjective(
-            self._d, values, model=self.model, data=self.data, rows=self.rows, batches=batches
+            self._full, values, model=self.model, data=self.data, rows=self.rows, batches=batches
         )
 
     def with_values(self, values: Mapping[str, float]) -> ModelObjective:
@@ -176,7 +164,7 @@ class ModelObjective(Objective):
     @property
     def moment_path(self) -> bool:
         """Whether the loss is an ordinary tree in the axes (see ``moments``)."""
-        return isinstance(self._d, Derivatives)
+        return isinstance(self._full, Derivatives)
 
     @property
     def stochastic(self) -> bool:
@@ -186,7 +174,7 @@ class ModelObjective(Objective):
         rows = self.batches.rows_at(step) if self.batches is not None else None
         if rows is None:
             return self
-        view: Any = _Minibatch(self._d, self.rows.on_rows(rows))  # the surface of Derivatives
+        view: Any = StepView(self._full, self.rows.on_rows(rows))  # the surface of Derivatives
         return Objective(view, self.values)
 
     def batch_rows(self, step: int) -> Rows | None:
@@ -239,7 +227,7 @@ class ModelObjective(Objective):
         if self.data.standardization is not None:
             x = self.data.standardization.apply(x)
         with np.errstate(all="ignore"):
-            (z,) = self.rows.code.output(p[:, :1], p[:, 1:], *self._args, x)
+            (z,) = self.rows.code.output(x, x, p[:, :1], p[:, 1:], *self._args)
             z = np.broadcast_to(z, (len(p), len(x)))
             out: Array = 0.5 + 0.5 * np.tanh(0.5 * z) if self.model.loss == "logistic" else z
         return np.array(out, dtype=np.float64)
@@ -297,6 +285,16 @@ class ModelObjective(Objective):
             where, (f,) = part
             z[where] = f
             yield GridPart(xs, ys, z.reshape(rows, cols), where.stop, total)
+
+
+def _sampled(full: Any, rows: RowLoss, batches: Minibatches) -> SampledDerivatives:
+    """The derivatives of ``full`` drawn in ``batches``, made once per schedule."""
+    view = rows.views.get(batches)
+    if view is None:
+        if len(rows.views) >= 16:
+            rows.views.clear()
+        view = rows.views[batches] = SampledDerivatives(full, rows, batches)
+    return view
 
 
 @lru_cache(maxsize=16)

@@ -63,21 +63,24 @@ class RowCode:
         return [f"_p{i}" for i in range(len(self.model.parameters))]
 
     def _compile(self, exprs: Sequence[se.Basic]) -> Callable[..., list[Any]]:
-        return codegen.numpy_function(list(exprs), "_x", "_y", [*self.parameter_names, "_dx"])
+        # The data column comes first, as the generated code's own x (its parameters are
+        # converted to numpy floats on every call: a copy of every row, for nothing).
+        names = ["_x", "_y", *self.parameter_names]
+        return codegen.numpy_function(list(exprs), "_dx", "_dy", names)
 
     @cached_property
     def output(self) -> Callable[..., list[Any]]:
-        """``fn(a, b, *parameters, x) -> [z]``"""
+        """``fn(x, y, a, b, *parameters) -> [z]`` (``y`` unused)"""
         return self._compile([self.z])
 
     @cached_property
     def with_gradient(self) -> Callable[..., list[Any]]:
-        """``fn(a, b, *parameters, x) -> [z, z_a, z_b]``"""
+        """``fn(x, y, a, b, *parameters) -> [z, z_a, z_b]``"""
         return self._compile([self.z, *self.gradient])
 
     @cached_property
     def with_hessian(self) -> Callable[..., list[Any]]:
-        """``fn(a, b, *parameters, x) -> [z, z_a, z_b, z_aa, z_ab, z_bb]``"""
+        """``fn(x, y, a, b, *parameters) -> [z, z_a, z_b, z_aa, z_ab, z_bb]``"""
         return self._compile([self.z, *self.gradient, *self._hessian()])
 
     @property
@@ -103,6 +106,9 @@ class RowLoss:
         self.rows = len(self.x)
         self.logistic = code.model.loss == "logistic"
         self.sign = 1.0 - 2.0 * self.y  # for the logistic loss: +1 for label 0, −1 for 1
+        # Views of this loss kept to share their compiled loops (a minibatch schedule's
+        # derivatives, by its Minibatches): a slider drag must not recompile them.
+        self.views: dict[Any, Any] = {}
 
     def on_rows(self, rows: Rows) -> RowLoss:
         """The same loss over the rows ``rows`` only (a minibatch)."""
@@ -122,6 +128,17 @@ class RowLoss:
         return self._reduce(2, a, b, p)[3:]
 
     # -- one point, as plain floats (the runner's straight-line fast path calls these) ------
+    def scalar_value(self, a: float, b: float, *p: float) -> float:
+        """f at one point, as a float."""
+        with np.errstate(all="ignore"):
+            (z,) = self.code.output(self.x, self.y, a, b, *p)
+            if self.logistic:
+                total = float(np.add.reduce(self._loss(z, self.y)))
+            else:
+                r = z - self.y
+                total = float(r @ r)
+        return total / self.rows
+
     def scalar_value_and_gradient(self, a: float, b: float, *p: float) -> tuple[float, ...]:
         """f, ∂f/∂a, ∂f/∂b at one point, as floats: the rows' sums as dot products."""
         return self._scalar(False, a, b, p)
@@ -131,29 +148,31 @@ class RowLoss:
         return self._scalar(True, a, b, p)
 
     def _scalar(self, hessian: bool, a: float, b: float, p: Sequence[float]) -> tuple[float, ...]:
-        code, y, inv = self.code, self.y, 1.0 / self.rows
+        code, y, n = self.code, self.y, self.rows
+        inv = 1.0 / n
         with np.errstate(all="ignore"):
             if hessian:
-                z, za, zb, zaa, zab, zbb = code.with_hessian(a, b, *p, self.x)
+                z, za, zb, zaa, zab, zbb = code.with_hessian(self.x, y, a, b, *p)
             else:
-                z, za, zb = code.with_gradient(a, b, *p, self.x)
-            z = np.broadcast_to(z, y.shape)
+                z, za, zb = code.with_gradient(self.x, y, a, b, *p)
             if self.logistic:
                 e = np.exp(-np.abs(z))
                 total = float(np.add.reduce(np.log1p(e) + np.maximum(z, 0.0)) - y @ z)
                 q = 1.0 / (1.0 + e)
-                slope = np.where(z >= 0.0, q, e * q) - y  # sigmoid(z) − y
+                slope = np.where(z >= 0.0, q, e * q)  # sigmoid(z), then less y: ℓ′
+                bend: Any = slope * (1.0 - slope) if hessian else 0.0
+                slope -= y
+                two = 1.0
             else:
                 slope = z - y
                 total = float(slope @ slope)
-                slope = 2.0 * slope
-            out = [total * inv, _dot(slope, za) * inv, _dot(slope, zb) * inv]
+                bend, two = 2.0, 2.0  # ℓ′ = 2(z − y): the 2 applied to the sums
+            out = [total * inv, two * _dot(slope, za, n) * inv, two * _dot(slope, zb, n) * inv]
             if hessian:
-                bend: Any = (slope + y) * (1.0 - slope - y) if self.logistic else 2.0
                 out += [
-                    (_dot(bend * za, za) + _dot(slope, zaa)) * inv,
-                    (_dot(bend * za, zb) + _dot(slope, zab)) * inv,
-                    (_dot(bend * zb, zb) + _dot(slope, zbb)) * inv,
+                    (_dot(bend * za, za, n) + two * _dot(slope, zaa, n)) * inv,
+                    (_dot(bend * za, zb, n) + two * _dot(slope, zab, n)) * inv,
+                    (_dot(bend * zb, zb, n) + two * _dot(slope, zbb, n)) * inv,
                 ]
         return tuple(out)
 
@@ -193,12 +212,12 @@ class RowLoss:
         y, m = self.y, len(a)
         # (callers hold np.errstate: the runner, Objective, grid_parts)
         if order == 0:
-            (z,) = code.output(a, b, *p, self.x)
+            (z,) = code.output(self.x, y, a, b, *p)
             return [self._mean(self._loss(z, y), m)]
         if order == 1:
-            z, za, zb = code.with_gradient(a, b, *p, self.x)
+            z, za, zb = code.with_gradient(self.x, y, a, b, *p)
         else:
-            z, za, zb, zaa, zab, zbb = code.with_hessian(a, b, *p, self.x)
+            z, za, zb, zaa, zab, zbb = code.with_hessian(self.x, y, a, b, *p)
         if self.logistic:
             s = 0.5 + 0.5 * np.tanh(0.5 * z)  # sigmoid without overflow
             slope = s - y
@@ -248,8 +267,13 @@ def _flat(a: ArrayLike, b: ArrayLike) -> tuple[Array, Array, tuple[int, ...]]:
     return a.reshape(-1, 1), b.reshape(-1, 1), shape
 
 
-def _dot(u: Array, v: Any) -> float:
-    """Σ u·v over the rows, for ``v`` an array of the rows or one number for all of them."""
-    if np.ndim(v) == 0:
-        return float(np.add.reduce(u)) * float(v)
-    return float(u @ np.broadcast_to(v, u.shape))
+def _dot(u: Any, v: Any, rows: int) -> float:
+    """Σ u·v over ``rows`` rows, for ``u`` and ``v`` arrays of the rows or numbers that
+    stand for every row."""
+    if type(v) is np.ndarray and type(u) is np.ndarray and u.shape == v.shape:
+        return float(u @ v)
+    if np.ndim(u) == 0 and np.ndim(v) == 0:
+        return float(u) * float(v) * rows
+    u, v = np.broadcast_arrays(u, v)
+    total: float = np.add.reduce(u * v, axis=None)
+    return float(total)
