@@ -122,7 +122,15 @@ def _build(args: argparse.Namespace) -> Any:
         raise UsageError(f"{_data_option(args)}: {e}") from None
     except (KeyError, ValueError) as e:
         message = str(e.args[0]) if e.args else str(e)
-        option = "--batch-size" if "batch" in message else "--axes" if "axis" in message else ""
+        option = (
+            "--batch-size"
+            if "batch" in message
+            else "--axes"
+            if "axis" in message or "axes" in message
+            else "--steps"
+            if "evaluations of the model" in message
+            else ""
+        )
         raise UsageError(f"{option}: {message}" if option else message) from None
     return race
 

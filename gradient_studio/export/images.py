@@ -146,9 +146,9 @@ def build_scene(
     cols, rows = scene.view_pixels(width / scale, height / scale)
     # Thinned and placed for the view's size in pixels, at the step asked for.
     scene.set_trajectories(result.trajectories, step=step)
-    scene.set_grid_shape(
-        min(GRID_LIMIT, math.ceil(rows * scale)), min(GRID_LIMIT, math.ceil(cols * scale))
-    )
+    shape = min(GRID_LIMIT, math.ceil(rows * scale)), min(GRID_LIMIT, math.ceil(cols * scale))
+    affordable = getattr(result.objective, "picture_shape", None)  # a model over many rows
+    scene.set_grid_shape(*(affordable(shape) if affordable is not None else shape))
     # Trace contours finer for big pictures, where a cell of the tracing grid would show.
     scene.contours.detail = round(CONTOUR_DETAIL * min(2.0, max(1.0, scale / 1.5)))
     text = race.function if race is not None else None

@@ -31,6 +31,7 @@ Array = NDArray[np.float64]
 CURVE_POINTS = 240  # samples of x per prediction curve
 CURVE_WIDTH = 2.6
 POINT_SIZE = 7
+DENSE_ROWS = 200  # more rows than this are a cloud: smaller points, under the curves
 _MARGIN = 0.06  # of the data's span, around it
 
 
@@ -82,7 +83,6 @@ class ModelView:
         self.points = pg.ScatterPlotItem(
             size=POINT_SIZE, pen=pg.mkPen(CASING, width=0.8), brush=pg.mkBrush("#d9d9d9")
         )
-        self.points.setZValue(10)  # the data above the fits: a curve never hides a row
         self.plot.addItem(self.points)
         self.curves: list[pg.PlotCurveItem] = []
         self.legend = pg.LegendItem(
@@ -128,7 +128,10 @@ class ModelView:
         ``probability`` the y axis runs from 0 to 1 (labels and a probability curve), with
         a dashed line at ½."""
         xa, ya = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
-        self.points.setData(xa, ya)
+        self.points.setData(xa, ya, **_point_style(len(xa)))
+        # A few rows are drawn over the fits (a curve never hides one); a cloud of many,
+        # small and see-through, under them (it would hide every curve).
+        self.points.setZValue(10 if len(xa) <= DENSE_ROWS else -10)
         low, high = (float(xa.min()), float(xa.max())) if len(xa) else (-1.0, 1.0)
         pad = max(high - low, 1e-9) * _MARGIN
         self.xs = np.linspace(low - pad, high + pad, CURVE_POINTS)
@@ -293,3 +296,15 @@ class ModelView:
     def render(self, width: int, height: int, *, scale: float = 1.0) -> QImage:
         """The pane as a ``width x height`` image, ``scale`` device pixels per logical one."""
         return render_painted(self.paint, width, height, scale=scale)
+
+
+def _point_style(rows: int) -> dict[str, object]:
+    """The data's points: 7 px and opaque for a few rows, down to 3 px and faint for many."""
+    if rows <= DENSE_ROWS:
+        return {
+            "size": POINT_SIZE,
+            "brush": pg.mkBrush("#d9d9d9"),
+            "pen": pg.mkPen(CASING, width=0.8),
+        }
+    size = 5 if rows <= 2_000 else 3
+    return {"size": size, "brush": pg.mkBrush(90, 90, 90, 90), "pen": pg.mkPen(None)}

@@ -126,6 +126,35 @@ def test_every_bad_data_file_is_one_line_naming_where(tmp_path, content, words):
     assert words in err
 
 
+def test_columns_are_picked_by_name_or_number(tmp_path):
+    data = tmp_path / "wide.csv"
+    data.write_text("id,hours,note,score\n1,1,a,52\n2,2,b,55\n3,3,c,61\n", encoding="utf-8")
+    for x, y in (("hours", "score"), ("2", "4")):
+        code, out, err = render(
+            tmp_path, "--model", "w*x + b", "--data", str(data), "--x-column", x,
+            "--y-column", y, "--steps", "2", name="r.json",
+        )  # fmt: skip
+        assert code == 0, err
+        assert json.loads(out.read_text())["race"]["dataset"]["columns"] == ["hours", "score"]
+    code, _, err = render(tmp_path, "--model", "w*x + b", "--data", str(data), "--x-column", "2")
+    assert code == 2 and "names no column 'y'" in err  # a header without y: say which
+    code, _, err = render(
+        tmp_path, "--model", "w*x + b", "--data", str(data), "--x-column", "note",
+        "--y-column", "score",
+    )  # fmt: skip
+    assert code == 2 and "line 2, column 3 ('note', used as x): 'a' is not a number" in err
+
+
+def test_a_race_too_long_for_its_rows_is_one_line(tmp_path):
+    data = tmp_path / "big.csv"
+    data.write_text("x,y\n" + "".join(f"{i / 1000},{i % 7}\n" for i in range(50_000)))
+    code, out, err = render(
+        tmp_path, "--model", "w2*tanh(w1*x)", "--data", str(data), "--steps", "50000"
+    )
+    assert code == 2 and not out.exists() and err.count("\n") == 1
+    assert "--steps: 1 runs × 50,001 steps over 50,000 rows" in err
+
+
 def test_a_label_that_is_not_0_or_1_is_named_for_the_logistic_loss(tmp_path):
     data = tmp_path / "labels.csv"
     data.write_text("x,y\n-1,0\n1,1\n2,0.5\n", encoding="utf-8")

@@ -80,3 +80,17 @@ def test_model_mode_loads_no_qt():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_a_race_too_long_for_its_rows_is_refused_up_front():
+    from gradient_studio.engine.data import Dataset
+
+    x = np.linspace(-2.0, 2.0, 100_000)
+    data = Dataset("big", x, np.tanh(x))
+    three = [OptimizerChoice(n) for n in ("sgd", "momentum", "adam")]
+    with pytest.raises(ValueError, match="3 runs × 10,001 steps over 100,000 rows"):
+        ModelRace.create(model="w2*tanh(w1*x)", data=data, optimizers=three, steps=10_000)
+    # the same on the moment path costs nothing per row: allowed
+    ModelRace.create(model="w*x + b", data=data, optimizers=three, steps=10_000)
+    objective = ModelRace.create(model="w2*tanh(w1*x)", data=data, steps=10).objective()
+    assert objective.picture_shape((1200, 1200)) == (48, 48)  # a picture's grid is bounded

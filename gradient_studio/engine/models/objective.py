@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 _LABEL = se.Symbol("_dy")
 
 COARSE_ELEMENTS = 2_000_000  # cells × rows of the first, coarse landscape: ~15 ms in numpy
+PICTURE_ELEMENTS = 200_000_000  # cells × rows of an exported picture's landscape: ~2 s
 
 
 @dataclass(frozen=True)
@@ -250,13 +251,24 @@ class ModelObjective(Objective):
     # -- the grid, in parts a worker can stop between -----------------------------------------
     def coarse_shape(self, shape: tuple[int, int] = (400, 400)) -> tuple[int, int]:
         """The grid to show first after a change: ``shape`` itself on the moment path (its
-        cost does not grow with the rows), else shrunk in proportion until cells × rows is
-        at most :data:`COARSE_ELEMENTS` — 141 × 141 at 100 rows, 71 × 71 at 400 — but
-        never below 48 cells a side."""
+        cost does not grow with the rows), else shrunk until cells × rows is at most
+        :data:`COARSE_ELEMENTS` — 141 × 141 at 100 rows, 71 × 71 at 400 — but never below
+        48 cells a side."""
+        return self.shape_within(shape, COARSE_ELEMENTS)
+
+    def picture_shape(self, shape: tuple[int, int]) -> tuple[int, int]:
+        """The grid an exported picture evaluates instead of ``shape``: at most
+        :data:`PICTURE_ELEMENTS` cells × rows (a few seconds), so a 1200-pixel picture of
+        100,000 rows does not take an hour; the moment path's is ``shape``."""
+        return self.shape_within(shape, PICTURE_ELEMENTS)
+
+    def shape_within(self, shape: tuple[int, int], elements: float) -> tuple[int, int]:
+        """``shape`` shrunk in proportion until cells × rows ≤ ``elements`` (never below 48
+        cells a side); unchanged on the moment path."""
         rows, cols = shape
-        if self.moment_path or rows * cols * self.data.rows <= COARSE_ELEMENTS:
+        if self.moment_path or rows * cols * self.data.rows <= elements:
             return rows, cols
-        shrink = math.sqrt(COARSE_ELEMENTS / (rows * cols * self.data.rows))
+        shrink = math.sqrt(elements / (rows * cols * self.data.rows))
         return max(min(rows, 48), round(rows * shrink)), max(min(cols, 48), round(cols * shrink))
 
     def grid_parts(

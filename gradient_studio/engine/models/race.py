@@ -34,6 +34,10 @@ from gradient_studio.engine.runner import run
 from gradient_studio.engine.transforms import Training
 
 
+# Rows × steps × runs a race on the row path may cost (~20 ns each): a minute at most.
+MAX_ROW_STEPS = 2_000_000_000
+
+
 @dataclass(frozen=True)
 class ModelRace:
     """The inputs of a run on a model's loss. Build one with :meth:`create`."""
@@ -115,7 +119,14 @@ class ModelRace:
         if race.steps < 1:
             raise ValueError("the number of steps must be at least 1")
         race.training.schedule.resolved(race.steps)
-        race.objective()  # the labels checked, the batches checked, the code built: now
+        objective = race.objective()  # the labels checked, the batches checked: now
+        work = (race.steps + 1) * len(race.optimizers) * len(race.starts) * race.data.rows
+        if not objective.moment_path and work > MAX_ROW_STEPS:
+            raise ValueError(
+                f"{len(race.optimizers) * len(race.starts)} runs × {race.steps + 1:,} steps over "
+                f"{race.data.rows:,} rows is {work:.2g} evaluations of the model; at most "
+                f"{MAX_ROW_STEPS:.0e} (about a minute): take fewer steps, runs or rows"
+            )
         return race
 
     # -- what the exporters read as of a Race -----------------------------------------------
