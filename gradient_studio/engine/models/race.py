@@ -33,7 +33,6 @@ from gradient_studio.engine.results import OptimizerChoice, RunResult
 from gradient_studio.engine.runner import run
 from gradient_studio.engine.transforms import Training
 
-
 # Rows × steps × runs a race on the row path may cost (~20 ns each): a minute at most.
 MAX_ROW_STEPS = 2_000_000_000
 
