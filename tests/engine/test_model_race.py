@@ -94,3 +94,18 @@ def test_a_race_too_long_for_its_rows_is_refused_up_front():
     ModelRace.create(model="w*x + b", data=data, optimizers=three, steps=10_000)
     objective = ModelRace.create(model="w2*tanh(w1*x)", data=data, steps=10).objective()
     assert objective.picture_shape((1200, 1200)) == (48, 48)  # a picture's grid is bounded
+
+
+def test_a_linear_model_on_its_own_data_is_framed_around_its_least_squares_minimum():
+    from gradient_studio.engine.data import parse_csv
+
+    data = parse_csv("hours,score\n1,52\n2,55\n3,61\n4,64\n5,70\n")
+    race = ModelRace.create(model="w*x + b", data=data)
+    design = np.column_stack([data.x, np.ones_like(data.x)])
+    w, b = np.linalg.lstsq(design, data.y, rcond=None)[0]
+    assert race.xrange[0] < w < race.xrange[1] and race.yrange[0] < b < race.yrange[1]
+    ((x, y),) = race.starts
+    assert race.xrange[0] < x < race.xrange[1] and race.yrange[0] < y < race.yrange[1]
+    # a model not linear in its weights keeps the default view; so does a range given
+    assert ModelRace.create(model="w2*tanh(w1*x)", data=data).xrange == (-2.0, 2.0)
+    assert ModelRace.create(model="w*x + b", data=data, xrange=(0, 1)).yrange == (-2.0, 2.0)

@@ -218,6 +218,23 @@ class ModelObjective(Objective):
     def _names(self) -> dict[str, str]:
         return {**self.rows.code.names, "_dy": "y"}
 
+    def least_squares_minimum(self) -> tuple[float, float] | None:
+        """The minimum, for a mean squared error whose model is linear in its two axes (the
+        loss then is a quadratic bowl: one Newton step from anywhere lands on it), or None
+        (another model, a flat direction, the logistic loss)."""
+        code = self.rows.code
+        if self.model.loss != "mse" or any(h != 0 for h in code.second_derivatives):
+            return None
+        with np.errstate(all="ignore"):
+            g = self.gradient(0.0, 0.0)
+            h = self.hessian(0.0, 0.0)
+            if not (np.isfinite(g).all() and np.isfinite(h).all()):
+                return None
+            if np.linalg.det(h) <= 1e-12 * max(1.0, float(np.abs(h).max()) ** 2):
+                return None
+            step = np.linalg.solve(h, -g)
+        return (float(step[0]), float(step[1])) if np.isfinite(step).all() else None
+
     # -- the model pane ----------------------------------------------------------------------
     def predict(self, points: ArrayLike, xs: ArrayLike) -> Array:
         """The model's prediction at weights ``points`` (``(n, 2)``, the axes) for inputs

@@ -62,6 +62,12 @@ class RowCode:
     def parameter_names(self) -> list[str]:
         return [f"_p{i}" for i in range(len(self.model.parameters))]
 
+    @cached_property
+    def second_derivatives(self) -> tuple[se.Basic, se.Basic, se.Basic]:
+        """∂²z/∂a², ∂²z/∂a∂b, ∂²z/∂b²: all 0 for a model linear in its axes."""
+        zaa, zab, zbb = self._hessian()
+        return zaa, zab, zbb
+
     def _compile(self, exprs: Sequence[se.Basic]) -> Callable[..., list[Any]]:
         # The data column comes first, as the generated code's own x (its parameters are
         # converted to numpy floats on every call: a copy of every row, for nothing).
@@ -81,7 +87,7 @@ class RowCode:
     @cached_property
     def with_hessian(self) -> Callable[..., list[Any]]:
         """``fn(x, y, a, b, *parameters) -> [z, z_a, z_b, z_aa, z_ab, z_bb]``"""
-        return self._compile([self.z, *self.gradient, *self._hessian()])
+        return self._compile([self.z, *self.gradient, *self.second_derivatives])
 
     @property
     def names(self) -> dict[str, str]:

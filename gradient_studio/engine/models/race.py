@@ -11,9 +11,11 @@ training tools). The exporters read it as they read a Race (``function`` is the 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
+
+import numpy as np
 
 from gradient_studio.engine.data import DATASETS, DataError, Dataset, load_csv
 from gradient_studio.engine.minibatches import Minibatches
@@ -119,6 +121,8 @@ class ModelRace:
             raise ValueError("the number of steps must be at least 1")
         race.training.schedule.resolved(race.steps)
         objective = race.objective()  # the labels checked, the batches checked: now
+        if p is None and xrange is None and yrange is None:
+            race = _framing(race, objective.least_squares_minimum())
         work = (race.steps + 1) * len(race.optimizers) * len(race.starts) * race.data.rows
         if not objective.moment_path and work > MAX_ROW_STEPS:
             raise ValueError(
@@ -191,6 +195,22 @@ class ModelRace:
             seed=int(record.get("seed", 0)),
             **inputs_from_record(record),
         )
+
+
+def _framing(race: ModelRace, minimum: tuple[float, float] | None) -> ModelRace:
+    """The race with a view that holds its starts and the minimum, when the minimum is
+    known (a linear model's least squares); else the race as it is."""
+    if minimum is None:
+        return race
+    points = np.array([*race.starts, minimum])
+    low, high = points.min(axis=0), points.max(axis=0)
+    pad = 0.25 * (high - low) + 0.5
+    low, high = low - pad, high + pad
+    return replace(
+        race,
+        xrange=(float(low[0]), float(high[0])),
+        yrange=(float(low[1]), float(high[1])),
+    )
 
 
 def _preset(name: str | None) -> ModelPreset | None:
