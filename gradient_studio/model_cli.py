@@ -68,8 +68,6 @@ def model_race(args: argparse.Namespace) -> Any:
     if args.preset is not None and args.preset not in PRESETS | MODEL_PRESETS:
         known = ", ".join([*PRESETS, *MODEL_PRESETS])
         raise UsageError(f"--preset: unknown preset {args.preset!r} (choose from: {known})")
-    if args.model is not None and args.preset in PRESETS:
-        raise UsageError(f"--preset {args.preset} is a function, not a model: give one of them")
     if not wants_model(args):
         given = [o for o in _MODEL_OPTIONS if getattr(args, o) is not None] + (
             ["normalize"] if args.normalize else []
