@@ -10,13 +10,13 @@ sum of a thousand terms as a tree):
   function, at a cost independent of the rows;
 * the **row path** (:mod:`~gradient_studio.engine.models.per_row`) for every other model:
   the per-row output differentiated once, the loss and its derivatives reduced over the rows
-  in bounded chunks. Its derivatives have no single tree, so the fast path declines it and
-  the runner moves its starts with numpy.
+  in bounded chunks. Its derivatives have no single tree: the runner's straight-line loop
+  calls the rows' sums once a step, and code that prints trees (numba kernels) declines it.
 
 With :class:`~gradient_studio.engine.minibatches.Minibatches` smaller than the data, the
 objective is *stochastic*: :meth:`ModelObjective.at_step` is the loss step k descends — the
 full loss's value (what the landscape under the ball shows) with the gradient and Hessian
-of step k's batch.
+of step k's batch (see :mod:`~gradient_studio.engine.models.sampled`).
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ from numpy.typing import ArrayLike
 from gradient_studio.engine import formulas
 from gradient_studio.engine.data import Dataset
 from gradient_studio.engine.expression import Expression
-from gradient_studio.engine.minibatches import Minibatches, Rows
-from gradient_studio.engine.models.model import LOSSES, Model
+from gradient_studio.engine.minibatches import Minibatches
+from gradient_studio.engine.models.model import Model
 from gradient_studio.engine.models.moments import moment_expression
 from gradient_studio.engine.models.per_row import RowCode, RowLoss
 from gradient_studio.engine.models.sampled import SampledDerivatives, StepView
@@ -178,10 +178,6 @@ class ModelObjective(Objective):
         view: Any = StepView(self._full, self.rows.on_rows(rows))  # the surface of Derivatives
         return Objective(view, self.values)
 
-    def batch_rows(self, step: int) -> Rows | None:
-        """The rows of step ``step``'s batch (None: all of them)."""
-        return self.batches.rows_at(step) if self.batches is not None else None
-
     @property
     def title(self) -> str:
         """The model, the loss and the data in words, for a picture's title."""
@@ -245,7 +241,7 @@ class ModelObjective(Objective):
         if self.data.standardization is not None:
             x = self.data.standardization.apply(x)
         with np.errstate(all="ignore"):
-            (z,) = self.rows.code.output(x, x, p[:, :1], p[:, 1:], *self._args)
+            (z,) = self.rows.code.output(x, x, p[:, :1], p[:, 1:], *self._args)  # (y unused)
             z = np.broadcast_to(z, (len(p), len(x)))
             out: Array = 0.5 + 0.5 * np.tanh(0.5 * z) if self.model.loss == "logistic" else z
         return np.array(out, dtype=np.float64)
@@ -260,10 +256,6 @@ class ModelObjective(Objective):
         """The data's x in its own units (before any standardisation)."""
         s = self.data.standardization
         return self.data.x if s is None else s.undo(self.data.x)
-
-    @property
-    def loss_name(self) -> str:
-        return LOSSES[self.model.loss]
 
     # -- the grid, in parts a worker can stop between -----------------------------------------
     def coarse_shape(self, shape: tuple[int, int] = (400, 400)) -> tuple[int, int]:

@@ -13,7 +13,9 @@ loss ℓ(z, y) is written here by hand in its stable form and joined by the chai
 so no sum over the rows ever exists as a tree, and the logistic loss never overflows where
 z reaches hundreds (separable data). Points get a trailing axis of rows; every temporary is
 ``points × rows`` doubles, so the points are taken :data:`ROW_CHUNK` elements at a time:
-memory stays bounded on any grid, and a worker can stop between chunks.
+memory stays bounded on any grid, and a worker can stop between chunks. At one point (the
+runner's straight-line loop, once a step) the sums over the rows are dot products on plain
+floats: :meth:`RowLoss.scalar_value_and_gradient`.
 """
 
 from __future__ import annotations
