@@ -155,6 +155,15 @@ def test_a_race_too_long_for_its_rows_is_one_line(tmp_path):
     assert "--steps: 1 runs × 50,001 steps over 50,000 rows" in err
 
 
+def test_a_folder_or_a_file_too_big_is_one_line(tmp_path):
+    code, _, err = render(tmp_path, "--model", "w*x + b", "--data", str(tmp_path))
+    assert code == 2 and err.count("\n") == 1 and "is a folder, not a CSV file" in err
+    big = tmp_path / "big.csv"
+    big.write_bytes(b"x,y\n" + b"1.000000000,2.000000000\n" * 450_000)  # 10.8 MB
+    code, _, err = render(tmp_path, "--model", "w*x + b", "--data", str(big))
+    assert code == 2 and err.count("\n") == 1 and "a data file can be at most 10 MB" in err
+
+
 def test_a_label_that_is_not_0_or_1_is_named_for_the_logistic_loss(tmp_path):
     data = tmp_path / "labels.csv"
     data.write_text("x,y\n-1,0\n1,1\n2,0.5\n", encoding="utf-8")
