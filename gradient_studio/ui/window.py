@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QToolBar,
     QWidget,
 )
+from superqt.utils import qthrottled
 
 from gradient_studio.engine.optimizers import OPTIMIZERS
 from gradient_studio.scene import PlotScene
@@ -39,9 +40,11 @@ from gradient_studio.ui.playback import Playback, PlaybackControls
 from gradient_studio.ui.session import Session, preset_matching
 from gradient_studio.ui.status import RaceStatus
 from gradient_studio.ui.worker import Frame, Landscape, LandscapeJob, RaceJob, RaceUpdate, Worker
+from gradient_studio.ui.zoom import limit_zoom
 
 GRID = (400, 400)
 STATUS_INTERVAL = 0.1  # s between updates of the status table while the race plays
+VIEW_FOLLOW_MS = 16  # the paths and the landscape follow a zoom or pan at most this often
 
 
 class MainWindow(QMainWindow):
@@ -88,6 +91,10 @@ class MainWindow(QMainWindow):
         self.optimizer_panel = OptimizerPanel()
         self.loss = LossPanel()
         self.status = RaceStatus()
+        # The mouse may zoom the landscape and the loss plot's steps only as far as their
+        # numbers mean something (pyqtgraph alone zooms into overflow).
+        limit_zoom(self.scene.widget)
+        limit_zoom(self.loss.plot, y=False)
         self.playback = Playback(self)
         toolbar = QToolBar("Playback")
         toolbar.setObjectName("playbackToolbar")
@@ -103,6 +110,9 @@ class MainWindow(QMainWindow):
         self._panes_timer.setSingleShot(True)
         self._panes_timer.setInterval(0)
         self._panes_timer.timeout.connect(self._show_panes)
+        # A wheel or a trackpad sends dozens of zoom steps a second: the view box moves with
+        # each, the paths and the landscape follow at most every VIEW_FOLLOW_MS.
+        self._follow_view = qthrottled(self._show_view, timeout=VIEW_FOLLOW_MS, parent=self)
         self._connect()
         self.worker.start()
         self._show_session()
@@ -281,7 +291,10 @@ class MainWindow(QMainWindow):
     def _on_contour_view_range_changed(self, *_: Any) -> None:
         (x0, x1), (y0, y1) = self.scene.plot.vb.viewRange()
         self.session.view = ((x0, x1), (y0, y1))
-        self.scene.set_view((x0, x1), (y0, y1), evaluate=False)
+        self._follow_view()
+
+    def _show_view(self) -> None:
+        self.scene.set_view(*self.session.view, evaluate=False)
         self._request(landscape=True)
 
     def _on_playback_step_changed(self, step: float) -> None:
@@ -355,6 +368,8 @@ class MainWindow(QMainWindow):
         self.playback.stop()
         self.indicator.stop()
         self._panes_timer.stop()
+        self._follow_view.cancel()
+        self._follow_view.flush(restart_timer=False)  # stops its timer
         if self.worker.isRunning():
             self.worker.stop()
 

@@ -1,0 +1,101 @@
+"""Zooming the landscape with the wheel, however hard: never an exception or a warning, and
+the view stays where its numbers mean something (issue 10, item 8)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QObject, QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication
+
+from gradient_studio.ui.zoom import LARGEST, narrowest
+
+pytestmark = [
+    pytest.mark.qt_log_level_fail("WARNING"),
+    pytest.mark.qt_log_ignore("propagateSizeHints"),  # the offscreen platform's, at show()
+]
+
+
+def wheel(widget, delta: int, *, times: int = 1, at: QPointF | None = None) -> None:
+    """``times`` wheel events of ``delta`` (120 is one notch) over the middle of ``widget``."""
+    viewport = widget.viewport()
+    pos = at if at is not None else QPointF(viewport.width() / 2, viewport.height() / 2)
+    for _ in range(times):
+        event = QWheelEvent(
+            pos,
+            QPointF(viewport.mapToGlobal(pos)),
+            QPoint(0, 0),
+            QPoint(0, delta),
+            Qt.MouseButton.NoButton,
+            Qt.KeyboardModifier.NoModifier,
+            Qt.ScrollPhase.NoScrollPhase,
+            False,
+        )
+        QApplication.sendEvent(viewport, event)
+
+
+def view_of(window) -> tuple[tuple[float, float], tuple[float, float]]:
+    (x0, x1), (y0, y1) = window.scene.plot.vb.viewRange()
+    return (x0, x1), (y0, y1)
+
+
+def assert_sane(window) -> None:
+    for low, high in (*view_of(window), *window.session.view):
+        assert math.isfinite(low) and math.isfinite(high) and low < high
+        assert low >= -LARGEST and high <= LARGEST
+        assert high - low >= 0.999 * narrowest(low, high)
+
+
+def test_zooming_out_1500_notches_stops_at_the_largest_view(qtbot, window):
+    view = window.findChild(QObject, "contourView")
+    wheel(view, -120, times=1500)  # the issue's 1,251 notches reached ±3.8e161, then nan
+    assert_sane(window)
+    (x0, x1), _ = view_of(window)
+    assert x1 - x0 == pytest.approx(2 * LARGEST)
+    wheel(view, -120, times=10)  # and every further notch is quietly nothing
+    assert_sane(window)
+    with qtbot.waitSignal(window.landscape_updated, timeout=10_000):
+        wheel(view, 120)
+    assert np.isfinite(window.landscape.xs).all() and abs(window.landscape.xs).max() <= LARGEST
+
+
+@pytest.mark.parametrize("delta", [2**31 - 1, -(2**31), 120_000, -120_000])
+def test_one_huge_wheel_event_zooms_as_ten_notches_do(window, delta):
+    view = window.findChild(QObject, "contourView")
+    home = window.session.home
+    spans = []
+    for times, step in ((3, delta), (30, 120 if delta > 0 else -120)):
+        window.scene.set_view(*home, evaluate=False)
+        (x0, x1), _ = view_of(window)
+        wheel(view, step, times=times)
+        assert_sane(window)
+        (u0, u1), _ = view_of(window)
+        spans.append((u1 - u0) / (x1 - x0))
+    assert spans[0] == pytest.approx(spans[1], rel=1e-6)
+    assert spans[0] < 1 if delta > 0 else spans[0] > 1
+
+
+@pytest.mark.parametrize("at", [(0.3, 0.3), (7e5, -3e5)])
+def test_zooming_in_stops_while_the_grid_still_has_distinct_points(qtbot, window, at):
+    window.scene.set_view((at[0] - 1, at[0] + 1), (at[1] - 1, at[1] + 1), evaluate=False)
+    view = window.findChild(QObject, "contourView")
+    wheel(view, 120, times=3000)
+    assert_sane(window)
+    (x0, x1), _ = view_of(window)
+    assert x1 - x0 < 1e-3 * max(1.0, abs(at[0]))  # it did zoom in a long way
+    with qtbot.waitSignal(window.landscape_updated, timeout=10_000):
+        wheel(view, -120)
+    xs, ys = window.landscape.xs, window.landscape.ys
+    assert (np.diff(xs) > 0).all() and (np.diff(ys) > 0).all()
+
+
+def test_the_loss_plot_zooms_its_steps_within_limits_too(window):
+    plot = window.findChild(QObject, "lossPlot")
+    wheel(plot, -120, times=1500)
+    wheel(plot, 2**31 - 1, times=5)
+    wheel(plot, 120, times=3000)
+    (x0, x1), _ = plot.getPlotItem().getViewBox().viewRange()
+    assert math.isfinite(x0) and math.isfinite(x1) and x1 - x0 >= narrowest(x0, x1) * 0.999
