@@ -103,8 +103,16 @@ class MainWindow(QMainWindow):
         self.controls = PlaybackControls(self.playback, toolbar, self)
         layout.arrange(self)
         self.indicator = layout.ComputeIndicator(self.statusBar())
-        self.menus = menus.build(self)
-        self.worker = Worker(self)
+        self.menus = menus.Menus(
+            self,
+            commands=self,
+            picture=self.scene,
+            race=(self.controls.play_action, self.controls.step_action, self.controls.reset_action),
+        )
+        # The worker is not the window's child: Qt would delete a running thread with it.
+        # It stops when the window is closed, destroyed in any way, or the app quits.
+        self.worker = Worker()
+        self.worker.stop_with(self)
         self._pending_panes: tuple[RaceUpdate, list[str], list[str]] | None = None
         self._panes_timer = QTimer(self)
         self._panes_timer.setSingleShot(True)
@@ -358,10 +366,24 @@ class MainWindow(QMainWindow):
         self.scene.set_view(*self.session.home, evaluate=False)
         self._request(landscape=True)
 
-    def export(self, path: Any, **options: Any) -> Any:
+    def export(self, path: str | Path, **options: Any) -> Path:
         """Write what is on screen to ``path`` (.png .svg .gif .csv .json); raises on error.
         The menus' Export commands call this after asking where."""
-        return exporting.write(self, path, **options)
+        return exporting.write(
+            path, self.race_update, self.session.view, self.menus.picture_options(), **options
+        )
+
+    def export_image(self) -> None:
+        """File ▸ Export Image…: ask where and how big, then write PNG or SVG."""
+        exporting.export_image(self)
+
+    def export_animation(self) -> None:
+        """File ▸ Export Animation…: ask where, how big and how many frames; write a GIF."""
+        exporting.export_animation(self)
+
+    def export_trajectories(self) -> None:
+        """File ▸ Export Trajectories…: ask where, then write CSV or JSON."""
+        exporting.export_trajectories(self)
 
     def shutdown(self) -> None:
         """Stop the clock, the timers and the worker thread (closing does this)."""

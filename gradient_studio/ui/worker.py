@@ -22,13 +22,16 @@ behind a running job, and :meth:`Worker.stop` ends it within one chunk.
 
 from __future__ import annotations
 
+import atexit
 import sys
 import threading
 import time
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal
 
 FIRST_FRAME_WITHIN = 0.012  # s: a race's first frame goes out by then, finished or not
 UPDATE_INTERVAL = 0.1  # s between frames of a long race (at least)
@@ -40,6 +43,18 @@ SHOWN_TIMEOUT = 1.0  # s to wait for the GUI to show a frame before sending the 
 # dozens of such calls, and would take many times longer beside a running race.
 SWITCH_INTERVAL = 0.0002
 FORMULA_LIMIT = 400  # characters of a derivative worth showing
+
+
+# Every worker not yet garbage: the interpreter's exit stops them before Qt's clean-up
+# deletes them (with a window still open, a script's end would otherwise abort).
+_WORKERS: weakref.WeakSet[Worker] = weakref.WeakSet()
+
+
+@atexit.register
+def _stop_workers() -> None:
+    for worker in list(_WORKERS):
+        if shiboken6.isValid(worker):  # else its C++ side is gone, and the thread with it
+            worker.stop()
 
 
 @dataclass(frozen=True)
@@ -112,6 +127,7 @@ class Worker(QThread):
         self._breather = 0.0  # no frame before this time (just after a long race's frame)
         self._compiled: dict[str, Any] = {}  # function text -> Objective with default values
         self._formulas: dict[str, tuple[str, str]] = {}  # function text -> (∂f/∂x, ∂f/∂y)
+        _WORKERS.add(self)
 
     # -- the GUI thread's side -------------------------------------------------------------
     def request_landscape(self, job: LandscapeJob) -> None:
@@ -131,6 +147,25 @@ class Worker(QThread):
         """The GUI has shown a frame: a long race may send its next one. (A frame in flight
         at a time, so a GUI slower than the race is never flooded.)"""
         self._shown.set()
+
+    def stop_with(self, owner: QObject) -> None:
+        """Stop when ``owner`` is destroyed, however that happens (``deleteLater``, its
+        parent's end, the last reference dropped), or when the application quits.
+
+        Qt aborts the process when a ``QThread`` is deleted while its thread runs, so the
+        worker must not be a child of ``owner`` (Qt would delete it first), and the stop
+        must hold the worker itself: by the time ``destroyed`` is sent, ``owner``'s Python
+        side may already be gone."""
+        worker = self
+
+        def stop(*_: object) -> None:
+            if shiboken6.isValid(worker):
+                worker.stop()
+
+        owner.destroyed.connect(stop)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.stop)  # a bound method: no reference kept
 
     def stop(self) -> None:
         """End the thread (cancelling whatever runs) and wait for it."""
