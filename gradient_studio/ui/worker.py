@@ -23,10 +23,13 @@ behind a running job, and :meth:`Worker.stop` ends it within one chunk.
 from __future__ import annotations
 
 import atexit
+import ctypes
+import functools
 import sys
 import threading
 import time
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -168,13 +171,18 @@ class Worker(QThread):
             app.aboutToQuit.connect(self.stop)  # a bound method: no reference kept
 
     def stop(self) -> None:
-        """End the thread (cancelling whatever runs) and wait for it."""
+        """End the thread (cancelling whatever runs) and wait for it; then let go of the
+        compiled functions and hand the freed memory back to the system."""
         with self._lock:
             self._stopping = True
             self._landscape_job = self._race_job = None
             self._lock.notify()
         self._shown.set()  # nothing waits for the GUI any more
         self.wait()
+        if self._compiled:
+            self._compiled.clear()
+            self._formulas.clear()
+            give_back_memory()
 
     # -- the worker thread -----------------------------------------------------------------
     def run(self) -> None:
@@ -326,6 +334,22 @@ class Worker(QThread):
             gx, gy = objective.gradient_formulas()
             formulas = self._formulas[job.text] = (_formula(gx), _formula(gy))
         return Landscape(job, objective, xs, ys, z, formulas, time.perf_counter() - began)
+
+
+def give_back_memory() -> None:
+    """Return the heap's free pages to the system (glibc keeps them otherwise). Where the C
+    library is not glibc, nothing to do."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    try:
+        return ctypes.CDLL("libc.so.6").malloc_trim  # type: ignore[no-any-return]
+    except (OSError, AttributeError):
+        return None
 
 
 def _formula(expr: Any) -> str:
