@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QIcon
 
 
-def _icon() -> object | None:
+def _icon() -> QIcon | None:
     """The app icon at every size there is, or None if the resources are missing."""
     from PySide6.QtCore import QSize
     from PySide6.QtGui import QIcon
@@ -29,7 +33,9 @@ def main() -> int:
 
     from gradient_studio import __version__
 
-    app = QApplication.instance() or QApplication(sys.argv[:1] or ["gradient-studio"])
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(sys.argv[:1] or ["gradient-studio"])
     app.setApplicationName("Gradient Studio")
     app.setApplicationDisplayName("Gradient Studio")
     app.setOrganizationName("Gradient Studio")
@@ -42,7 +48,7 @@ def main() -> int:
         pass
     icon = _icon()
     if icon is not None:
-        app.setWindowIcon(icon)  # type: ignore[arg-type]
+        app.setWindowIcon(icon)
 
     from gradient_studio.ui.window import MainWindow
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
@@ -41,6 +41,9 @@ from gradient_studio.ui.session import Session, preset_matching
 from gradient_studio.ui.status import RaceStatus
 from gradient_studio.ui.worker import Frame, Landscape, LandscapeJob, RaceJob, RaceUpdate, Worker
 from gradient_studio.ui.zoom import limit_zoom
+
+if TYPE_CHECKING:
+    from gradient_studio.engine import RunResult
 
 GRID = (400, 400)
 STATUS_INTERVAL = 0.1  # s between updates of the status table while the race plays
@@ -68,7 +71,7 @@ class MainWindow(QMainWindow):
         # The race on screen: the worker's update (``finished``, ``steps_done`` as shown),
         # its RunResult (which a long race goes on filling in) and the job it came from.
         self.race_update: RaceUpdate | None = None
-        self.result: Any = None
+        self.result: RunResult | None = None
         self.race_job: RaceJob | None = None
         self.landscape: Landscape | None = None
         self.last_export_folder: Path | None = None

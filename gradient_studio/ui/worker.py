@@ -31,10 +31,16 @@ import time
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal
+
+if TYPE_CHECKING:  # the engine itself is imported in the worker thread, on first use
+    import sympy
+    from numpy.typing import NDArray
+
+    from gradient_studio.engine import Objective, RunResult, Trajectory
 
 FIRST_FRAME_WITHIN = 0.012  # s: a race's first frame goes out by then, finished or not
 UPDATE_INTERVAL = 0.1  # s between frames of a long race (at least)
@@ -83,10 +89,10 @@ class Landscape:
     """f evaluated over a view, with the compiled function and its derivatives as text."""
 
     job: LandscapeJob
-    objective: Any  # engine Objective
-    xs: Any
-    ys: Any
-    z: Any
+    objective: Objective
+    xs: NDArray[Any]
+    ys: NDArray[Any]
+    z: NDArray[Any]
     gradient_text: tuple[str, str]
     seconds: float
 
@@ -97,8 +103,8 @@ class RaceUpdate:
 
     job: RaceJob
     generation: int
-    result: Any  # engine RunResult
-    trajectories: list[Any]
+    result: RunResult
+    trajectories: list[Trajectory]
     finished: bool
     steps_done: int
     seconds: float
@@ -128,7 +134,7 @@ class Worker(QThread):
         self._shown = threading.Event()  # the GUI has shown the last frame sent
         self._shown.set()
         self._breather = 0.0  # no frame before this time (just after a long race's frame)
-        self._compiled: dict[str, Any] = {}  # function text -> Objective with default values
+        self._compiled: dict[str, Objective] = {}  # text -> Objective with default values
         self._formulas: dict[str, tuple[str, str]] = {}  # function text -> (∂f/∂x, ∂f/∂y)
         _WORKERS.add(self)
 
@@ -300,7 +306,12 @@ class Worker(QThread):
         return ok
 
     def _frame(
-        self, generation: int, job: RaceJob, result: Any, landscape: Any, began: float
+        self,
+        generation: int,
+        job: RaceJob,
+        result: RunResult,
+        landscape: Landscape | None,
+        began: float,
     ) -> Frame:
         update = RaceUpdate(
             job,
@@ -313,7 +324,7 @@ class Worker(QThread):
         )
         return Frame(landscape=landscape, race=update)
 
-    def _objective(self, text: str) -> Any:
+    def _objective(self, text: str) -> Objective:
         objective = self._compiled.get(text)
         if objective is None:
             from gradient_studio.engine import Objective
@@ -347,12 +358,13 @@ def give_back_memory() -> None:
 @functools.cache
 def _malloc_trim() -> Callable[[int], int] | None:
     try:
-        return ctypes.CDLL("libc.so.6").malloc_trim  # type: ignore[no-any-return]
+        trim: Callable[[int], int] = ctypes.CDLL("libc.so.6").malloc_trim
+        return trim
     except (OSError, AttributeError):
         return None
 
 
-def _formula(expr: Any) -> str:
+def _formula(expr: sympy.Expr) -> str:
     """A derivative as text in the function language (``x^2``, implicit products)."""
     text = str(expr).replace("**", "^")
     if len(text) > FORMULA_LIMIT:
