@@ -45,7 +45,7 @@ if TYPE_CHECKING:  # the engine itself is imported in the worker thread, on firs
 FIRST_FRAME_WITHIN = 0.012  # s: a race's first frame goes out by then, finished or not
 UPDATE_INTERVAL = 0.1  # s between frames of a long race (at least)
 CHUNK = 256  # steps between looks at the mailbox
-BREATHER = 0.02  # s the GUI has to itself after each frame of a long race
+BREATHER = 0.02  # s the GUI has to itself after each frame of a long race, at least
 SHOWN_TIMEOUT = 1.0  # s to wait for the GUI to show a frame before sending the next anyway
 # While a race runs, the GUI thread gets the interpreter within this many seconds of asking.
 # Python's default, 5 ms, is paid every time Qt calls back into Python: a repaint makes
@@ -298,11 +298,15 @@ class Worker(QThread):
         if rest > 0:
             time.sleep(rest)  # the GUI's own events (input, timers) between two frames
         self._shown.clear()
+        sent = time.perf_counter()
         self.frame_ready.emit(frame)
         if not wait:
             return True
         ok = shown()
-        self._breather = time.perf_counter() + BREATHER
+        # The GUI has at least as long to itself as it took to show the frame: however
+        # slow a long race is to draw, the window spends at most half its time drawing it.
+        now = time.perf_counter()
+        self._breather = now + max(BREATHER, now - sent)
         return ok
 
     def _frame(
