@@ -395,6 +395,7 @@ class MainWindow(QMainWindow):
         self._panes_timer.stop()
         self._follow_view.cancel()
         self._follow_view.flush(restart_timer=False)  # stops its timer
+        self.statusBar().clearMessage()  # and the timer of a message shown for a while
         if self.worker.isRunning():
             self.worker.stop()
 
