@@ -254,6 +254,7 @@ class Monkey:
         asked: dict[int, int] = {}
 
         def size_dialog_exec(dialog: QDialog) -> int:
+            # Type a name and a size, press Save; a refused name is given up on.
             asked[id(dialog)] = asked.get(id(dialog), 0) + 1
             if asked[id(dialog)] > 1 or rng.random() < 0.1:
                 return int(QDialog.DialogCode.Rejected)
@@ -261,7 +262,9 @@ class Monkey:
             for box in (dialog.width_box, dialog.height_box):  # type: ignore[attr-defined]
                 box.setValue(rng.choice((16, 64, 120, 200)))
             dialog.frames.setValue(rng.choice((2, 3, 5)))  # type: ignore[attr-defined]
-            return int(QDialog.DialogCode.Accepted)
+            dialog.setResult(int(QDialog.DialogCode.Rejected))
+            dialog.accept()
+            return dialog.result()
 
         def save_name(*args: Any, **kwargs: Any) -> tuple[str, str]:
             return (str(folder / self._file_name()) if rng.random() < 0.9 else ""), ""
