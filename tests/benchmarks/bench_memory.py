@@ -16,13 +16,14 @@ from __future__ import annotations
 import gc
 import os
 import sys
-import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen" if not os.environ.get("DISPLAY") else "")
 if not os.environ["QT_QPA_PLATFORM"]:
     del os.environ["QT_QPA_PLATFORM"]
 
 QUICK = "--quick" in sys.argv
+
+from bench_window import wait_for  # noqa: E402 (after the platform is chosen)
 
 
 def option(name: str, default: int) -> int:
@@ -34,16 +35,6 @@ def option(name: str, default: int) -> int:
 def rss_mb() -> float:
     with open("/proc/self/statm") as fh:
         return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-
-
-def wait_for(app, condition, timeout: float = 20.0) -> None:
-    from PySide6.QtCore import QEventLoop
-
-    end = time.perf_counter() + timeout
-    while not condition():
-        if time.perf_counter() > end:
-            raise TimeoutError("the window did not get there in time")
-        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
 
 
 def edit_text(i: int) -> str:
@@ -77,7 +68,7 @@ def soak(app, edits: int, warmup: int) -> list[tuple[int, float, int]]:
         editor.set_text(text)
         wait_for(app, lambda text=text: on_screen(window, text))
         done = i + 1 - warmup
-        if done >= 0 and done % 100 == 0:
+        if done >= 0 and (done % 100 == 0 or done == edits):
             gc.collect()
             rows.append((done, rss_mb(), len(gc.get_objects())))
             print(f"  {done:5d} edits: {rows[-1][1]:7.1f} MB, {rows[-1][2]:,} objects", flush=True)

@@ -87,6 +87,21 @@ def type_text(widget: QWidget, text: str) -> None:
             QApplication.sendEvent(widget, event)
 
 
+def send_wheel(target: QWidget, pos: QPointF, delta: int) -> None:
+    """One wheel event of ``delta`` (120 is a notch; positive zooms in) at ``pos``."""
+    event = QWheelEvent(
+        pos,
+        QPointF(target.mapToGlobal(pos)),
+        QPoint(0, 0),
+        QPoint(0, delta),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(target, event)
+
+
 def random_function(rng: random.Random, depth: int = 0) -> str:
     """A function text in the window's language, or (sometimes) one it refuses."""
     if depth == 0 and rng.random() < 0.15:
@@ -326,17 +341,7 @@ class Monkey:
         target = self.view if self.rng.random() < 0.85 else self.find("lossPlot").viewport()
         pos = QPointF(self._point(target))
         for _ in range(notches):
-            event = QWheelEvent(
-                pos,
-                QPointF(target.mapToGlobal(pos)),
-                QPoint(0, 0),
-                QPoint(0, delta),
-                Qt.MouseButton.NoButton,
-                Qt.KeyboardModifier.NoModifier,
-                Qt.ScrollPhase.NoScrollPhase,
-                False,
-            )
-            QApplication.sendEvent(target, event)
+            send_wheel(target, pos, delta)
         return f"{notches} x {delta}"
 
     def _drag(self, widget: QWidget, start: QPoint, moves: int, button: Qt.MouseButton) -> None:

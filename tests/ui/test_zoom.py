@@ -7,9 +7,8 @@ import math
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QObject, QPoint, QPointF, Qt
-from PySide6.QtGui import QWheelEvent
-from PySide6.QtWidgets import QApplication
+from monkey import send_wheel
+from PySide6.QtCore import QObject, QPointF
 
 from gradient_studio.ui.zoom import LARGEST, narrowest
 
@@ -19,22 +18,11 @@ pytestmark = [
 ]
 
 
-def wheel(widget, delta: int, *, times: int = 1, at: QPointF | None = None) -> None:
+def wheel(widget, delta: int, *, times: int = 1) -> None:
     """``times`` wheel events of ``delta`` (120 is one notch) over the middle of ``widget``."""
     viewport = widget.viewport()
-    pos = at if at is not None else QPointF(viewport.width() / 2, viewport.height() / 2)
     for _ in range(times):
-        event = QWheelEvent(
-            pos,
-            QPointF(viewport.mapToGlobal(pos)),
-            QPoint(0, 0),
-            QPoint(0, delta),
-            Qt.MouseButton.NoButton,
-            Qt.KeyboardModifier.NoModifier,
-            Qt.ScrollPhase.NoScrollPhase,
-            False,
-        )
-        QApplication.sendEvent(viewport, event)
+        send_wheel(viewport, QPointF(viewport.width() / 2, viewport.height() / 2), delta)
 
 
 def view_of(window) -> tuple[tuple[float, float], tuple[float, float]]:
