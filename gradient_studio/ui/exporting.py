@@ -248,9 +248,11 @@ def _attempt(
 def show_error(parent: QWidget, title: str, error: BaseException, path: Path) -> None:
     """Say why ``path`` was not written. The file named is the one the person chose, never
     a temporary name a writer used on the way."""
-    message = getattr(error, "strerror", None) or str(error) or type(error).__name__
-    if isinstance(error, OSError):
-        message = f"{message}: {path}"
+    strerror = getattr(error, "strerror", None)
+    if isinstance(error, OSError) and strerror:  # the system's words: say which file
+        message = f"{strerror}: {path}"
+    else:  # our own words, which name what is wrong
+        message = str(error) or type(error).__name__
     _tell(
         parent,
         title,
@@ -310,6 +312,7 @@ class SizeDialog(QDialog):
         self.path_edit = QLineEdit(str(path))
         self.path_edit.setObjectName("exportPath")
         self.path_edit.setAccessibleName("File to write")
+        self.path_edit.setMinimumWidth(self.path_edit.fontMetrics().averageCharWidth() * 48)
         self.path_edit.textEdited.connect(self._on_path_edit_text_edited)
         browse = QPushButton("Browse…")
         browse.setAccessibleName("Choose the file")
@@ -367,6 +370,7 @@ class SizeDialog(QDialog):
         if problem is not None:
             self.problem.setText(problem)
             self.problem.setVisible(True)
+            self.adjustSize()  # room for the reason, however long
             self.path_edit.setFocus()
             return
         super().accept()
