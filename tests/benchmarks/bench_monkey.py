@@ -1,5 +1,5 @@
 """The long monkey (issue 10): 5,000 seeded random actions at the real window, with the GUI
-held to the real 50 ms (``tests/ui/test_monkey.py`` runs 150 in every ``pytest``).
+held to the real 50 ms (``tests/ui/test_monkey.py`` runs 120 in every ``pytest``).
 
 Run: .venv/bin/python tests/benchmarks/bench_monkey.py [--quick] [--actions N] [--seed S]
 (offscreen unless a display is set; under ``xvfb-run`` it draws as on a screen).
