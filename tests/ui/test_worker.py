@@ -110,3 +110,26 @@ def test_closing_mid_run_leaves_no_thread_and_no_warning(qtbot, window):
     window.close()
     assert time.perf_counter() - began < 1.0
     assert not window.worker.isRunning()
+
+
+def test_a_slow_window_gets_as_long_to_itself_as_it_took_to_draw(qtbot):
+    """However slow a long race's frames are to show, the next comes no sooner than the last
+    took: the GUI spends at most half its time drawing and input gets in between."""
+    draw = 0.15  # s each frame takes to show
+    worker = Worker()
+    arrived = []
+
+    def show(frame):
+        arrived.append(time.perf_counter())
+        time.sleep(draw)  # a slow paint
+        worker.frame_shown()
+
+    worker.frame_ready.connect(show)
+    worker.start()
+    try:
+        worker.request_race(RaceJob(ROSENBROCK, (), SLOW, (-1.5, 2.0), 1_000_000))
+        qtbot.waitUntil(lambda: len(arrived) >= 5, timeout=20_000)
+    finally:
+        worker.stop()
+    gaps = [b - a for a, b in itertools.pairwise(arrived[1:])]  # the first is the compile
+    assert min(gaps) >= 2 * draw * 0.9, [round(g, 3) for g in gaps]
