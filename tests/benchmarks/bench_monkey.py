@@ -14,6 +14,7 @@ status is 1 if anything was found.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import os
 import re
@@ -84,6 +85,7 @@ def main() -> int:
     while window.race_update is None or not window.race_update.finished:
         app.processEvents()
     idle = idle_gaps(app, window, 2.0)
+    gc.freeze()  # as the app does once start-up is done (gradient_studio.ui.app)
     with tempfile.TemporaryDirectory() as folder:
         monkey = monkeys.Monkey(window, seed, Path(folder), stall_limit=STALL_LIMIT)
         began = time.perf_counter()
