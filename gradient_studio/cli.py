@@ -22,9 +22,9 @@ from gradient_studio import __version__
 PROG = "gradient-studio"
 # Options whose value may start with a minus sign: "--start -1.5,2" must work as typed.
 _NEGATIVE_OK = {"--start", "--xrange", "--yrange", "--lr", "--param"}
+_NEGATIVE_OK |= {"--clip-norm", "--clip-value", "--noise", "--seed"}  # named, then refused
 _IMAGE_FORMATS = {".png", ".svg", ".gif"}
 _DATA_FORMATS = {".csv", ".json"}
-MAX_SIZE = 10000
 
 
 class UsageError(Exception):
@@ -84,6 +84,7 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument(
         "--out", required=True, metavar="FILE", help="output: .csv .json .png .svg or .gif"
     )
+    _add_training_options(render)
 
     commands.add_parser("list", help="list the presets and the optimisers")
     return parser
@@ -165,12 +166,23 @@ def _size(text: str | None, default: tuple[int, int]) -> tuple[int, int]:
         size = (int(w), int(h))
     except ValueError:
         raise UsageError(f"--size: expected WIDTHxHEIGHT like 1200x900, got {text!r}") from None
-    if not sep or not all(1 <= v <= MAX_SIZE for v in size):
-        raise UsageError(f"--size: width and height must be 1 to {MAX_SIZE} pixels, got {text!r}")
+    from gradient_studio.export.limits import MAX_SIDE, MIN_SIDE
+
+    if not sep or not all(MIN_SIDE <= v <= MAX_SIDE for v in size):
+        raise UsageError(
+            f"--size: width and height must be {MIN_SIDE} to {MAX_SIDE} pixels, got {text!r}"
+        )
     return size
 
 
 def _check_out(text: str) -> Path:
+    """The file ``--out`` names, refused (with what would be right) before any work if it
+    cannot be written: an unknown type, a folder, a missing or read-only folder, a name
+    longer than the file system takes."""
+    if not text.strip():
+        raise UsageError("--out: no file name given")
+    if text.endswith(("/", os.sep, os.altsep or "/")) or os.path.basename(text) in (".", ".."):
+        raise UsageError(f"--out: {text!r} names a folder, not a file")
     out = Path(text)
     ext = out.suffix.lower()
     if ext not in _IMAGE_FORMATS | _DATA_FORMATS:
@@ -179,29 +191,100 @@ def _check_out(text: str) -> Path:
     folder = out.parent
     if not folder.is_dir():
         raise UsageError(f"--out: the folder {str(folder)!r} does not exist")
-    if not os.access(folder, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
-        raise UsageError(f"--out: cannot write to {str(out)!r}")
-    if out.is_dir():
-        raise UsageError(f"--out: {str(out)!r} is a folder")
+    longest = _name_max(folder)
+    if len(os.fsencode(out.name)) > longest:
+        raise UsageError(
+            f"--out: the file name is {len(os.fsencode(out.name))} bytes long; "
+            f"the folder's file system takes at most {longest}"
+        )
+    try:
+        if not os.access(folder, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
+            raise UsageError(f"--out: cannot write to {str(out)!r}")
+        if out.is_dir():
+            raise UsageError(f"--out: {str(out)!r} is a folder")
+    except OSError as e:
+        raise UsageError(f"--out: cannot write to {str(out)!r}: {e.strerror or e}") from None
     return out
 
 
-def _render(args: argparse.Namespace) -> int:
-    out = _check_out(args.out)
-    ext = out.suffix.lower()
-    image_options: dict[str, Any] = {}
+def _name_max(folder: Path) -> int:
+    """The longest file name (in bytes) the file system of ``folder`` takes."""
+    try:
+        return int(os.pathconf(folder, "PC_NAME_MAX"))
+    except (AttributeError, OSError, ValueError):  # Windows, or a file system that won't say
+        return 255
+
+
+def _picture_options(args: argparse.Namespace, ext: str) -> dict[str, Any]:
+    """``--size``, ``--frames`` and ``--fps`` for a picture, checked against the export
+    limits (one line saying what would fit), or refused where they do not apply."""
+    from gradient_studio.export import limits
+
     given = [f"--{n}" for n in ("size", "frames", "fps") if getattr(args, n) is not None]
-    _size(args.size, (1, 1))  # a malformed size is named even where it would not be used
+    _size(args.size, (640, 480))  # a malformed size is named even where it would not be used
     if ext not in _IMAGE_FORMATS and given:
         raise UsageError(f"{given[0]} applies only to images (.png .svg .gif), not {ext}")
     if ext != ".gif" and set(given) & {"--frames", "--fps"}:
         gif_only = next(g for g in given if g != "--size")
         raise UsageError(f"{gif_only} applies only to .gif")
-    if ext in _IMAGE_FORMATS:
-        image_options["size"] = _size(args.size, (640, 480) if ext == ".gif" else (1200, 900))
-    if ext == ".gif":
-        image_options["frames"] = _integer(args.frames, "--frames", 120, 1, 10000)
-        image_options["fps"] = _integer(args.fps, "--fps", 30, 1, 50)
+    if ext not in _IMAGE_FORMATS:
+        return {}
+    options: dict[str, Any] = {}
+    size = _size(args.size, (640, 480) if ext == ".gif" else (1200, 900))
+    try:
+        options["size"] = limits.check_size(size)
+        if ext == ".gif":
+            frames = _integer(args.frames, "--frames", 120, 1, limits.MAX_FRAMES)
+            options["fps"] = _integer(args.fps, "--fps", 30, 1, limits.MAX_FPS)
+            options["size"], options["frames"] = limits.check_animation(size, frames)
+    except ValueError as e:
+        raise UsageError(f"--size: {e}" if "frames" not in str(e) else f"--frames: {e}") from None
+    return options
+
+
+def _check_view(args: argparse.Namespace) -> None:
+    """``--xrange``/``--yrange`` a picture can show (finite, low to high, within ±1e15)."""
+    for option, text in (("--xrange", args.xrange), ("--yrange", args.yrange)):
+        value = _pair(text, option)
+        if value is not None:
+            from gradient_studio.scene.view import check_range
+
+            try:
+                check_range(value, option[2:3] + " range")
+            except ValueError as e:
+                raise UsageError(f"{option}: {e}") from None
+
+
+def _check_work(race: Any, ext: str) -> None:
+    """Refuse a race (and, for .csv/.json, a table) too big to compute or write."""
+    from gradient_studio.export import limits
+
+    runs = len(race.optimizers) * len(race.starts)
+    try:
+        limits.check_race(race.steps, runs)
+        if ext in _DATA_FORMATS:
+            limits.check_rows(race.steps, runs)
+    except ValueError as e:
+        raise UsageError(f"--steps: {e}") from None
+
+
+def _write(out: Path, result: Any, options: dict[str, Any]) -> None:
+    """Write the file; any failure is one line naming the file the person chose."""
+    from gradient_studio.export import write
+
+    try:
+        write(out, result, **options)
+    except OSError as e:
+        reason = e.strerror or str(e)
+        raise UsageError(f"--out: could not write {str(out)!r}: {reason}") from None
+    except ValueError as e:
+        raise UsageError(f"--out: could not write {str(out)!r}: {e}") from None
+
+
+def _render(args: argparse.Namespace) -> int:
+    out = _check_out(args.out)
+    ext = out.suffix.lower()
+    image_options = _picture_options(args, ext)
 
     from gradient_studio.engine import ExpressionError, Race
 
@@ -217,6 +300,7 @@ def _render(args: argparse.Namespace) -> int:
             steps=_integer(args.steps, "--steps", 0, 1, 1_000_000) if args.steps else None,
             xrange=_pair(args.xrange, "--xrange"),
             yrange=_pair(args.yrange, "--yrange"),
+            training=_training(args),
         )
     except ExpressionError as e:
         raise UsageError(f"--function: {e.message}") from None
@@ -227,14 +311,67 @@ def _render(args: argparse.Namespace) -> int:
         has = ", ".join(race.objective().parameters) or "none"
         raise UsageError(f"--param: the function has no parameter {unknown[0]!r} (it has: {has})")
 
+    _check_work(race, ext)
+    if ext in _IMAGE_FORMATS:
+        _check_view(args)  # (after the engine is loaded: Qt first costs 30 MB more)
     result = race.run()
-    from gradient_studio.export import write
+    _write(out, result, image_options)
+    return 0
+
+
+def _add_training_options(render: argparse.ArgumentParser) -> None:
+    """Schedule, clipping and noise: the training tools every optimiser of the race gets."""
+    group = render.add_argument_group("training tools (every optimiser, each from its own lr)")
+    group.add_argument(
+        "--schedule",
+        metavar="NAME[:KEY=VALUE,...]",
+        help="learning-rate schedule: constant, step, exponential, cosine, linear, onecycle "
+        "(e.g. cosine:T_max=100, onecycle:cycle_momentum=false)",
+    )
+    clip = group.add_mutually_exclusive_group()
+    clip.add_argument("--clip-norm", metavar="V", help="clip each gradient's norm to V")
+    clip.add_argument("--clip-value", metavar="V", help="clip each gradient coordinate to ±V")
+    group.add_argument(
+        "--noise",
+        metavar="ETA[,GAMMA]",
+        help="add Gaussian noise of variance ETA/(1+t)^GAMMA to the gradient (default 0.3,0.55)",
+    )
+    group.add_argument("--seed", metavar="S", help="seed of the noise (default 0: runs repeat)")
+
+
+def _training(args: argparse.Namespace) -> Any:
+    """The :class:`~gradient_studio.engine.Training` the options ask for (plain if none)."""
+    from gradient_studio.engine import Clipping, GradientNoise, Schedule, Training
 
     try:
-        write(out, result, **image_options)
-    except (OSError, ValueError) as e:
-        raise UsageError(f"--out: could not write {str(out)!r}: {e}") from None
-    return 0
+        schedule = Schedule.parse(args.schedule) if args.schedule is not None else Schedule()
+    except (KeyError, ValueError) as e:
+        raise UsageError(f"--schedule: {e.args[0]}") from None
+    clip = None
+    for by in ("norm", "value"):
+        text = getattr(args, f"clip_{by}")
+        if text is not None:
+            try:
+                clip = Clipping(by, _number(text, f"--clip-{by}"))
+            except ValueError as e:
+                raise UsageError(f"--clip-{by}: {e.args[0]}") from None
+    if args.seed is not None and args.noise is None:
+        raise UsageError("--seed applies only with --noise (the noise is the only random part)")
+    noise = None
+    if args.noise is not None:
+        parts = args.noise.split(",")
+        if len(parts) > 2:
+            raise UsageError(
+                f"--noise: expected ETA or ETA,GAMMA like 0.3,0.55, got {args.noise!r}"
+            )
+        eta = _number(parts[0], "--noise")
+        gamma = _number(parts[1], "--noise gamma") if len(parts) == 2 else 0.55
+        seed = _integer(args.seed, "--seed", 0, 0, 2**63 - 1)
+        try:
+            noise = GradientNoise(eta, gamma, seed)
+        except ValueError as e:
+            raise UsageError(f"--noise: {e.args[0]}") from None
+    return Training(schedule, clip, noise)
 
 
 def _list() -> int:
@@ -247,7 +384,17 @@ def _list() -> int:
     for spec in OPTIMIZERS.values():
         hyper = ", ".join(f"{h.name}={h.default:g}" for h in spec.hyperparameters)
         print(f"  {spec.name:<10} {spec.display_name:<22} {hyper}")
+    _list_schedules()
     return 0
+
+
+def _list_schedules() -> None:
+    from gradient_studio.engine import SCHEDULES
+
+    print("\nSchedules for --schedule (option=default):")
+    for kind in SCHEDULES.values():
+        options = ", ".join(f"{o.name}={o.default_text}" for o in kind.options)
+        print(f"  {kind.name:<12} {options or '-'}")
 
 
 def _window() -> int:

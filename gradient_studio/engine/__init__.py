@@ -17,10 +17,16 @@ _WHERE = {
     "OPTIMIZERS": "optimizers",
     "PRESETS": "presets",
     "Preset": "presets",
-    "STATUSES": "runner",
-    "OptimizerChoice": "runner",
-    "RunResult": "runner",
-    "Trajectory": "runner",
+    "STATUSES": "results",
+    "Status": "results",
+    "OptimizerChoice": "results",
+    "RunResult": "results",
+    "Trajectory": "results",
+    "Schedule": "schedules",
+    "SCHEDULES": "schedules",
+    "Training": "transforms",
+    "Clipping": "transforms",
+    "GradientNoise": "transforms",
     "run": "runner",
     "stream": "runner",
     "Expression": "expression",
@@ -36,9 +42,12 @@ _WHERE = {
 __all__ = [
     "OPTIMIZERS",
     "PRESETS",
+    "SCHEDULES",
     "STATUSES",
+    "Clipping",
     "Expression",
     "ExpressionError",
+    "GradientNoise",
     "Hyperparameter",
     "Objective",
     "Optimizer",
@@ -47,6 +56,9 @@ __all__ = [
     "Preset",
     "Race",
     "RunResult",
+    "Schedule",
+    "Status",
+    "Training",
     "Trajectory",
     "parse_expression",
     "run",
@@ -73,11 +85,13 @@ if TYPE_CHECKING:
     from gradient_studio.engine.optimizers import OPTIMIZERS
     from gradient_studio.engine.presets import PRESETS, Preset
     from gradient_studio.engine.race import Race
-    from gradient_studio.engine.runner import (
+    from gradient_studio.engine.results import (
         STATUSES,
         OptimizerChoice,
         RunResult,
+        Status,
         Trajectory,
-        run,
-        stream,
     )
+    from gradient_studio.engine.runner import run, stream
+    from gradient_studio.engine.schedules import SCHEDULES, Schedule
+    from gradient_studio.engine.transforms import Clipping, GradientNoise, Training

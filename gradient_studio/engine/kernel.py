@@ -31,8 +31,18 @@ The kernel language
     ``px, py`` (parameters) and ``hxx, hxy, hyy`` (Hessian), assigning ``ux`` and ``uy``. The
     state of a joint rule is per point, not per coordinate.
 
+Hyperparameters are numbers fixed for the run, unless they are *per-step*: a schedule
+(:mod:`~gradient_studio.engine.schedules`) gives ``lr`` — and for one-cycle also
+``momentum`` or ``beta1`` — one value per step. The rule text does not change: every
+implementation binds the name to that step's value before the step's first statement, and
+treats it as varying (the fast path's hoisting of constant arithmetic leaves it alone).
+
 Functions available in both: ``sqrt``, ``abs``, ``sign``, ``maximum``, ``minimum``,
 ``where(cond, a, b)`` and ``clip(v, low, high)``.
+
+Gradient transforms (noise, clipping: :mod:`~gradient_studio.engine.transforms`) are
+written in the same language — ``per_coord`` statements on ``g``, ``joint`` ones on
+``gx, gy`` and ``norm`` — and run before the rule, so every rule gets them unchanged.
 """
 
 from __future__ import annotations
@@ -41,9 +51,10 @@ import ast
 import functools
 import math
 from collections import namedtuple
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from enum import Enum
+from typing import Any, NamedTuple, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -61,6 +72,17 @@ class Hyperparameter:
     high: float
     log: bool
     description: str
+    label: str  # how the window names it: "β₁", "learning rate"
+
+
+class StepKind(Enum):
+    """How an optimiser's step size relates to its learning rate: what a good lr looks
+    like on a given landscape (see ``Preset.suggested_lr``)."""
+
+    GRADIENT_SCALED = "the step is lr times the gradient (or a sum of gradients)"
+    NORMALISED = "the step is about lr long, whatever the gradient's size"
+    SHRINKING = "normalised, with steps that shrink as squared gradients add up"
+    SELF_SCALED = "the method sizes its own step; lr is a factor near 1"
 
 
 @dataclass(frozen=True)
@@ -73,12 +95,13 @@ class OptimizerSpec:
     rule: str
     reference: str
     hyperparameters: tuple[Hyperparameter, ...]
+    kind: StepKind
     per_coord: str = ""
     joint: str = ""
     per_step: str = ""
     state: tuple[tuple[str, float | str], ...] = ()
     needs_hessian: bool = False
-    notes: Callable[[Mapping[str, Any]], list[str]] | None = field(default=None, compare=False)
+    notes: Callable[[Mapping[str, float]], list[str]] | None = field(default=None, compare=False)
 
     @property
     def defaults(self) -> dict[str, float]:
@@ -113,16 +136,39 @@ class OptimizerSpec:
         return f"{self.display_name}: {self.summary}\n\n{self.rule}\n\n{self.reference}"
 
 
+class OptimizerState(Protocol):
+    """An optimiser's state between steps: a ``NamedTuple`` of the step count and the
+    spec's state variables (arrays shaped like the points, or per point for joint rules)."""
+
+    @property
+    def count(self) -> int: ...
+
+    def _asdict(self) -> dict[str, Any]: ...
+
+
+class Update(Protocol):
+    """``update(grads, state, params, hessian=None) -> (updates, new_state)``."""
+
+    def __call__(
+        self,
+        grads: Array,
+        state: OptimizerState,
+        params: Array,
+        hessian: Array | None = None,
+    ) -> tuple[Array, OptimizerState]: ...
+
+
 class Optimizer(NamedTuple):
     """A compiled optimiser: the pure pair plus what it was built from."""
 
     spec: OptimizerSpec
     hyperparameters: Mapping[str, float]
-    init: Callable[[Array], Any]
-    update: Callable[..., tuple[Array, Any]]
+    init: Callable[[Array], OptimizerState]
+    update: Update
+    scheduled: Mapping[str, Sequence[float]] = {}  # per-step values, step t at [t - 1]
 
 
-_NUMPY_FUNCTIONS: dict[str, Any] = {
+NUMPY_FUNCTIONS: dict[str, Any] = {
     "sqrt": np.sqrt,
     "abs": np.abs,
     "sign": np.sign,
@@ -146,10 +192,11 @@ def _indent(text: str, spaces: int) -> str:
 
 def _per_step_source(spec: OptimizerSpec) -> str:
     # Step-wide scalars are plain Python floats in both implementations.
-    return _indent(ast.unparse(_ScalarSqrt().visit(ast.parse(_dedent(spec.per_step)))), 8)
+    return _indent(ast.unparse(_ScalarSqrt().visit(ast.parse(statements(spec.per_step)))), 8)
 
 
-def _dedent(text: str) -> str:
+def statements(text: str) -> str:
+    """Rule text one statement a line, without its indentation."""
     return "\n".join(line.strip() for line in text.strip().splitlines() if line.strip())
 
 
@@ -163,11 +210,24 @@ class _ScalarSqrt(ast.NodeTransformer):
 
 
 @functools.cache
-def _compiled(spec: OptimizerSpec) -> tuple[type, Callable[..., Any]]:
-    """The state type and the update factory of ``spec``, compiled once per spec."""
+def _state_type(spec: OptimizerSpec) -> type:
+    return namedtuple(f"{spec.name.title()}State", ["count", *state_names(spec)])
+
+
+@functools.cache
+def _compiled(spec: OptimizerSpec, scheduled: frozenset[str]) -> Callable[..., Update]:
+    """The update factory of ``spec`` with the ``scheduled`` hyperparameters read per step,
+    compiled once per spec and set of scheduled names."""
     names = state_names(spec)
-    state_type = namedtuple(f"{spec.name.title()}State", ["count", *names])  # type: ignore[misc]
-    hyper_args = ", ".join(h.name for h in spec.hyperparameters)
+    hyper_args = ", ".join(
+        f"_steps_{h.name}" if h.name in scheduled else h.name for h in spec.hyperparameters
+    )
+    # A step's per-step values sit at index t - 1, which is the count before the step.
+    per_step_values = "".join(
+        f"        {h.name} = _steps_{h.name}[state.count]\n"
+        for h in spec.hyperparameters
+        if h.name in scheduled
+    )
     unpack = "".join(f"        {n} = state.{n}\n" for n in names)
     pack = ", ".join(names)
     if spec.joint:
@@ -183,6 +243,7 @@ def _compiled(spec: OptimizerSpec) -> tuple[type, Callable[..., Any]]:
     source = (
         f"def _factory({hyper_args}):\n"
         "    def update(grads, state, params, hessian=None):\n"
+        f"{per_step_values}"
         "        count = state.count + 1\n"
         "        t = float(count)\n"
         f"{_per_step_source(spec)}\n"
@@ -190,38 +251,57 @@ def _compiled(spec: OptimizerSpec) -> tuple[type, Callable[..., Any]]:
         f"        return u, _State(count, {pack})\n"
         "    return update\n"
     )
-    namespace: dict[str, Any] = {"np": np, "_State": state_type, **_NUMPY_FUNCTIONS}
+    namespace: dict[str, Any] = {"np": np, "_State": _state_type(spec), **NUMPY_FUNCTIONS}
     exec(compile(source, f"<optimizer {spec.name}>", "exec"), namespace)  # our rule text only
-    return state_type, namespace["_factory"]
+    factory: Callable[..., Update] = namespace["_factory"]
+    return factory
 
 
-def build(spec: OptimizerSpec, overrides: Mapping[str, float] | None = None) -> Optimizer:
+def build(
+    spec: OptimizerSpec,
+    overrides: Mapping[str, float] | None = None,
+    scheduled: Mapping[str, Sequence[float]] | None = None,
+) -> Optimizer:
     """Compile ``spec`` with its hyperparameters into an ``(init, update)`` pair.
 
     ``init(params)`` takes the ``(n, 2)`` start points and returns the initial state;
     ``update(grads, state, params, hessian=None)`` returns ``(updates, new_state)`` where the
     new points are ``params + updates``. ``hessian`` has shape ``(n, 2, 2)`` and is needed
-    only when ``spec.needs_hessian``.
+    only when ``spec.needs_hessian``. ``scheduled`` gives hyperparameters one value per
+    step (step t reads index t − 1); the state then holds at most ``len(values)`` steps.
     """
     hyper = spec.resolve(overrides)
-    state_type, factory = _compiled(spec)
-    update = factory(**hyper)
-    # A state variable starts at a number, or at the value of a hyperparameter (Rprop: lr).
-    initial = {name: float(hyper[v] if isinstance(v, str) else v) for name, v in spec.state}
+    per_step = {key: [float(v) for v in values] for key, values in (scheduled or {}).items()}
+    for key, values in per_step.items():
+        spec.hyperparameter(key)  # KeyError for a name the optimiser does not have
+        if not values:
+            raise ValueError(f"the schedule of {key} has no steps")
+    state_type = _state_type(spec)
+    factory = _compiled(spec, frozenset(per_step))
+    update = factory(
+        **{(f"_steps_{k}" if k in per_step else k): per_step.get(k, v) for k, v in hyper.items()}
+    )
+    # A state variable starts at a number, or at the value of a hyperparameter (Rprop: lr),
+    # which for a scheduled one is its value at the first step (as torch reads group["lr"]).
+    first = {**hyper, **{k: v[0] for k, v in per_step.items()}}
+    initial = {name: float(first[v] if isinstance(v, str) else v) for name, v in spec.state}
 
-    def init(params: Array) -> Any:
+    def init(params: Array) -> OptimizerState:
         params = np.asarray(params, dtype=np.float64)
         # Per-coordinate state takes the layout of the points, so elementwise updates run
         # in memory order whichever way the runner stores them.
         like = params[..., 0] if spec.joint else params
-        return state_type(0, **{name: np.full_like(like, v) for name, v in initial.items()})
+        state: OptimizerState = state_type(
+            0, **{name: np.full_like(like, v) for name, v in initial.items()}
+        )
+        return state
 
     def checked_update(
-        grads: Array, state: Any, params: Array, hessian: Array | None = None
-    ) -> tuple[Array, Any]:
+        grads: Array, state: OptimizerState, params: Array, hessian: Array | None = None
+    ) -> tuple[Array, OptimizerState]:
         if spec.needs_hessian and hessian is None:
             raise ValueError(f"{spec.display_name} needs the Hessian")
         with np.errstate(all="ignore"):
-            return update(grads, state, params, hessian)  # type: ignore[no-any-return]
+            return update(grads, state, params, hessian)
 
-    return Optimizer(spec, hyper, init, checked_update)
+    return Optimizer(spec, hyper, init, checked_update, per_step)

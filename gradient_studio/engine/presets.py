@@ -12,10 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-_GRADIENT_SCALED = frozenset({"sgd", "momentum", "nesterov"})
-_NORMALISED = frozenset(
-    {"adam", "amsgrad", "adamw", "adamax", "nadam", "radam", "rmsprop", "rprop"}
-)
+from gradient_studio.engine.kernel import StepKind
+from gradient_studio.engine.optimizers import OPTIMIZERS
 
 
 @dataclass(frozen=True)
@@ -38,12 +36,13 @@ class Preset:
 
     def suggested_lr(self, optimizer: str) -> float | None:
         """The learning rate under which ``optimizer`` shows its character here, or None
-        to keep the optimiser's own default (Adadelta, Newton)."""
-        if optimizer in _GRADIENT_SCALED:
+        to keep the optimiser's own default (Adadelta, Newton: they size their own steps)."""
+        kind = OPTIMIZERS[optimizer].kind
+        if kind is StepKind.GRADIENT_SCALED:
             return self.gd_lr
-        if optimizer in _NORMALISED:
+        if kind is StepKind.NORMALISED:
             return self.step_lr
-        if optimizer == "adagrad":
+        if kind is StepKind.SHRINKING:  # its steps shrink from the first: start them longer
             return self.step_lr * 10
         return None
 
@@ -74,12 +73,13 @@ _ALL = (
         "(x^2 + y - 11)^2 + (x + y^2 - 7)^2",
         (-5.0, 5.0),
         (-5.0, 5.0),
-        (-0.5, 0.5),
+        (0.0, -3.0),
         ((3.0, 2.0), (-2.805118, 3.131312), (-3.779310, -3.283186), (3.584428, -1.848126)),
         0.0,
         gd_lr=5e-3,
         step_lr=0.1,
-        description="Four equal minima: where a run ends depends on where it starts.",
+        description="Four equal minima: where a run ends depends on where it starts "
+        "and on how it moves.",
     ),
     Preset(
         "beale",
@@ -129,13 +129,14 @@ _ALL = (
         "2x^2 - 1.05x^4 + x^6/6 + x y + y^2",
         (-2.5, 2.5),
         (-2.5, 2.5),
-        (-2.0, 1.8),
+        (-1.5, -1.5),
         ((0.0, 0.0),),
         0.0,
-        gd_lr=0.02,
+        gd_lr=0.08,
         step_lr=0.05,
         steps=300,
-        description="One global and two local minima.",
+        description="One global and two local minima: momentum can carry a run past "
+        "the deepest one.",
     ),
     Preset(
         "six-hump-camel",
@@ -143,13 +144,13 @@ _ALL = (
         "(4 - 2.1x^2 + x^4/3)x^2 + x y + (4y^2 - 4)y^2",
         (-2.0, 2.0),
         (-1.2, 1.2),
-        (-1.5, 1.0),
+        (-1.3, -0.9),
         ((0.0898, -0.7126), (-0.0898, 0.7126)),
         -1.0316,
-        gd_lr=0.01,
+        gd_lr=0.02,
         step_lr=0.03,
         steps=300,
-        description="Six valleys, two of them deepest.",
+        description="Six valleys, two of them deepest: momentum can overshoot into a shallow one.",
     ),
     Preset(
         "goldstein-price",
@@ -172,13 +173,14 @@ _ALL = (
         "20 + x^2 - 10cos(2 pi x) + y^2 - 10cos(2 pi y)",
         (-5.12, 5.12),
         (-5.12, 5.12),
-        (-3.2, 2.8),
+        (-3.5, 0.5),
         ((0.0, 0.0),),
         0.0,
-        gd_lr=2e-3,
+        gd_lr=4e-3,
         step_lr=0.1,
         steps=300,
-        description="An egg-crate of local minima around one global minimum.",
+        description="An egg-crate of local minima around one global minimum: every run "
+        "stops in a trap, momentum a few further in.",
     ),
     Preset(
         "ackley",

@@ -1,8 +1,9 @@
 """A race, described plainly: everything needed to run it again and get the same numbers.
 
 A :class:`Race` holds only text and numbers (function text, parameter values, optimiser
-choices, starts, steps, view), so it can be written to JSON, shared and replayed;
-``Race.run()`` turns it into a :class:`~gradient_studio.engine.runner.RunResult`.
+choices, starts, steps, view, and the training tools — schedule, clipping, noise and its
+seed), so it can be written to JSON, shared and replayed exactly; ``Race.run()`` turns it
+into a :class:`~gradient_studio.engine.results.RunResult`.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from typing import Any
 
 from gradient_studio.engine.objective import Objective
 from gradient_studio.engine.presets import PRESETS, Preset
-from gradient_studio.engine.runner import OptimizerChoice, RunResult, run
+from gradient_studio.engine.results import OptimizerChoice, RunResult
+from gradient_studio.engine.runner import run
+from gradient_studio.engine.transforms import Training
 
-DEFAULT_START = (-1.5, 2.0)
 DEFAULT_RANGE = (-2.0, 2.0)
+DEFAULT_START = (-1.5, 1.5)  # well inside the default view, up and to the left
 DEFAULT_STEPS = 200
 
 
@@ -33,6 +36,7 @@ class Race:
     xrange: tuple[float, float]
     yrange: tuple[float, float]
     preset: str | None = None
+    training: Training = field(default_factory=Training)
     _objective: list[Objective] = field(default_factory=list, compare=False, repr=False)
 
     @classmethod
@@ -48,6 +52,7 @@ class Race:
         steps: int | None = None,
         xrange: tuple[float, float] | None = None,
         yrange: tuple[float, float] | None = None,
+        training: Training | None = None,
     ) -> Race:
         """A race from what a person gave; what they left out comes from the preset, then
         from the defaults. An optimiser without its own lr takes ``lr``, else the preset's
@@ -74,9 +79,11 @@ class Race:
             xrange=_range(xrange or (p.xrange if p else DEFAULT_RANGE), "x"),
             yrange=_range(yrange or (p.yrange if p else DEFAULT_RANGE), "y"),
             preset=preset,
+            training=training or Training(),
         )
         if race.steps < 1:
             raise ValueError("the number of steps must be at least 1")
+        race.training.schedule.resolved(race.steps)  # a one-cycle shorter than the run
         race.objective()  # parse now: an ExpressionError belongs to the person's input
         return race
 
@@ -87,7 +94,9 @@ class Race:
         return self._objective[0]
 
     def run(self) -> RunResult:
-        result = run(self.objective(), self.optimizers, self.starts, self.steps)
+        result = run(
+            self.objective(), self.optimizers, self.starts, self.steps, training=self.training
+        )
         result.race = self
         return result
 
@@ -103,6 +112,7 @@ class Race:
             "xrange": list(self.xrange),
             "yrange": list(self.yrange),
             "preset": self.preset,
+            "training": self.training.to_dict(self.steps),
         }
 
     @classmethod
@@ -119,6 +129,7 @@ class Race:
             steps=data.get("steps"),
             xrange=tuple(data["xrange"]) if data.get("xrange") else None,
             yrange=tuple(data["yrange"]) if data.get("yrange") else None,
+            training=Training.from_dict(data.get("training") or {}),
         )
 
 

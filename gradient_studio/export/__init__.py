@@ -10,18 +10,30 @@ import importlib
 from pathlib import Path
 from typing import Any
 
+from gradient_studio.export.style import PictureStyle
+
 _WRITERS = {
     ".csv": ("gradient_studio.export.trajectories", "write_csv"),
     ".json": ("gradient_studio.export.trajectories", "write_json"),
     ".png": ("gradient_studio.export.images", "write_png"),
     ".svg": ("gradient_studio.export.images", "write_svg"),
-    ".gif": ("gradient_studio.export.images", "write_gif"),
+    ".gif": ("gradient_studio.export.animation", "write_gif"),
 }
 FORMATS = tuple(_WRITERS)
+IMAGE_FORMATS = (".png", ".svg", ".gif")
+DATA_FORMATS = (".csv", ".json")
+
+__all__ = ["DATA_FORMATS", "FORMATS", "IMAGE_FORMATS", "PictureStyle", "write"]
+
+
+def __dir__() -> list[str]:
+    return __all__
 
 
 def write(path: str | Path, result: Any, **options: Any) -> Path:
-    """Write ``result`` (a RunResult) to ``path`` in the format its extension names."""
+    """Write ``result`` (a RunResult) to ``path`` in the format its extension names, with
+    that writer's ``options`` (pictures: ``size``, ``step``, ``style``; GIF: ``frames``,
+    ``fps``, ``progress``)."""
     path = Path(path)
     try:
         module, name = _WRITERS[path.suffix.lower()]

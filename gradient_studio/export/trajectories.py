@@ -1,8 +1,10 @@
 """Trajectories as numbers: CSV for spreadsheets, JSON for programs and for replaying.
 
 The CSV has one row per optimiser, start and step, from step 0 (the start) to the step the
-run stopped at. The JSON holds the race's inputs (enough to run it again) and, per run, the
-points, f, ‖∇f‖, status and notes; values that are not finite are written as null.
+run stopped at; its ``lr`` is the learning rate the step to that row used (a schedule changes
+it; row 0 shows the first step's). The JSON holds the race's inputs (enough to run it again,
+the schedule, clipping, noise and seed included) and, per run, the points, f, ‖∇f‖, lr,
+status and notes; values that are not finite are written as null.
 """
 
 from __future__ import annotations
@@ -11,17 +13,24 @@ import csv
 import json
 import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from gradient_studio import __version__
 from gradient_studio.export.atomic import atomic_write
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
+
+    from gradient_studio.engine.results import RunResult
 
 
 def _cell(v: float) -> str:
     return repr(float(v)) if math.isfinite(v) else ""
 
 
-def write_csv(path: str | Path, result: Any) -> Path:
+def write_csv(path: str | Path, result: RunResult) -> Path:
     several = len(result.starts) > 1
     header = ["optimizer", "lr"]
     header += ["start_x", "start_y"] if several else []
@@ -32,24 +41,25 @@ def write_csv(path: str | Path, result: Any) -> Path:
             out = csv.writer(fh)
             out.writerow(header)
             for t in result.trajectories:
-                lead = [t.optimizer, repr(t.hyperparameters["lr"])]
-                lead += [repr(t.start[0]), repr(t.start[1])] if several else []
+                start = [repr(t.start[0]), repr(t.start[1])] if several else []
                 for k in range(t.stop + 1):
                     x, y = t.points[k]
                     row = [k, _cell(x), _cell(y), _cell(t.f[k]), _cell(t.grad_norm[k])]
-                    out.writerow([*lead, *row, t.status])
+                    out.writerow([t.optimizer, _cell(t.lr[k]), *start, *row, t.status])
 
     return atomic_write(path, write)
 
 
-def _numbers(values: Any) -> list[Any]:
-    return [
-        _numbers(v) if hasattr(v, "__len__") else (float(v) if math.isfinite(v) else None)
-        for v in values
-    ]
+def _numbers(values: ArrayLike) -> list[Any]:
+    """Numbers as nested lists of floats, with None where a value is not finite."""
+    a = np.asarray(values, dtype=np.float64)
+    out = a.astype(object)
+    out[~np.isfinite(a)] = None
+    numbers: list[Any] = out.tolist()
+    return numbers
 
 
-def run_record(result: Any) -> dict[str, Any]:
+def run_record(result: RunResult) -> dict[str, Any]:
     """The whole result as plain data: the race's inputs and every run."""
     race = result.race.to_dict() if result.race is not None else None
     return {
@@ -67,12 +77,17 @@ def run_record(result: Any) -> dict[str, Any]:
                 "points": _numbers(t.points),
                 "f": _numbers(t.f),
                 "grad_norm": _numbers(t.grad_norm),
+                "lr": _numbers(t.lr),
             }
             for t in result.trajectories
         ],
     }
 
 
-def write_json(path: str | Path, result: Any) -> Path:
+def write_json(path: str | Path, result: RunResult) -> Path:
     text = json.dumps(run_record(result), allow_nan=False, ensure_ascii=False)
-    return atomic_write(path, lambda tmp: tmp.write_text(text + "\n", encoding="utf-8"))
+
+    def write(tmp: Path) -> None:
+        tmp.write_text(text + "\n", encoding="utf-8")
+
+    return atomic_write(path, write)

@@ -1,4 +1,4 @@
-"""Text on the picture: the title, the step counter, and where the legend goes.
+"""Text on the picture: the axes' labels and the title.
 
 The title shows a person's function as they would write it on a board — superscript powers,
 true minus signs — and fits itself to the width: on one line while it can stay comfortably
@@ -15,28 +15,67 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from numpy.typing import NDArray
-from PySide6.QtCore import QSizeF, Qt
-from PySide6.QtGui import QFont, QPainter
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetricsF
 
+from gradient_studio.scene._pyqtgraph import SteadyLabel
 from gradient_studio.scene.formula import formula_html
-from gradient_studio.scene.legend import MARGIN, Legend, Run, TextLine
-from gradient_studio.scene.palette import TEXT, format_value
+from gradient_studio.scene.legend import MARGIN, Run, TextLine
+from gradient_studio.scene.palette import TEXT, format_value, tick_texts
 
 Array = NDArray[np.float64]
 
 TITLE_PX = 17
 COMFORTABLE_TITLE_PX = 14
 MIN_TITLE_PX = 10
-NOTE_PX = 13
 TICK_PX = 13
 LABEL_PX = 15
-LEGEND_PX = 13
+
+
+class Axis(pg.AxisItem):  # type: ignore[misc]  # (pyqtgraph has no type hints)
+    """An axis whose tick labels read as the numbers they are, in one notation
+    (:func:`~gradient_studio.scene.palette.tick_texts`): never pyqtgraph's automatic scale
+    factor, which after a zoom to −0.0065…0.0095 labels the axis "x (x0.001)" and its ticks
+    −6 … 8."""
+
+    def getSIPrefixEnableRanges(self) -> tuple[tuple[float, float], ...]:
+        """Nowhere. (Turning the prefix off instead would also stop the axis from fitting
+        its height to its label on every change of range.)"""
+        return ()
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        low, high = self.range
+        reach = max(abs(low), abs(high)) * abs(scale)
+        return tick_texts([v * scale for v in values], spacing * abs(scale), reach)
+
+    def fit_width(self, least: float) -> bool:
+        """Widen a vertical axis to hold its widest tick label beside its name (pyqtgraph
+        leaves out labels that do not fit); returns whether the width changed."""
+        low, high = self.range
+        length = max(self.geometry().height(), 200.0)
+        texts = [
+            text
+            for spacing, values in self.tickValues(low, high, length)
+            for text in self.tickStrings(values, 1.0, spacing)
+        ]
+        font = self.style.get("tickFont") or QFont()
+        widest = max((QFontMetricsF(font).horizontalAdvance(t) for t in texts), default=0.0)
+        width = max(least, math.ceil(widest + _AXIS_ROOM))
+        if width == self.width():
+            return False
+        self.setWidth(width)
+        return True
+
+
+_AXIS_ROOM = 24  # beside a vertical axis's widest label: the gap, and the axis's name
+LEFT_AXIS_WIDTH = 46
 
 
 def frame_plot(plot: pg.PlotItem) -> Title:
     """Dress a bare PlotItem as the picture's frame: our own title in the cell of
     pyqtgraph's (which would widen the plot to fit a long formula), axes on all four sides
     with values left and below, axis names, no buttons or menu. Returns the title."""
+    plot.setAxisItems({key: Axis(key) for key in ("left", "bottom", "top", "right")})
     plot.layout.removeItem(plot.titleLabel)
     plot.titleLabel.setVisible(False)
     title = Title()
@@ -64,23 +103,11 @@ def style_axes(plot: pg.PlotItem, landscape: Any) -> None:
         axis.setTextPen(TEXT)
         axis.setStyle(tickFont=tick, tickTextOffset=5, tickLength=-6)
         axis.label.setFont(label)
-    plot.getAxis("left").setWidth(46)
+    plot.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
+    # A label at the very end of the x axis may reach a little past it, into the empty
+    # corner below the y axis (else a zoom to −0.0065 … 0.0095 would show no −0.006).
+    plot.getAxis("bottom").setStyle(hideOverlappingLabels=24)
     landscape.style(tick, TEXT)
-
-
-def make_legend(view: pg.ViewBox) -> Legend:
-    """The legend, on a light translucent card inside the view (placed by the scene)."""
-    legend = Legend(
-        text_px=LEGEND_PX,
-        text_colour=TEXT,
-        brush=pg.mkBrush("#ffffffe0"),
-        pen=pg.mkPen("#00000050"),
-        verSpacing=-4,
-        horSpacing=6,
-    )
-    legend.setParentItem(view)
-    legend.setZValue(200)
-    return legend
 
 
 def title_texts(text: str, name: str = "", values: Mapping[str, float] | None = None) -> list[str]:
@@ -109,19 +136,19 @@ def title_values(values: Mapping[str, float] | None, *, after: bool = True) -> t
     return tuple(runs)
 
 
-class Title(pg.LabelItem):
+class Title(SteadyLabel):
     """The plot's title. Its width never widens the layout (a long formula overhangs its
     column, or wraps), and new text of the same height leaves the layout alone: a slider
     that changes a parameter shown in the title would otherwise re-lay out the whole plot
-    on every move.
+    on every move (see :class:`~gradient_studio.scene._pyqtgraph.SteadyLabel`).
 
     On one line, the parameter values (what a slider changes) are a :class:`TextLine` of
     their own after the rich text of the rest, so a new value lays out no rich text; wrapped
     onto several lines, the whole title is one rich text.
     """
 
-    _height = -1.0  # LabelItem's constructor already asks for these two
-    _split = False  # whether the values are drawn apart, after the rich text
+    _split = False  # whether the values are drawn apart, after the rich text (the
+    # LabelItem constructor already asks)
 
     def __init__(self) -> None:
         super().__init__("", color=TEXT, size=f"{TITLE_PX}px")
@@ -180,7 +207,7 @@ class Title(pg.LabelItem):
         self.values.resize(self.values.natural_size())
         self._set_split(bool(self._value_runs))
         if not self._split:
-            return self.item.boundingRect().width()
+            return float(self.item.boundingRect().width())
         return self._head_end()[0] - MARGIN + self.values.width()
 
     def _set_split(self, split: bool) -> None:
@@ -222,7 +249,7 @@ class Title(pg.LabelItem):
         if self.texts and self._fitted != key:
             self._fitted = key
             self._fit(room)
-        return max(30, math.ceil(self.item.boundingRect().height()) + 4)
+        return max(30, math.ceil(float(self.item.boundingRect().height())) + 4)
 
     def _fit(self, room: float) -> None:
         px = TITLE_PX
@@ -246,59 +273,3 @@ class Title(pg.LabelItem):
             lines += block.layout().lineCount()
             block = block.next()
         return lines
-
-    def updateMin(self) -> None:
-        height = self.itemRect().height()
-        if height != self._height:
-            self._height = height
-            super().updateGeometry()
-
-    def updateGeometry(self) -> None:
-        """Only a change of height concerns the layout, and updateMin reports that."""
-
-    def setMaximumHeight(self, height: float) -> None:
-        """The most its row gives it, which the layout must learn (updateGeometry would
-        not tell it, and it would keep the title to its old height)."""
-        super().setMaximumHeight(height)
-        super().updateGeometry()
-
-    def sizeHint(self, which: Qt.SizeHint, constraint: QSizeF | None = None) -> QSizeF:
-        if which == Qt.SizeHint.MaximumSize:
-            return QSizeF(-1, -1)
-        if which in (Qt.SizeHint.MinimumSize, Qt.SizeHint.PreferredSize):
-            return QSizeF(0, max(self._height, 0.0))
-        return QSizeF(0, 0)
-
-
-class CornerNote(pg.LabelItem):
-    """A short text in a boxed label anchored to a corner of the view (the step counter)."""
-
-    def __init__(self) -> None:
-        super().__init__("", color=TEXT, size=f"{NOTE_PX}px")
-        self.setZValue(200)
-
-    def paint(self, p: QPainter, *args: Any) -> None:
-        p.setPen(pg.mkPen("#00000060", width=1))
-        p.setBrush(pg.mkBrush("#ffffffdd"))
-        p.drawRoundedRect(self.rect().adjusted(0.5, 0.5, -0.5, -0.5), 3, 3)
-
-
-_CORNERS = ((1, 0), (0, 0), (1, 1), (0, 1))  # top-right first: where readers look for it
-
-
-def emptiest_corners(
-    points: Array, xrange: tuple[float, float], yrange: tuple[float, float]
-) -> list[tuple[int, int]]:
-    """Corners (as anchor fractions, y down) ordered from fewest points nearby to most."""
-    w, h = xrange[1] - xrange[0], yrange[1] - yrange[0]
-    with np.errstate(invalid="ignore"):
-        u = (points[:, 0] - xrange[0]) / w if len(points) else np.empty(0)
-        v = (yrange[1] - points[:, 1]) / h if len(points) else np.empty(0)
-    scores = []
-    for ax, ay in _CORNERS:
-        near_x = u > 0.58 if ax else u < 0.42
-        near_y = v > 0.7 if ay else v < 0.3
-        inside = (u >= 0) & (u <= 1) & (v >= 0) & (v <= 1)
-        scores.append(int(np.count_nonzero(near_x & near_y & inside)))
-    order = sorted(range(len(_CORNERS)), key=lambda i: (math.ceil(scores[i] / 5), i))
-    return [_CORNERS[i] for i in order]

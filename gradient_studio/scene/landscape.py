@@ -14,8 +14,9 @@ import pyqtgraph as pg
 from contourpy import LineType, contour_generator
 from numpy.typing import NDArray
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QFont, QImage, QPainter
+from PySide6.QtGui import QFont, QPainter
 
+from gradient_studio.scene._pyqtgraph import make_native, native_images
 from gradient_studio.scene.palette import ColourScale, colormap_lut, colormap_pixels, luminance
 
 Array = NDArray[np.float64]
@@ -26,11 +27,12 @@ DARK_LINE = (0, 0, 0, 95)
 _DARK_BELOW = 0.22  # luminance under which a background counts as dark
 
 
-class _SmoothImage(pg.ImageItem):
+class _SmoothImage(pg.ImageItem):  # type: ignore[misc]  # (pyqtgraph has no type hints)
     """An image drawn with bilinear smoothing, so grid cells never show as blocks, and kept
-    in Qt's native pixel format: that halves the time of every scaled, smoothed paint
-    (1.1 -> 0.55 ms at 900 x 700). :meth:`set_native` takes pixels already in that format,
-    which saves converting pyqtgraph's RGBA image on every new landscape (0.15 ms)."""
+    in Qt's native pixel format, which halves the time of every scaled, smoothed paint;
+    :meth:`set_native` takes pixels already in that format, which saves converting
+    pyqtgraph's RGBA image on every new landscape (see
+    :func:`~gradient_studio.scene._pyqtgraph.make_native`)."""
 
     _native = False
 
@@ -46,13 +48,7 @@ class _SmoothImage(pg.ImageItem):
 
     def render(self) -> None:
         super().render()
-        native = QImage.Format.Format_ARGB32_Premultiplied
-        if self.qimage is None or self.qimage.format() == native:
-            return
-        if self._native:  # pyqtgraph wrapped the pixels as RGBA: only the name is wrong
-            self.qimage.reinterpretAsFormat(native)
-        else:
-            self.qimage = self.qimage.convertToFormat(native)
+        make_native(self, self._native)
 
     def paint(self, painter: QPainter, *args: object) -> None:
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
@@ -74,9 +70,11 @@ class LandscapeLayer:
             colorMapMenu=False,
             pen=None,
         )
-        # Where ColorBarItem.setImageItem(insert_in=plot) puts it: right of the right axis.
-        plot.layout.addItem(self.colour_bar, 2, 5)
-        plot.layout.setColumnFixedWidth(4, 6)
+        # Where ColorBarItem.setImageItem(insert_in=plot) puts it, right of the right axis
+        # (found, not assumed: that call would also hand the bar's colours to the image).
+        row, col = _cell_of(plot.layout, plot.getAxis("right"))
+        plot.layout.addItem(self.colour_bar, row, col + 2)
+        plot.layout.setColumnFixedWidth(col + 1, 6)
         self.colormap = colormap
         self.scale = ColourScale(0.0, 1.0)
         self._ticks: list[list[tuple[float, str]]] | None = None
@@ -93,13 +91,16 @@ class LandscapeLayer:
     def show(self, xs: Array, ys: Array, u: Array, scale: ColourScale) -> None:
         """Show the grid ``u`` (f in the units of ``scale``) with the cells on their centres."""
         self.scale = scale
-        self.image.set_native(scale.colours(u, colormap_pixels(self.colormap)))
+        if native_images():
+            self.image.set_native(scale.colours(u, colormap_pixels(self.colormap)))
+        else:
+            self.image.setImage(scale.colours(u, colormap_lut(self.colormap)), autoLevels=False)
         self.image.setRect(_cell_rect(xs, ys))
         bar = self.colour_bar
         bar.setLevels((scale.low, scale.high))
         # Re-setting the same ticks or label re-lays out text (and the label, the plot):
         # a slider moving a parameter would pay for that on every step.
-        ticks = [scale.ticks()] if scale.log else None
+        ticks = [scale.ticks()]
         if ticks != self._ticks:
             self._ticks = ticks
             bar.axis.setTicks(ticks)
@@ -109,6 +110,7 @@ class LandscapeLayer:
     def style(self, font: QFont, text_colour: str) -> None:
         """Tick and label fonts for the colour bar's axis."""
         axis = self.colour_bar.axis
+        axis.enableAutoSIPrefix(False)  # the ticks are set, in f: never "(x0.001)"
         axis.setWidth(60)  # room for "−250" or "5e14" beside the label, not over it
         axis.setStyle(tickFont=font, tickTextOffset=4)
         axis.setTextPen(text_colour)
@@ -172,6 +174,16 @@ class ContourLayer:
         return levels
 
 
+def _cell_of(layout: Any, item: Any) -> tuple[int, int]:
+    """The ``(row, column)`` of ``item`` in a grid layout."""
+    for row in range(layout.rowCount()):
+        for col in range(layout.columnCount()):
+            cell = layout.itemAt(row, col)
+            if cell is not None and cell.graphicsItem() is item:
+                return row, col
+    raise LookupError("the item is not in the layout")
+
+
 def _cell_rect(xs: Array, ys: Array) -> QRectF:
     """The rectangle the image covers: half a cell beyond the first and last centres."""
     dx = (xs[-1] - xs[0]) / max(len(xs) - 1, 1) if len(xs) > 1 else 1.0
@@ -227,4 +239,4 @@ def _without_specks(line: Array, fewest: int = 8) -> Array:
     if not speck.any():
         return line
     keep = np.repeat(~speck, lengths + 1)
-    return line[keep]
+    return np.asarray(line[keep], dtype=np.float64)

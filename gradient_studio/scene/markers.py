@@ -23,42 +23,12 @@ MINIMUM_SIZE = 19.0
 ARROW_LENGTH = 46.0  # logical pixels
 
 
-class Markers(pg.ScatterPlotItem):
-    """Symbols of a fixed size in pixels (``pxMode``), stamped from pyqtgraph's pre-drawn
-    atlas of them, as pyqtgraph does, with less work around it per paint.
+class Markers(pg.ScatterPlotItem):  # type: ignore[misc]  # (pyqtgraph has no type hints)
+    """Symbols of a fixed size in pixels (``pxMode``), as pyqtgraph stamps them.
 
-    pyqtgraph's own paint first works out, in Python, which points fall inside the view: a
-    tenth of a millisecond per item even with no points or one, where the painter's clip to
-    the view does the same for nothing. Exports (SVG draws each symbol as a shape) and
-    screens of a new pixel ratio (whose atlas pyqtgraph draws anew) go through its paint.
+    (A paint of our own that skipped pyqtgraph's per-point culling was measured at no gain
+    beside the rest of a repaint, so pyqtgraph's own paint draws them.)
     """
-
-    def paint(self, p: QPainter, option: Any, widget: Any) -> None:
-        if not len(self.data):
-            return  # no minima, or no heads once every run has finished
-        atlas = self.fragmentAtlas
-        if (
-            self._exportOpts is not False
-            or not (self.opts["pxMode"] and self.opts["useCache"])
-            or self.opts.get("compositionMode") is not None
-            or (widget is not None and widget.devicePixelRatioF() != atlas.devicePixelRatio())
-        ):
-            super().paint(p, option, widget)
-            return
-        xy = np.vstack([self.data["x"], self.data["y"]])
-        xy = pg.functions.transformCoordinates(p.transform(), xy)
-        xy = pg.functions.clip_array(xy, -(2**30), 2**30)  # Qt crashes on huge coordinates
-        fragments = self._pixmapFragments
-        fragments.resize(xy.shape[1])
-        rows = fragments.ndarray()
-        rows[:, 0:2] = xy.T  # where each symbol's centre goes
-        # Where each symbol is in the atlas (x, y, w, h): a field of the point records,
-        # copied out to be read as plain numbers.
-        rows[:, 2:6] = np.frombuffer(self.data["sourceRect"].copy(), dtype=int).reshape(-1, 4)
-        ratio = atlas.devicePixelRatio()
-        rows[:, 6:10] = [1 / ratio, 1 / ratio, 0.0, 1.0]  # scale x, y; rotation; opacity
-        p.resetTransform()
-        p.drawPixmapFragments(*fragments.drawargs(), atlas.pixmap)
 
 
 class StartMarkers(Markers):
@@ -140,7 +110,7 @@ class MinimaMarkers(Markers):
         self.setData(pos=np.asarray(minima, dtype=np.float64).reshape(-1, 2))
 
 
-class DescentArrows(pg.GraphicsObject):
+class DescentArrows(pg.GraphicsObject):  # type: ignore[misc]  # (pyqtgraph has no type hints)
     """An arrow of −∇f at each head: its direction on screen, a fixed length in pixels.
 
     The gradient's size varies by orders of magnitude along a path, so only its direction is

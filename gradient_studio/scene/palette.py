@@ -10,8 +10,11 @@ its share of the colour map, and the minimum still sits at the map's low end.
 from __future__ import annotations
 
 import math
+import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -41,8 +44,54 @@ CASING = "#141414"  # the dark outline that lifts a path (or a marker) off any c
 LOG_DECADES = 3.0
 
 
+class OptimizerStyle(NamedTuple):
+    """How one optimiser is drawn everywhere: its paths, legend swatch, loss curve, table row.
+
+    ``marker`` is the pyqtgraph symbol of its paths' heads (``"o"`` a disc); ``glyph`` is the
+    same shape as a character, for text (``"●"``, ``"▲"`` …).
+    """
+
+    colour: str
+    marker: str = "o"
+    glyph: str = "●"
+
+
+#: Every optimiser's own style, by name, whatever else races beside it. The eight most
+#: used take Okabe–Ito's colours with a disc; the other six take six more colours, as far
+#: from those and from each other as could be found (CIELAB ΔE ≥ 26 for every pair), each
+#: with a shape of its own, so that they stay apart for readers who cannot tell colours.
+OPTIMIZER_STYLES: dict[str, OptimizerStyle] = {
+    "sgd": OptimizerStyle(OKABE_ITO[0]),
+    "momentum": OptimizerStyle(OKABE_ITO[1]),
+    "adam": OptimizerStyle(OKABE_ITO[2]),
+    "nesterov": OptimizerStyle(OKABE_ITO[3]),
+    "rmsprop": OptimizerStyle(OKABE_ITO[4]),
+    "adagrad": OptimizerStyle(OKABE_ITO[5]),
+    "adadelta": OptimizerStyle(OKABE_ITO[6]),
+    "newton": OptimizerStyle(OKABE_ITO[7]),
+    "amsgrad": OptimizerStyle("#9467BD", "t1", "▲"),  # purple
+    "adamw": OptimizerStyle("#CF1C90", "t", "▼"),  # magenta
+    "adamax": OptimizerStyle("#F97B72", "d", "◆"),  # salmon
+    "nadam": OptimizerStyle("#2CA02C", "p", "⬟"),  # green
+    "radam": OptimizerStyle("#999933", "h", "⬢"),  # olive
+    "rprop": OptimizerStyle("#848482", "t2", "▶"),  # grey
+}
+
+
+def optimizer_style(name: str) -> OptimizerStyle:
+    """The style of the optimiser ``name`` (an engine optimiser's ``name``, e.g. ``"adam"``):
+    the one source the picture, its legend, the loss plot, the table and the exports use.
+    A name not in :data:`OPTIMIZER_STYLES` still always gets the same one."""
+    style = OPTIMIZER_STYLES.get(name)
+    if style is None:
+        styles = list(OPTIMIZER_STYLES.values())
+        style = styles[zlib.crc32(name.encode()) % len(styles)]
+    return style
+
+
 def path_colour(index: int) -> str:
-    """The colour of the ``index``-th optimiser's paths."""
+    """The ``index``-th Okabe–Ito colour. Colours by position change when another optimiser
+    is ticked: use :func:`optimizer_style` (kept for the window until it does)."""
     return OKABE_ITO[index % len(OKABE_ITO)]
 
 
@@ -77,7 +126,8 @@ def luminance(rgb: NDArray[np.uint8]) -> NDArray[np.float64]:
     """Relative luminance (0 dark … 1 light) of sRGB colours in the last axis."""
     c = np.asarray(rgb, dtype=np.float64)[..., :3] / 255.0
     lin = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
-    return lin @ np.array([0.2126, 0.7152, 0.0722])
+    weights = np.array([0.2126, 0.7152, 0.0722])
+    return np.asarray(lin @ weights, dtype=np.float64)
 
 
 @dataclass(frozen=True)
@@ -180,7 +230,7 @@ class ColourScale:
         np.clip(t, 0.0, n - 1, out=t)
         t += 0.5
         words = np.ascontiguousarray(lut).view(np.uint32).reshape(n)
-        index = t.astype(np.uint8 if n <= 256 else np.intp)
+        index = t.astype(np.intp)
         rgba = np.take(words, index).view(np.uint8).reshape(*np.shape(u), 4)
         if bad is not None:
             pole = np.isposinf(u)
@@ -195,13 +245,18 @@ class ColourScale:
         step = _round_step((self.high - self.low) / max(count, 1))
         first = math.floor(self.low / step) + 1
         last = math.ceil(self.high / step) - 1
-        return np.arange(first, last + 1) * step
+        return np.arange(first, last + 1, dtype=np.float64) * step
 
     def ticks(self) -> list[tuple[float, str]]:
-        """Colour-bar ticks as ``(u, text)``: round values of f, labelled in f."""
-        if not self.log:
-            return []  # the colour bar's own axis labels a linear scale well
-        return _log_ticks(self)
+        """Colour-bar ticks as ``(u, text)``: round values of f, labelled in f in one
+        notation (never with a scale factor set apart)."""
+        if self.log:
+            return _log_ticks(self)
+        step = _round_step((self.high - self.low) / 6)
+        first = math.ceil(self.low / step - 1e-9)
+        values = [k * step for k in range(first, math.floor(self.high / step + 1e-9) + 1)]
+        reach = max(abs(self.low), abs(self.high))
+        return list(zip(values, tick_texts(values, step, reach), strict=True))
 
 
 def _quantiles(values: NDArray[np.float64], qs: tuple[float, ...]) -> list[float]:
@@ -229,8 +284,6 @@ def _log_ticks(scale: ColourScale) -> list[tuple[float, str]]:
     f_high = float(scale.f(scale.high))
     span = scale.high - scale.low
     candidates: list[tuple[int, float]] = []
-    if scale.floor < 0.0 <= f_high:
-        candidates.append((0, 0.0))
     # Round values from just under the bar's foot (f - floor = 10**low) to above its top.
     k_low = math.floor(min(scale.low, math.log10(max(abs(f_low), 1e-300)))) - 1
     k_high = math.ceil(math.log10(max(abs(f_low), abs(f_high), 1e-300))) + 1
@@ -246,16 +299,54 @@ def _log_ticks(scale: ColourScale) -> list[tuple[float, str]]:
     # foot the log-above-a-floor scale crowds small values together.
     ordered = [v for _rank, v in sorted(candidates, key=lambda c: (c[0], -c[1]))]
     for v, u in zip(ordered, scale.u(np.array(ordered)).tolist(), strict=True):
-        # A minimum of (nearly) zero is labelled 0 at the bar's foot.
-        if v == 0.0:
-            if not 0.0 <= f_low <= 0.05 * (f_low - scale.floor):
-                continue
-            u = scale.low
+        # (No 0: a log scale has none, though its foot may sit at f = 0.)
         if not math.isfinite(u) or u < scale.low - 1e-9 or u > scale.high + 1e-9:
             continue
         if all(abs(u - other) >= gap for other, _ in chosen):
             chosen.append((u, v))
-    return [(u, format_value(v)) for u, v in sorted(chosen)]
+    chosen.sort()
+    return list(zip([u for u, _ in chosen], same_notation([v for _, v in chosen]), strict=True))
+
+
+def same_notation(values: Sequence[float]) -> list[str]:
+    """Round values (a log colour bar's ticks) in one notation: plain numbers while every
+    one reads well as such (0.001 … 99,999), else all as powers of ten (1e−5, 2e3)."""
+    plain = all(v == 0 or 1e-3 <= abs(v) < 1e5 for v in values)
+    return [format_value(v) if plain else _scientific(v, 1) for v in values]
+
+
+def tick_texts(values: Sequence[float], spacing: float, reach: float) -> list[str]:
+    """An axis's tick labels, all in one notation, with no scale factor set apart: decimals
+    with as many places as the tick spacing needs (−0.006, −0.004 … 0.008), or — when the
+    axis reaches beyond ±1e5 or stays within ±0.001 (``reach``: the largest magnitude it
+    shows) — every label as a power of ten with the digits that tell neighbours apart."""
+    if not (spacing > 0 and math.isfinite(spacing)):
+        spacing = max((abs(v) for v in values), default=1.0) or 1.0
+    if reach >= 1e5 or 0 < reach < 1e-3:
+        texts = []
+        for v in values:
+            if v == 0 or not math.isfinite(v):
+                texts.append(format_value(v))
+                continue
+            digits = math.floor(math.log10(abs(v))) - math.floor(math.log10(spacing) + 1e-9)
+            texts.append(_scientific(v, max(0, min(digits, 12))))
+        return texts
+    places = max(0, min(15, math.ceil(-math.log10(spacing) - 1e-9)))
+    out = []
+    for v in values:
+        text = f"{v:.{places}f}"
+        if float(text) == 0:
+            text = "0"
+        out.append(text.replace("-", "−"))
+    return out
+
+
+def _scientific(v: float, digits: int) -> str:
+    """``v`` as ``1.5e−4`` (``digits`` after the point, trailing zeros dropped)."""
+    mantissa, exponent = f"{v:.{digits}e}".split("e")
+    if "." in mantissa:
+        mantissa = mantissa.rstrip("0").rstrip(".")
+    return f"{mantissa}e{int(exponent)}".replace("-", "−")
 
 
 def format_value(v: float) -> str:
@@ -270,6 +361,5 @@ def format_value(v: float) -> str:
     elif 1e-3 <= a < 1e3:
         text = f"{v:.3g}"
     else:
-        mantissa, exponent = f"{v:.1e}".split("e")
-        text = f"{mantissa.rstrip('0').rstrip('.')}e{int(exponent)}"
+        return _scientific(v, 1)
     return text.replace("-", "−")

@@ -3,39 +3,68 @@ legend that names them.
 
 Markers, by what they mean (the other markers live in :mod:`~gradient_studio.scene.markers`):
 
-* head — a disc in the optimiser's colour where its path is at the current step;
-* end — where a path stopped, in the optimiser's colour: a square when it converged or ran
-  out of steps, a cross when it diverged or left the domain.
+* head — the optimiser's marker (a disc for most; see
+  :func:`~gradient_studio.scene.palette.optimizer_style`) in its colour where its path is at
+  the current step;
+* end — where a path stopped, in the optimiser's colour: a square (or the optimiser's own
+  shape, for those that have one) when it converged or ran out of steps, a cross when it
+  diverged or left the domain.
 """
 
 from __future__ import annotations
 
+import enum
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pyqtgraph as pg
 from numpy.typing import NDArray
+from pyqtgraph.graphicsItems.ScatterPlotItem import Symbols
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QPainter, QPen
 
 from gradient_studio.scene.legend import Legend, Run
 from gradient_studio.scene.markers import Markers
-from gradient_studio.scene.palette import CASING, format_value, path_colour
-from gradient_studio.scene.polyline import WideLineCurve
+from gradient_studio.scene.palette import CASING, format_value, optimizer_style
+from gradient_studio.scene.polyline import WideLineCurve, logical_pen
+from gradient_studio.scene.simplify import clipped, thinned, within_budget
 
 Array = NDArray[np.float64]
+
+
+class TrajectoryLike(Protocol):
+    """What the picture reads of an engine ``Trajectory``."""
+
+    @property
+    def optimizer(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def start(self) -> tuple[float, float]: ...
+    @property
+    def points(self) -> Array: ...
+    @property
+    def f(self) -> Array: ...
+    @property
+    def status(self) -> str: ...
+
+
+class Keep(enum.Enum):
+    """``KEEP``: leave a setting as it is (``None`` already means "to the end")."""
+
+    KEEP = "keep"
+
+
+KEEP = Keep.KEEP
 
 PATH_WIDTH = 2.4
 CASING_WIDTH = PATH_WIDTH + 2.2
 HEAD_SIZE = 11.0
 END_SIZE = 10.0
-THIN_PX = 2.0  # a path keeps a vertex per cell of this many logical pixels (and corners)
-CORNER_DEG = 12.0
-_CORNER_COS = math.cos(math.radians(CORNER_DEG))
 _END_SYMBOL = {"diverged": "x", "left-domain": "x"}
 
 
@@ -45,7 +74,7 @@ def _pen(colour: str, width: float) -> QPen:
     pen = pg.mkPen(colour, width=width)
     pen.setCapStyle(Qt.PenCapStyle.RoundCap)
     pen.setJoinStyle(Qt.PenJoinStyle.BevelJoin)
-    return pen
+    return QPen(pen)
 
 
 @cache
@@ -79,18 +108,25 @@ class _Path:
 
 @dataclass(frozen=True)
 class Group:
-    """All paths of one optimiser: its legend label and colour."""
+    """All paths of one optimiser: its legend label, colour and head marker."""
 
     label: str
     colour: str
+    marker: str = "o"
+
+    def end_symbol(self, status: str) -> str:
+        """The marker where a path of this optimiser stopped with ``status``."""
+        return _END_SYMBOL.get(status, "s" if self.marker == "o" else self.marker)
 
 
-class PathSample(pg.ItemSample):
-    """A legend swatch: the cased line with a head disc, as the path looks on the picture."""
+class PathSample(pg.ItemSample):  # type: ignore[misc]  # (pyqtgraph has no type hints)
+    """A legend swatch: the cased line with its head marker, as the path looks on the
+    picture."""
 
-    def __init__(self, colour: str) -> None:
+    def __init__(self, colour: str, marker: str = "o") -> None:
         super().__init__(pg.PlotCurveItem())
         self.colour = colour
+        self.marker = marker
         self.setFixedWidth(30)
 
     def boundingRect(self) -> QRectF:
@@ -98,13 +134,15 @@ class PathSample(pg.ItemSample):
 
     def paint(self, p: QPainter, *args: Any) -> None:
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.setPen(_cached_pen(CASING, CASING_WIDTH))
+        p.setPen(logical_pen(_cached_pen(CASING, CASING_WIDTH), p))
         p.drawLine(QPointF(2, 11), QPointF(28, 11))
-        p.setPen(_cached_pen(self.colour, PATH_WIDTH))
+        p.setPen(logical_pen(_cached_pen(self.colour, PATH_WIDTH), p))
         p.drawLine(QPointF(2, 11), QPointF(28, 11))
+        p.translate(23, 11)
+        p.scale(HEAD_SIZE, HEAD_SIZE)
         p.setPen(_RIM)
         p.setBrush(_brush(self.colour))
-        p.drawEllipse(QPointF(23, 11), HEAD_SIZE / 2, HEAD_SIZE / 2)
+        p.drawPath(Symbols[self.marker])
 
     def mouseClickEvent(self, event: Any) -> None:
         event.ignore()  # the swatch is a picture, not a visibility toggle
@@ -136,17 +174,26 @@ class PathLayer:
         self._box = (-np.inf, np.inf, -np.inf, np.inf)
         self.step: float | None = None
         self._drawn: tuple[Any, ...] | None = None  # what set_step last drew
+        self._fresh = False  # set_step is drawing a new race
+        # Thinning and the drawing budget count in pixels: a new size draws anew.
+        plot.vb.sigResized.connect(self._on_view_resized)
 
     # -- what to show ------------------------------------------------------------------------
-    def set_trajectories(self, trajectories: Sequence[Any]) -> None:
-        """Show ``trajectories`` (engine ``Trajectory`` objects); one colour per optimiser."""
+    def set_trajectories(
+        self, trajectories: Sequence[TrajectoryLike], step: float | Keep | None = KEEP
+    ) -> None:
+        """Show ``trajectories`` at ``step`` (by default the step shown now), each
+        optimiser in its own style."""
+        if not isinstance(step, Keep):
+            self.step = step
         names: dict[str, int] = {}
         groups: list[Group] = []
         paths: list[_Path] = []
         for t in trajectories:
             if t.optimizer not in names:
                 names[t.optimizer] = len(groups)
-                groups.append(Group(t.label, path_colour(len(groups))))
+                style = optimizer_style(t.optimizer)
+                groups.append(Group(t.label, style.colour, style.marker))
             # Copies: a running race's arrays fill in place, and what was drawn is compared
             # with what comes next.
             points = np.array(t.points, dtype=np.float64).reshape(-1, 2)
@@ -155,7 +202,9 @@ class PathLayer:
             paths.append(_Path(points, f, last, str(t.status), names[t.optimizer]))
         # A new label alone (a learning rate dragged) only retexts the legend: rebuilding it
         # was a third of a slider-to-frame redraw.
-        regroup = [g.colour for g in groups] != [g.colour for g in self.groups]
+        regroup = [(g.colour, g.marker) for g in groups] != [
+            (g.colour, g.marker) for g in self.groups
+        ]
         if regroup or not _same_paths(paths, self._paths):
             self._drawn = None  # the lines, heads and ends must be drawn anew
             self._paths = paths
@@ -170,8 +219,13 @@ class PathLayer:
                 if i < len(groups):
                     curve.setPen(_pen(groups[i].colour, PATH_WIDTH))
                 curve.setVisible(i < len(groups))
-        self._show_legend(rebuild=regroup)
+        if regroup:
+            self._show_legend(rebuild=True)
+        elif self._drawn is not None:
+            self._show_legend(rebuild=False)  # the same paths: set_step will draw nothing
+        self._fresh = True  # a new race: its legend may shrink, not only grow
         self.set_step(self.step)
+        self._fresh = False
 
     def set_view(self, xrange: tuple[float, float], yrange: tuple[float, float]) -> None:
         """Cut the lines at the edges of the view (a hair beyond, under the frame).
@@ -189,7 +243,7 @@ class PathLayer:
 
     def set_step(self, step: float | None) -> None:
         """Show every path up to ``step`` (``None``: to its end; fractions glide between
-        steps)."""
+        steps), and the legend's values at that step."""
         self.step = step
         cell = self._pixel_cell()
         # The same runs at the same step, view and pixel size draw the same: skipping them
@@ -200,37 +254,43 @@ class PathLayer:
         self._drawn = drawn
         casing: list[Array] = []
         lines: list[list[Array]] = [[] for _ in self.groups]
-        heads: list[tuple[Array, str]] = []
-        ends: list[tuple[Array, str, str]] = []
-        for path in self._paths:
-            k, head, line = path.upto(step)
-            line = _clip_polyline(_thinned(line, cell), self._box)
+        heads: list[tuple[Array, Group]] = []
+        ends: list[tuple[Array, Group, str]] = []
+        reached = [path.upto(step) for path in self._paths]
+        shown = within_budget(
+            [clipped(thinned(line, cell), self._box) for _, _, line in reached], cell
+        )
+        for path, (k, head, _), line in zip(self._paths, reached, shown, strict=True):
             casing += (line, _GAP)
             lines[path.group] += (line, _GAP)
-            colour = self.groups[path.group].colour
+            group = self.groups[path.group]
             if k < path.last:
-                heads.append((head, colour))
+                heads.append((head, group))
             else:
-                ends.append((head, colour, _END_SYMBOL.get(path.status, "s")))
+                ends.append((head, group, group.end_symbol(path.status)))
         _set_curve(self.casing, casing)
         for curve, parts in zip(self.curves, lines, strict=False):
             _set_curve(curve, parts)
-        inside = [(p, c) for p, c in heads if self._inside(p)]
+        moving = [(p, g) for p, g in heads if self._inside(p)]
         self.heads.setData(
-            pos=np.array([p for p, _ in inside]).reshape(-1, 2),
-            brush=[_brush(c) for _, c in inside],
-            symbol="o",
+            pos=np.array([p for p, _ in moving]).reshape(-1, 2),
+            brush=[_brush(g.colour) for _, g in moving],
+            symbol=_symbols([g.marker for _, g in moving]),
             size=HEAD_SIZE,
             pen=_RIM,
         )
-        done = [(p, c, s) for p, c, s in ends if self._inside(p)]
+        done = [(p, g, s) for p, g, s in ends if self._inside(p)]
         self.ends.setData(
             pos=np.array([p for p, _, _ in done]).reshape(-1, 2),
-            brush=[_brush(c) for _, c, _ in done],
-            symbol=[s for _, _, s in done],
+            brush=[_brush(g.colour) for _, g, _ in done],
+            symbol=_symbols([s for _, _, s in done]),
             size=[END_SIZE + (3 if s == "x" else 0) for _, _, s in done],
             pen=[_THIN_RIM if s == "x" else _RIM for _, _, s in done],
         )
+        self._show_legend(rebuild=False, grow_only=not self._fresh)
+
+    def _on_view_resized(self, *_: Any) -> None:
+        self.set_step(self.step)
 
     def _pixel_cell(self) -> tuple[float, float] | None:
         """Data units per logical pixel of the view as it is laid out now (None before it
@@ -252,37 +312,53 @@ class PathLayer:
                 colours.append(self.groups[path.group].colour)
         return np.array(points, dtype=np.float64).reshape(-1, 2), colours
 
-    def point_cloud(self) -> Array:
-        """Every drawn point, for choosing an empty corner for the legend."""
-        parts = [p.points for p in self._paths]
+    def ends_reached(self) -> Array:
+        """Where every path ends (finite ends only)."""
+        ends = np.array([p.points[p.last] for p in self._paths], dtype=np.float64).reshape(-1, 2)
+        return np.asarray(ends[np.isfinite(ends).all(axis=1)], dtype=np.float64)
+
+    def outline(self, most: int = 1500) -> Array:
+        """Every whole path as one NaN-separated polyline (every k-th step of a long race:
+        at most about ``most`` points), for choosing where the legend covers the least of
+        the race — the whole of it, so that the legend stays put during playback."""
+        parts: list[Array] = []
+        for p in self._paths:
+            stride = max(1, -(-len(self._paths) * p.last // most))
+            parts += (p.points[: p.last : stride], p.points[p.last : p.last + 1], _GAP)
         return np.concatenate(parts) if parts else np.empty((0, 2))
 
-    def _show_legend(self, rebuild: bool) -> None:
-        """A row per optimiser (made anew only for new colours); a new race mostly changes
-        only the digits of its final f."""
+    def _show_legend(self, rebuild: bool, grow_only: bool = False) -> None:
+        """A row per optimiser (made anew only for new styles); a new race or step mostly
+        changes only the digits of its f."""
         texts = [
-            _legend_runs(g.label, [p for p in self._paths if p.group == i])
+            _legend_runs(g.label, [p for p in self._paths if p.group == i], self.step)
             for i, g in enumerate(self.groups)
         ]
         if rebuild:
-            swatches = [PathSample(g.colour) for g in self.groups]
+            swatches = [PathSample(g.colour, g.marker) for g in self.groups]
             self.legend.set_entries(list(zip(swatches, texts, strict=True)))
         else:
-            self.legend.set_texts(texts)
+            self.legend.set_texts(texts, grow_only=grow_only)
 
     def _inside(self, p: Array) -> bool:
         x0, x1, y0, y1 = self._box
         return bool(np.isfinite(p).all() and x0 <= p[0] <= x1 and y0 <= p[1] <= y1)
 
 
-def _legend_runs(label: str, paths: list[_Path]) -> tuple[Run, ...]:
-    """``Adam (lr=0.05) · f = 3.2e−6``: the final f (the best of several starts), or how the
-    run failed. Final, not at the current step: the legend tells how the race ends."""
-    values = [p.f[p.last] for p in paths if len(p.f) and p.status not in _END_SYMBOL]
-    finite = [float(v) for v in values if math.isfinite(v)]
+def _legend_runs(label: str, paths: list[_Path], step: float | None) -> tuple[Run, ...]:
+    """``Adam (lr=0.05) · f = 3.2e−6``: f at ``step`` (``None``: where the run ended; the
+    best of several starts), or how the run failed once it has."""
+    values, failed = [], []
+    for p in paths:
+        k = p.last if step is None else max(0, min(int(step), p.last))
+        if k == p.last and p.status in _END_SYMBOL:
+            failed.append(p.status)
+        elif len(p.f):
+            values.append(float(p.f[min(k, len(p.f) - 1)]))
+    finite = [v for v in values if math.isfinite(v)]
     name = " ".join(label.split())  # on one line, spaced as rich text spaced it
     if not finite:
-        status = next((p.status for p in paths if p.status in _END_SYMBOL), "no value")
+        status = failed[0] if failed else "no value"
         return Run(f"{name} · "), Run(status.replace("-", " "), italic=True)
     prefix = "best " if len(paths) > 1 else ""
     return Run(f"{name} · {prefix}"), Run("f", italic=True), Run(f" = {format_value(min(finite))}")
@@ -295,7 +371,12 @@ _THIN_RIM = pg.mkPen(CASING, width=0.8)
 
 @cache
 def _brush(colour: str) -> QBrush:
-    return pg.mkBrush(colour)
+    return QBrush(pg.mkBrush(colour))
+
+
+def _symbols(symbols: list[str]) -> str | list[str]:
+    """One symbol for all if they are all the same (pyqtgraph draws that faster)."""
+    return symbols[0] if symbols and all(s == symbols[0] for s in symbols) else symbols
 
 
 def _same_paths(new: list[_Path], old: list[_Path]) -> bool:
@@ -311,65 +392,3 @@ def _same_paths(new: list[_Path], old: list[_Path]) -> bool:
 def _set_curve(curve: pg.PlotCurveItem, parts: list[Array]) -> None:
     data = np.concatenate(parts) if parts else np.empty((0, 2))
     curve.setData(data[:, 0], data[:, 1], connect="finite")
-
-
-def _thinned(points: Array, pixel: tuple[float, float] | None) -> Array:
-    """The polyline with only the vertices a reader can see (``pixel``: data units per
-    logical pixel): one per ``THIN_PX``-pixel cell the line passes through, plus every
-    corner sharper than ``CORNER_DEG`` between steps of at least half a pixel, plus the
-    ends. On smooth stretches a 3-pixel chord strays from the curve by under a tenth of a
-    pixel; the corners keep zig-zags sharp. A wide antialiased line costs time per vertex,
-    and a converging run's last hundreds of steps often move less than a pixel."""
-    if pixel is None or len(points) < 3:
-        return points
-    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
-        p = points / np.asarray(pixel)
-        q = np.floor(p / THIN_PX)
-        keep = np.ones(len(points), dtype=bool)
-        keep[1:-1] = np.any(q[1:-1] != q[:-2], axis=1)
-        d = np.diff(p, axis=0)
-        length = np.hypot(d[:, 0], d[:, 1])
-        cos = np.einsum("ij,ij->i", d[:-1], d[1:]) / (length[:-1] * length[1:])
-        corner = (cos < _CORNER_COS) & (np.minimum(length[:-1], length[1:]) >= 0.5)
-    keep[1:-1] |= corner
-    keep |= ~np.isfinite(p).all(axis=1)  # breaks in the line stay where they are
-    return points if keep.all() else points[keep]
-
-
-def _clip_polyline(points: Array, box: tuple[float, float, float, float]) -> Array:
-    """The parts of a polyline inside ``box`` (x0, x1, y0, y1), cut exactly at its edges and
-    separated by rows of nan; non-finite points break the line."""
-    x0, x1, y0, y1 = box
-    x, y = points[:, 0], points[:, 1]
-    with np.errstate(invalid="ignore"):
-        inside = (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)
-    if inside.all():
-        return points
-    if len(points) < 2:
-        return np.empty((0, 2))
-    p, d = points[:-1], np.diff(points, axis=0)
-    t0 = np.zeros(len(d))
-    t1 = np.ones(len(d))
-    ok = np.isfinite(points[:-1]).all(axis=1) & np.isfinite(points[1:]).all(axis=1)
-    ok &= np.isfinite(d).all(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        for dk, qk in (
-            (-d[:, 0], p[:, 0] - x0),
-            (d[:, 0], x1 - p[:, 0]),
-            (-d[:, 1], p[:, 1] - y0),
-            (d[:, 1], y1 - p[:, 1]),
-        ):  # Liang–Barsky
-            r = qk / dk
-            t0 = np.where(dk < 0, np.maximum(t0, r), t0)
-            t1 = np.where(dk > 0, np.minimum(t1, r), t1)
-            ok &= ~((dk == 0) & (qk < 0))
-        ok &= t0 <= t1
-        a = p + t0[:, None] * d
-        b = p + t1[:, None] * d
-    ok &= np.isfinite(a).all(axis=1) & np.isfinite(b).all(axis=1)
-    joined = ok[:-1] & ok[1:] & (t1[:-1] == 1.0) & (t0[1:] == 0.0)
-    starts = ok & ~np.concatenate(([False], joined))
-    stops = ok & ~np.concatenate((joined, [False]))
-    rows = np.stack([a, b, np.full_like(a, np.nan)], axis=1)
-    keep = np.stack([starts, ok, stops], axis=1)
-    return rows[keep]

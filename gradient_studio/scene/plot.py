@@ -7,28 +7,23 @@ and updated in place by its ``set_*`` methods; nothing needs a running Qt event 
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 import numpy as np
 import pyqtgraph as pg
 from numpy.typing import NDArray
-from PySide6.QtCore import QPointF, QRectF
-from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtCore import QPointF
 
-from gradient_studio.scene.labels import (
-    CornerNote,
-    emptiest_corners,
-    frame_plot,
-    make_legend,
-    style_axes,
-)
+from gradient_studio.scene.drawing import Drawing
+from gradient_studio.scene.labels import LEFT_AXIS_WIDTH, Axis, frame_plot, style_axes
 from gradient_studio.scene.landscape import ContourLayer, LandscapeLayer
 from gradient_studio.scene.markers import DescentArrows, MinimaMarkers, StartMarkers
+from gradient_studio.scene.overlays import Overlays
 from gradient_studio.scene.palette import BACKGROUND, CASING, COLORMAPS, TEXT, ColourScale
-from gradient_studio.scene.paths import PathLayer
+from gradient_studio.scene.paths import KEEP, Keep, PathLayer, TrajectoryLike
 from gradient_studio.scene.qt import ensure_app
+from gradient_studio.scene.view import check_view
 
 Array = NDArray[np.float64]
 
@@ -38,7 +33,8 @@ DEFAULT_GRID = (400, 400)
 class ObjectiveLike(Protocol):
     """What the scene needs of an engine ``Objective``."""
 
-    text: str
+    @property
+    def text(self) -> str: ...
 
     def grid(
         self, xrange: tuple[float, float], yrange: tuple[float, float], shape: tuple[int, int]
@@ -47,7 +43,7 @@ class ObjectiveLike(Protocol):
     def gradient(self, x: Any, y: Any) -> Array: ...
 
 
-class PlotScene:
+class PlotScene(Drawing):
     """f(x, y) as a filled, contoured landscape with descent paths, legend and colour bar.
 
     Typical use::
@@ -87,11 +83,10 @@ class PlotScene:
         self.arrows = DescentArrows()
         for item in (self.minima, self.starts, self.arrows):
             self.plot.addItem(item)
-        self.legend = make_legend(self.plot.vb)
+        self.overlays = Overlays(self.plot.vb)
+        self.legend = self.overlays.legend
+        self.step_note = self.overlays.step_note
         self.paths = PathLayer(self.plot, self.legend)
-        self.step_note = CornerNote()
-        self.step_note.setParentItem(self.plot.vb)
-        self.step_note.setVisible(False)
         style_axes(self.plot, self.landscape)
 
         self.objective: ObjectiveLike | None = None
@@ -102,11 +97,10 @@ class PlotScene:
         self.log_colour = log_colour
         self.show_arrows = arrows
         self._grid: tuple[Array, Array, Array] | None = None
-        self._corners: list[tuple[int, int]] = []  # where the legend and counter are anchored
         self.contours.count = levels
         self.landscape.set_colormap(colormap)
         self.set_view(self.xrange, self.yrange)
-        self.plot.vb.sigResized.connect(self._fit_title)
+        self.plot.vb.sigResized.connect(self._on_view_resized)
 
     # -- what to show ------------------------------------------------------------------------
     def set_objective(
@@ -155,11 +149,17 @@ class PlotScene:
         """Show exactly ``xrange`` x ``yrange`` and re-evaluate the landscape over it
         (``evaluate=False``: a grid for the new view will come through :meth:`set_grid`).
 
-        The view box still lets a person pan and zoom with the mouse; a window that allows
-        it calls this from ``plot.vb.sigRangeChangedManually`` so the landscape follows."""
-        self.xrange = (float(xrange[0]), float(xrange[1]))
-        self.yrange = (float(yrange[0]), float(yrange[1]))
+        A range that is not finite, not low to high, too narrow to draw or beyond ±1e15 is
+        refused with ``ValueError`` (one line, naming the range), the view left as it was:
+        see :mod:`gradient_studio.scene.view`, whose ``clamped_view`` brings any range
+        within bounds. The view box still lets a person pan and zoom with the mouse; a
+        window that allows it calls this from ``plot.vb.sigRangeChangedManually`` so the
+        landscape follows."""
+        self.xrange, self.yrange = check_view(xrange, yrange)
         self.plot.vb.setRange(xRange=self.xrange, yRange=self.yrange, padding=0)
+        left = self.plot.getAxis("left")
+        if isinstance(left, Axis):
+            left.fit_width(LEFT_AXIS_WIDTH)
         self.paths.set_view(self.xrange, self.yrange)
         self.arrows.set_view(self.xrange, self.yrange)
         if self.objective is not None and evaluate:
@@ -172,9 +172,12 @@ class PlotScene:
         if self.objective is not None:
             self._evaluate()
 
-    def set_trajectories(self, trajectories: Sequence[Any]) -> None:
-        """Show the runs (engine ``Trajectory`` objects), to the current step."""
-        self.paths.set_trajectories(trajectories)
+    def set_trajectories(
+        self, trajectories: Sequence[TrajectoryLike], *, step: float | Keep | None = KEEP
+    ) -> None:
+        """Show the runs (engine ``Trajectory`` objects) at ``step`` — drawn once, at that
+        step — or, by default, at the step shown now. ``step=None``: the whole race."""
+        self.paths.set_trajectories(trajectories, step=step)
         starts: list[tuple[float, float]] = []
         for t in trajectories:
             start = (float(t.start[0]), float(t.start[1]))
@@ -244,110 +247,11 @@ class PlotScene:
         """How f currently maps onto the colour map."""
         return self.landscape.scale
 
-    # -- drawing -----------------------------------------------------------------------------
-    def view_pixels(self, width: float, height: float) -> tuple[int, int]:
-        """The data area's size ``(cols, rows)`` in logical pixels when the whole picture is
-        ``width x height`` logical pixels."""
-        self.lay_out(width, height)
-        size = self.plot.vb.size()
-        return max(1, round(size.width())), max(1, round(size.height()))
-
-    def pixel_of(self, x: float, y: float) -> tuple[float, float]:
-        """Where the data point ``(x, y)`` lands in the picture last laid out, in logical
-        pixels from its top-left corner (times the render's ``scale`` for an image's)."""
-        point = self.plot.vb.mapViewToScene(QPointF(float(x), float(y)))
-        origin = self.plot.geometry().topLeft()
-        return point.x() - origin.x(), point.y() - origin.y()
-
-    def paint(
-        self, painter: QPainter, width: float, height: float, *, background: bool = True
-    ) -> None:
-        """Paint the picture into ``painter`` as ``width x height`` logical pixels
-        (``background=False`` paints over what is there instead of the white ground)."""
-        old = self.plot.geometry()
-        self.lay_out(width, height)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-        if background:
-            painter.fillRect(QRectF(0, 0, width, height), QColor(BACKGROUND))
-        self.widget.scene().render(painter, QRectF(0, 0, width, height), self.plot.geometry())
-        if self.widget.isVisible() and old.isValid() and old != self.plot.geometry():
-            self.plot.setGeometry(old)  # a live window keeps its own layout
-
-    def render(
-        self, width: int, height: int, *, scale: float = 1.0, over: QImage | None = None
-    ) -> QImage:
-        """The picture as a ``width x height`` image; ``scale`` is device pixels per logical
-        pixel, so every line, marker and letter is ``scale`` times its size on screen.
-        ``over`` is an image (of that size) to paint onto instead of a white ground."""
-        if over is not None:
-            image = over.copy()
-        else:
-            image = QImage(int(width), int(height), QImage.Format.Format_RGB32)
-        image.setDevicePixelRatio(scale)
-        painter = QPainter(image)
-        try:
-            self.paint(painter, width / scale, height / scale, background=over is None)
-        finally:
-            painter.end()
-        return image
-
-    @contextlib.contextmanager
-    def without(self, part: str) -> Iterator[None]:
-        """Leave ``part`` out of what is painted, for the duration: ``"landscape"`` (the
-        image, contours, colour bar, axes, title and minima — what stays the same from
-        step to step) or ``"race"`` (paths, markers, arrows, legend, step counter).
-
-        An animation paints its landscape once and each frame's race over a copy of it.
-        """
-        items = self._parts()[part]
-        before = [item.opacity() for item in items]
-        for item in items:
-            item.setOpacity(0.0)  # unlike hiding, keeps every item's place in the layout
-        try:
-            yield
-        finally:
-            for item, opacity in zip(items, before, strict=True):
-                item.setOpacity(opacity)
-
-    def _parts(self) -> dict[str, list[Any]]:
-        axes = [self.plot.getAxis(k) for k in ("left", "bottom", "top", "right")]
-        return {
-            "landscape": [
-                self.landscape.image,
-                self.contours.light,
-                self.contours.dark,
-                self.landscape.colour_bar,
-                self.minima,
-                self.title,
-                *axes,
-            ],
-            "race": [
-                self.paths.casing,
-                *self.paths.curves,
-                self.paths.heads,
-                self.paths.ends,
-                self.starts,
-                self.arrows,
-                self.legend,
-                self.step_note,
-            ],
-        }
-
-    def lay_out(self, width: float, height: float) -> None:
-        """Size the plot to ``width x height`` logical pixels and bring every item up to date
-        for painting — what ``paint`` does first; exporters that walk the items themselves
-        (SVG) call it."""
-        self.plot.setGeometry(QRectF(0, 0, width, height))
-        self.plot.layout.activate()
-        if self._fit_title():
-            self.plot.layout.activate()
-        self.legend.layout.activate()  # labels' new widths, before the legend sizes itself
-        self.legend.updateSize()
-        self.widget.scene().prepareForPaint()
-
     # -- internals ---------------------------------------------------------------------------
+    def _on_view_resized(self, *_: Any) -> None:
+        self._fit_title()
+        self._place_overlays()  # the legend's room, and how much of the race it covers
+
     def _fit_title(self) -> bool:
         """Fit the title to the plot's width (also as a live window resizes); returns whether
         its row changed height."""
@@ -396,25 +300,18 @@ class PlotScene:
         self.step_note.setText(f"&nbsp;step {step} / {last}&nbsp;")
 
     def _place_overlays(self) -> None:
-        """Put the legend in the corner with the fewest path points, the step counter in the
-        next emptiest."""
-        corners = emptiest_corners(
-            np.concatenate(
-                [
-                    self.paths.point_cloud(),
-                    np.repeat(self.starts.starts, 50, axis=0),
-                    np.repeat(self.minima_points(), 50, axis=0),
-                ]
-            ),
-            self.xrange,
-            self.yrange,
+        """Put the legend where it covers the least of the race and of its starts, ends and
+        known minima, the step counter in the next best corner."""
+        marks = np.concatenate(
+            [self.starts.starts, self.paths.ends_reached(), self.minima_points()]
         )
-        if corners[:2] == self._corners:
-            return  # re-anchoring moves the items (and re-lays them out) for nothing
-        self._corners = corners[:2]
-        for item, (ax, ay) in zip((self.legend, self.step_note), corners, strict=False):
-            offset = (10 if ax == 0 else -10, 10 if ay == 0 else -10)
-            item.anchor(itemPos=(ax, ay), parentPos=(ax, ay), offset=offset)
+        self.overlays.place(self.paths.outline(), marks, self.xrange, self.yrange)
+
+    def over_legend(self, scene_pos: QPointF) -> bool:
+        """Whether ``scene_pos`` (a position in :attr:`widget`'s graphics scene, as a mouse
+        event's ``scenePos()`` gives it) is on the legend: a click there is the legend's
+        (it folds or opens it), so a window must not also move the start."""
+        return self.overlays.over_legend(scene_pos)
 
     def minima_points(self) -> Array:
         x, y = self.minima.getData()

@@ -24,22 +24,7 @@ from gradient_studio.engine.optimizers import OPTIMIZERS
 from gradient_studio.ui.sliders import FloatSlider
 
 #: How the window names hyperparameters (the engine's keys are for programs).
-WORDS = {
-    "lr": "learning rate",
-    "momentum": "momentum",
-    "beta1": "β₁",
-    "beta2": "β₂",
-    "eps": "ε",
-    "alpha": "α (g² decay)",
-    "rho": "ρ (decay)",
-    "weight_decay": "weight decay",
-    "momentum_decay": "momentum decay",
-    "eta_minus": "η− (shrink)",
-    "eta_plus": "η+ (grow)",
-    "step_min": "smallest step",
-    "step_max": "largest step",
-    "damping": "damping",
-}
+WORDS = {h.name: h.label for spec in OPTIMIZERS.values() for h in spec.hyperparameters}
 
 
 def slider_name(optimizer: str, key: str) -> str:

@@ -190,9 +190,53 @@ def redraw_rows(repeat: int) -> list[tuple[str, float, float | None, str]]:
     ]
 
 
+def worst_path_rows(repeat: int) -> list[tuple[str, float, float | None, str]]:
+    """Issue 10's worst paths: one repaint of the picture with them at 1280 x 820 and at
+    2520 x 1265 (the old code took 5.2 s and 14.7 s for the first, 0.52 s for the second)."""
+    from PySide6.QtGui import QImage, QPainter
+
+    from gradient_studio.engine import Race
+    from gradient_studio.scene import PlotScene
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "scene"))
+    from worst_paths import STEPS, WORST
+
+    rows: list[tuple[str, float, float | None, str]] = []
+    for name, options in WORST.items():
+        result = Race.create(**options, steps=STEPS).run()
+        scene = PlotScene()
+        scene.set_view(result.race.xrange, result.race.yrange)
+        scene.set_objective(result.objective)
+        scene.set_trajectories(result.trajectories)
+        for width, height in ((1280, 820), (2520, 1265)):
+            scene.lay_out(width, height)
+            image = QImage(width, height, QImage.Format.Format_RGB32)
+
+            def repaint(scene: PlotScene = scene, image: QImage = image) -> None:
+                painter = QPainter(image)
+                scene.paint(painter, image.width(), image.height())
+                painter.end()
+
+            with scene.without("landscape"):
+                paths = median_ms(repaint, repeat)
+            rows.append((f"{name}, {width}x{height}: paths", paths, 30.0, "old: 5200-14700, 520"))
+            rows.append(("  whole repaint", median_ms(repaint, repeat), None, ""))
+            grow = iter(range(10**9))
+
+            def step(scene: PlotScene = scene, repaint: Any = repaint, grow: Any = grow) -> None:
+                scene.set_step(9000 + next(grow) % 1000)
+                repaint()
+
+            rows.append(
+                ("  one animation step (set_step + repaint)", median_ms(step, repeat), None, "")
+            )
+    return rows
+
+
 def main() -> None:
     quick = "--quick" in sys.argv
     rows = redraw_rows(20 if quick else 60)
+    rows += worst_path_rows(5 if quick else 15)
     runs = 3 if quick else 7
     with tempfile.TemporaryDirectory() as folder:
         png = str(Path(folder) / "race.png")

@@ -17,7 +17,7 @@ counter-example honest.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -97,15 +97,6 @@ TUNED: dict[str, dict[str, float]] = {
 }
 
 FIRST_ORDER = [name for name, spec in OPTIMIZERS.items() if not spec.needs_hessian]
-
-
-@pytest.fixture(autouse=True)
-def float64_scalars() -> Iterator[None]:
-    """torch keeps step counters and NAdam's μ-product in the default dtype: make it float64."""
-    previous = torch.get_default_dtype()
-    torch.set_default_dtype(torch.float64)
-    yield
-    torch.set_default_dtype(previous)
 
 
 def ours(name: str, overrides: Mapping[str, float], starts: np.ndarray = STARTS) -> np.ndarray:

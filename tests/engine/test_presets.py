@@ -7,6 +7,7 @@ import pytest
 from gradient_studio.engine import PRESETS, Objective, OptimizerChoice, Race, run
 
 NON_SMOOTH_AT_MINIMUM = {"ackley"}  # a cone tip: the gradient is undefined there
+DEFAULT_RACE = ("sgd", "momentum", "adam")  # what the window races first
 
 
 def objective(preset):
@@ -81,3 +82,34 @@ def test_suggested_adam_ends_near_a_known_minimum(name):
     race = Race.create(preset=name, optimizers=[OptimizerChoice("adam")], steps=2000)
     t = race.run().trajectory(0, 0)
     assert min(np.linalg.norm(t.points[-1] - m) for m in p.minima) < 0.05
+
+
+def view_diagonal(p):
+    return float(np.hypot(p.xrange[1] - p.xrange[0], p.yrange[1] - p.yrange[0]))
+
+
+@pytest.mark.parametrize("name", ["himmelblau", "three-hump-camel", "six-hump-camel", "rastrigin"])
+def test_the_first_race_ends_in_visibly_different_places(name):
+    """The window's first race (gradient descent, momentum, Adam) must not end at one
+    point: some end points lie a twentieth of the view's diagonal apart (~70 px in a
+    1200x900 picture, one Rastrigin trap), and every path runs at least that far (not a
+    dot at the start)."""
+    p = PRESETS[name]
+    race = Race.create(preset=name, optimizers=[OptimizerChoice(n) for n in DEFAULT_RACE])
+    runs = race.run().trajectories
+    ends = [t.points[-1] for t in runs]
+    apart = max(np.linalg.norm(a - b) for a in ends for b in ends)
+    assert apart >= 0.05 * view_diagonal(p)
+    for t in runs:
+        assert t.status != "diverged", t.optimizer
+        assert np.linalg.norm(np.diff(t.points, axis=0), axis=1).sum() >= 0.05 * view_diagonal(p)
+
+
+def test_three_runs_from_one_start_find_three_of_himmelblaus_minima():
+    p = PRESETS["himmelblau"]
+    race = Race.create(preset="himmelblau", optimizers=[OptimizerChoice(n) for n in DEFAULT_RACE])
+    nearest = {
+        int(np.argmin([np.linalg.norm(t.points[-1] - m) for m in p.minima]))
+        for t in race.run().trajectories
+    }
+    assert len(nearest) == 3

@@ -1,9 +1,22 @@
 """The runner: statuses, stored arrays, fast and array paths, streaming and cancelling."""
 
+import json
+
 import numpy as np
 import pytest
 
-from gradient_studio.engine import OPTIMIZERS, Objective, OptimizerChoice, run, stream
+from gradient_studio.engine import (
+    OPTIMIZERS,
+    STATUSES,
+    Objective,
+    OptimizerChoice,
+    Race,
+    Schedule,
+    Status,
+    Training,
+    run,
+    stream,
+)
 from gradient_studio.engine import runner as runner_module
 
 QUADRATIC = Objective.from_text("x^2 + 3y^2")
@@ -157,3 +170,91 @@ def test_newton_on_a_saddle_says_it_shifted_the_hessian():
 
 def test_label_names_the_learning_rate():
     assert OptimizerChoice("adam", {"lr": 0.05}).label == "Adam (lr=0.05)"
+
+
+# -- honest diagnoses -------------------------------------------------------------------
+
+
+def test_a_saddle_is_told_to_have_no_minimum_not_a_large_learning_rate(path):
+    # x² − y² from (−1.8, 0.05), lr 0.05: y grows 1.1x a step, to 80,886 at step 150
+    t = run(Objective.from_text("x^2 - y^2"), [sgd(0.05)], (-1.8, 0.05), 150).trajectory(0, 0)
+    assert t.status == "max-steps"
+    assert t.notes == (
+        "f decreases without bound: -6.5e9 at step 150 — this function has no minimum here",
+    )
+    assert t.points[-1, 1] == pytest.approx(80886, rel=1e-4)
+
+
+@pytest.mark.parametrize("preset", ["saddle", "monkey-saddle"])
+def test_saddle_presets_say_so_whichever_optimiser_goes_off(preset, path):
+    race = Race.create(
+        preset=preset, optimizers=[OptimizerChoice(n) for n in ("sgd", "momentum", "adam")]
+    )
+    for t in race.run().trajectories:
+        assert t.status in ("max-steps", "diverged")
+        assert t.notes and t.notes[0].startswith("f decreases without bound"), t.optimizer
+        assert not any("learning rate" in note for note in t.notes)
+
+
+def test_a_typed_cubic_has_no_minimum(path):
+    obj = Objective.from_text("x^3")
+    momentum = run(obj, [OptimizerChoice("momentum", {"lr": 1e-3})], (-1.5, 1.5), 200)
+    t = momentum.trajectory(0, 0)
+    assert t.status == "diverged"
+    assert "f decreases without bound" in t.notes[0] and "at step" in t.notes[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "choice", "start"),
+    [
+        ("x^2 + 3y^2", sgd(1.5), (1.0, 1.0)),
+        ("x^2 + 3y^2", OptimizerChoice("momentum", {"lr": 1.0}), (1.0, 1.0)),
+        ("x^2 + 3y^2", OptimizerChoice("nesterov", {"lr": 2.0}), (-2.0, 0.5)),
+        ("(1 - x)^2 + 100(y - x^2)^2", sgd(0.01), (-1.5, 2.0)),
+    ],
+)
+def test_a_bowl_thrown_out_by_a_large_step_is_still_a_learning_rate(text, choice, start, path):
+    t = run(Objective.from_text(text), [choice], start, 500).trajectory(0, 0)
+    assert t.status == "diverged"
+    assert "try a smaller learning rate" in t.notes[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "choice", "start"),
+    [
+        ("(x - 100)^2 + y^2", OptimizerChoice("adam", {"lr": 0.3}), (0.0, 1.0)),  # on its way
+        ("exp(-x) + y^2", sgd(1.0), (0.0, 1.0)),  # bounded below: f slows towards 0
+        ("x^2 + y^2", sgd(0.01), (3.0, 4.0)),  # slow but converging
+    ],
+)
+def test_runs_on_their_way_to_a_floor_are_not_called_unbounded(text, choice, start, path):
+    t = run(Objective.from_text(text), [choice], start, 200).trajectory(0, 0)
+    assert not any("without bound" in note for note in t.notes)
+
+
+def test_a_start_outside_the_domain_has_one_message_at_step_0(path):
+    t = run(Objective.from_text("sqrt(x) + y^2"), [sgd(0.01)], (-1.5, 2.0), 50).trajectory(0, 0)
+    assert (t.status, t.stop, t.trouble_step) == ("left-domain", 0, 0)
+    assert t.notes == ("left the domain at step 0: the start (-1.5, 2) is outside the domain",)
+
+
+def test_the_step_that_went_wrong_is_named_once(path):
+    # sqrt(x) from (1, 0), lr 1: x goes 1 → 0.5 → −0.207 (undefined) at step 2
+    t = run(Objective.from_text("sqrt(x) + y^2"), [sgd(1.0)], (1.0, 0.0), 20).trajectory(0, 0)
+    assert (t.stop, t.trouble_step) == (1, 2)
+    assert "at step 2" in t.notes[0]
+    assert run(QUADRATIC, [sgd(0.1)], (1.0, 1.0), 10).trajectory(0, 0).trouble_step is None
+
+
+def test_statuses_are_one_enum_whose_members_are_the_strings():
+    t = run(QUADRATIC, [sgd(0.1)], (1.0, 1.0), 5).trajectory(0, 0)
+    assert isinstance(t.status, Status) and t.status == "max-steps"
+    assert STATUSES == ("converged", "diverged", "left-domain", "max-steps")
+    assert json.dumps(t.status) == '"max-steps"'
+
+
+def test_trajectories_carry_the_learning_rate_of_each_step():
+    training = Training(Schedule("exponential", {"gamma": 0.5}))
+    t = run(QUADRATIC, [sgd(0.1)], (1.0, 1.0), 3, training=training).trajectory(0, 0)
+    np.testing.assert_allclose(t.lr, [0.1, 0.1, 0.05, 0.025])
+    assert len(t.lr) == len(t.points)

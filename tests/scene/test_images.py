@@ -9,8 +9,9 @@ import pytest
 from PIL import Image
 
 from gradient_studio.export import images
-from gradient_studio.export.images import build_scene, write_gif, write_png, write_svg
-from gradient_studio.scene.palette import OKABE_ITO, colormap_lut
+from gradient_studio.export.animation import write_gif
+from gradient_studio.export.images import build_scene, write_png, write_svg
+from gradient_studio.scene.palette import colormap_lut, format_value, optimizer_style
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -66,8 +67,8 @@ def test_svg_parses_and_holds_the_paths(qapp, tmp_path, bowl_result):
     assert len(lines) > 10
     assert root.findall(f".//{SVG}clipPath")
     assert root.findall(f".//{SVG}image")  # the filled landscape
-    for colour in OKABE_ITO[:2]:
-        assert colour.lower() in text.lower()
+    for t in bowl_result.trajectories:
+        assert optimizer_style(t.optimizer).colour.lower() in text.lower()
     assert " Z" in text  # closed paths survived pyqtgraph's coordinate rewriting
     assert "Gradient descent" in text
 
@@ -141,7 +142,7 @@ def test_a_failed_export_leaves_the_old_file_and_no_temporary(
             fh.write(b"half a pic")
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(images, "_save_png", lambda image, path: half_written(path))
+    monkeypatch.setattr("pathlib.Path.write_bytes", lambda self, data: half_written(self))
     monkeypatch.setattr(Image.Image, "save", lambda self, path, **kw: half_written(path))
     monkeypatch.setattr("pathlib.Path.write_text", lambda self, *a, **k: half_written(self))
     with pytest.raises(RuntimeError, match="disk on fire"):
@@ -172,6 +173,7 @@ def test_an_unwritable_folder_is_an_os_error_and_leaves_nothing(qapp, tmp_path, 
         (-5, 100),
         (10001, 900),
         (900, 10_001),
+        (10_000, 10_000),  # each side allowed, the whole too big
         (1.5, 900),
         (True, 900),
         ("1200", 900),
@@ -228,7 +230,7 @@ def test_gif_reports_progress_for_every_frame(qapp, tmp_path, rosenbrock_result)
 
 
 def test_gif_cancelled_midway_writes_nothing(qapp, tmp_path, rosenbrock_result):
-    from gradient_studio.export.images import ExportCancelled
+    from gradient_studio.export.animation import ExportCancelled
 
     out = tmp_path / "race.gif"
     out.write_bytes(b"the old animation")
@@ -236,3 +238,101 @@ def test_gif_cancelled_midway_writes_nothing(qapp, tmp_path, rosenbrock_result):
         write_gif(out, rosenbrock_result, size=(160, 120), frames=10, progress=lambda d, t: d < 4)
     assert out.read_bytes() == b"the old animation"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["race.gif"]
+
+
+# -- the step on screen, read back from the file -------------------------------------------
+def _png_pixels(path) -> np.ndarray:
+    with Image.open(path) as image:
+        return np.asarray(image.convert("RGB")).astype(int)
+
+
+def test_a_png_at_step_50_shows_the_heads_there(qapp, tmp_path, rosenbrock_result):
+    out = write_png(tmp_path / "step.png", rosenbrock_result, size=(800, 600), step=50)
+    pixels = _png_pixels(out)
+    scene, scale = build_scene(rosenbrock_result, size=(800, 600), step=50)
+    for t in rosenbrock_result.trajectories:
+        x, y = scene.pixel_of(*t.points[50])
+        head = pixels[round(y * scale), round(x * scale)]
+        colour = np.array(
+            [int(optimizer_style(t.optimizer).colour[i : i + 2], 16) for i in (1, 3, 5)]
+        )
+        assert np.abs(head - colour).max() <= 40, t.optimizer  # the head's disc is there
+    whole = _png_pixels(write_png(tmp_path / "whole.png", rosenbrock_result, size=(800, 600)))
+    assert (np.abs(whole - pixels).max(axis=-1) > 60).sum() > 500  # the whole race differs
+
+
+def test_an_svg_at_step_50_gives_the_legend_values_of_step_50(qapp, tmp_path, rosenbrock_result):
+    def words(step):
+        out = write_svg(tmp_path / "race.svg", rosenbrock_result, size=(800, 600), step=step)
+        texts = ET.fromstring(out.read_text(encoding="utf-8")).findall(f".//{SVG}text")
+        return "".join(t.text or "" for t in texts)
+
+    at_50, whole = words(50), words(None)
+    for t in rosenbrock_result.trajectories:
+        assert f"{t.label} · f = {format_value(float(t.f[50]))}" in at_50
+        assert f"{t.label} · f = {format_value(float(t.f[t.stop]))}" in whole
+
+
+def test_gif_frames_store_only_what_changed(qapp, tmp_path, rosenbrock_result):
+    out = write_gif(tmp_path / "race.gif", rosenbrock_result, size=(320, 240), frames=24)
+    data = out.read_bytes()
+    # Each frame's graphic control block (21 F9 04, then its flags): most say "transparent
+    # pixels", which leave the pixel of the frame before as it was.
+    flags = [data[i + 3] for i in range(len(data) - 4) if data[i : i + 3] == b"\x21\xf9\x04"]
+    assert len(flags) >= 20 and sum(f & 1 for f in flags) >= len(flags) - 2
+    assert out.stat().st_size < 24 * 320 * 240 / 20
+
+
+def test_every_gif_frame_shows_its_own_steps_values(qapp, tmp_path, rosenbrock_result, monkeypatch):
+    from gradient_studio.scene import PlotScene
+
+    shown: list[tuple[float | None, str]] = []
+    render = PlotScene.render
+
+    def recording(self, *args, **kwargs):
+        if self.legend.opacity() > 0 and self.legend.lines():  # a frame, not the landscape
+            shown.append((self.paths.step, self.legend.lines()[0].text))
+        return render(self, *args, **kwargs)
+
+    monkeypatch.setattr(PlotScene, "render", recording)
+    write_gif(tmp_path / "race.gif", rosenbrock_result, size=(200, 150), frames=7)
+    first = rosenbrock_result.trajectories[0]
+    assert len(shown) == 7
+    for step, text in shown:
+        k = min(int(step), first.stop)
+        assert text == f"{first.label} · f = {format_value(float(first.f[k]))}"
+    assert len({text for _, text in shown}) > 3
+
+
+def test_a_full_disk_is_one_error_naming_the_chosen_file(qapp, tmp_path, bowl_result, monkeypatch):
+    import errno
+
+    def full(self, data):
+        raise OSError(errno.ENOSPC, "No space left on device", str(self))
+
+    monkeypatch.setattr("pathlib.Path.write_bytes", full)
+    target = tmp_path / "race.png"
+    with pytest.raises(OSError) as caught:
+        write_png(target, bowl_result, size=(200, 150))
+    assert caught.value.errno == errno.ENOSPC
+    assert caught.value.filename == str(target)
+    assert ".part" not in str(caught.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_animation_too_big_to_draw_is_refused_up_front(tmp_path, bowl_result):
+    with pytest.raises(ValueError, match="fewer frames") as caught:
+        write_gif(tmp_path / "x.gif", bowl_result, size=(640, 480), frames=10_000)
+    assert "325 frames" in str(caught.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_old_style_keywords_still_work_for_one_release(qapp, tmp_path, bowl_result):
+    from gradient_studio.export import PictureStyle
+
+    a = _png_pixels(write_png(tmp_path / "a.png", bowl_result, size=(200, 150), colormap="magma"))
+    style = PictureStyle(colormap="magma")
+    b = _png_pixels(write_png(tmp_path / "b.png", bowl_result, size=(200, 150), style=style))
+    assert np.array_equal(a, b)
+    with pytest.raises(TypeError, match="frames"):
+        write_png(tmp_path / "c.png", bowl_result, size=(200, 150), frames=3)

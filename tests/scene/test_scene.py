@@ -6,10 +6,11 @@ from typing import ClassVar
 
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
 
 from gradient_studio.scene import PlotScene
-from gradient_studio.scene.palette import OKABE_ITO, colormap_lut
-from gradient_studio.scene.paths import _clip_polyline
+from gradient_studio.scene.palette import colormap_lut, optimizer_style
+from gradient_studio.scene.simplify import clipped as _clip_polyline
 
 
 def rgb(image, x, y):
@@ -100,9 +101,26 @@ def test_legend_follows_a_changed_learning_rate(scene, bowl_result):
     assert scene.legend.lines()[0].text.startswith(bowl_result.trajectories[0].label)
 
 
-def test_paths_take_okabe_ito_colours(scene):
+def test_paths_take_their_optimisers_own_colours(scene, bowl_result):
     pens = [curve.opts["pen"].color().name() for curve in scene.paths.curves[:2]]
-    assert pens == [c.lower() for c in OKABE_ITO[:2]]
+    names = [t.optimizer for t in bowl_result.trajectories]
+    assert pens == [optimizer_style(n).colour.lower() for n in names] == ["#e69f00", "#cc79a7"]
+
+
+def test_an_optimiser_keeps_its_colour_whatever_else_is_ticked(qapp):
+    from gradient_studio.engine import OptimizerChoice, Race
+    from gradient_studio.scene import PlotScene
+
+    scene = PlotScene(grid=(20, 20))
+
+    def adam_pen(*names: str) -> str:
+        race = Race.create(
+            function="x^2 + y^2", optimizers=[OptimizerChoice(n) for n in names], steps=3
+        )
+        scene.set_trajectories(race.run().trajectories)
+        return scene.paths.curves[list(names).index("adam")].opts["pen"].color().name()
+
+    assert adam_pen("sgd", "momentum", "adam") == adam_pen("nesterov", "adam") == adam_pen("adam")
 
 
 def test_arrows_follow_the_moving_heads(scene, bowl_result):
@@ -261,3 +279,94 @@ def test_a_live_window_refits_its_title_as_it_resizes(qtbot, rosenbrock_result):
     s.widget.resize(420, 600)
     qtbot.waitUntil(lambda: s.title.line_count() > 1)
     assert s.title.item.boundingRect().width() <= 420
+
+
+def _fourteen(steps: int = 40):
+    from gradient_studio.engine import OPTIMIZERS, OptimizerChoice, Race
+
+    race = Race.create(
+        preset="rosenbrock", optimizers=[OptimizerChoice(n) for n in OPTIMIZERS], steps=steps
+    )
+    return race.run()
+
+
+def test_the_legend_fits_inside_the_plot_even_with_all_fourteen(qapp):
+    from gradient_studio.scene import PlotScene
+
+    result = _fourteen()
+    for size in ((800, 600), (640, 480), (500, 360), (1600, 1000)):
+        scene = PlotScene(grid=(40, 40))
+        scene.set_view(result.race.xrange, result.race.yrange)
+        scene.view_pixels(*size)  # laid out at that size first, as the exporters do
+        scene.set_trajectories(result.trajectories)
+        scene.lay_out(*size)
+        view = scene.plot.vb.sceneBoundingRect()
+        assert view.contains(scene.legend.sceneBoundingRect()), size
+    assert not PlotScene().legend.collapsed
+
+
+def test_a_legend_too_big_for_its_view_folds_and_a_click_opens_it(qapp):
+    from gradient_studio.scene import PlotScene
+
+    scene = PlotScene(grid=(40, 40))
+    result = _fourteen()
+    scene.set_view(result.race.xrange, result.race.yrange)
+    scene.view_pixels(360, 260)
+    scene.set_trajectories(result.trajectories)
+    scene.lay_out(360, 260)
+    legend = scene.legend
+    assert legend.collapsed and legend.heading.text == "▸ legend (14)"
+    heading = legend.heading.geometry()
+    assert heading.width() >= legend.heading.natural_size().width() > 50  # shown whole
+    assert legend.rect().contains(heading)
+    assert not any(line.isVisible() for line in legend.lines())
+    legend.set_collapsed(False)  # what a click does
+    assert not legend.collapsed and all(line.isVisible() for line in legend.lines())
+
+
+def test_a_click_on_the_legend_is_the_legends(qapp, scene):
+    scene.lay_out(800, 600)
+    box = scene.legend.sceneBoundingRect()
+    assert scene.over_legend(box.center())
+    assert not scene.over_legend(scene.plot.vb.sceneBoundingRect().center())
+
+    class Click:
+        accepted = False
+
+        def button(self):
+            return Qt.MouseButton.LeftButton
+
+        def accept(self):
+            self.accepted = True
+
+        def ignore(self):
+            self.accepted = False
+
+    click = Click()
+    scene.legend.mouseClickEvent(click)
+    assert click.accepted and scene.legend.collapsed  # accepted: not a click on the landscape
+    scene.legend.mouseClickEvent(click)
+    assert not scene.legend.collapsed
+
+
+def test_the_legend_goes_where_it_covers_least_of_the_race(qapp):
+    from gradient_studio.engine import OptimizerChoice, Race
+    from gradient_studio.scene import PlotScene
+
+    # A race along the top of the view, right to left: the legend goes below it.
+    race = Race.create(
+        function="(y - 1.6)^2 + 0.01*x^2",
+        optimizers=[OptimizerChoice("sgd", {"lr": 0.2}), OptimizerChoice("adam", {"lr": 0.1})],
+        starts=[(1.9, 1.9)],
+        steps=200,
+        xrange=(-2.0, 2.0),
+        yrange=(-2.0, 2.0),
+    )
+    result = race.run()
+    scene = PlotScene(grid=(40, 40))
+    scene.set_view(race.xrange, race.yrange)
+    scene.view_pixels(800, 600)
+    scene.set_trajectories(result.trajectories)
+    scene.lay_out(800, 600)
+    legend, view = scene.legend.sceneBoundingRect(), scene.plot.vb.sceneBoundingRect()
+    assert legend.center().y() > view.center().y()  # a bottom corner

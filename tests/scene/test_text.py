@@ -14,8 +14,9 @@ from PySide6.QtWidgets import QStyleOptionGraphicsItem
 
 from gradient_studio.engine import OptimizerChoice, Race
 from gradient_studio.scene import PlotScene
-from gradient_studio.scene.labels import LEGEND_PX, TITLE_PX
+from gradient_studio.scene.labels import TITLE_PX
 from gradient_studio.scene.legend import Run, TextLine
+from gradient_studio.scene.overlays import LEGEND_PX
 from gradient_studio.scene.palette import TEXT, format_value
 from gradient_studio.scene.paths import _legend_runs, _Path
 
@@ -89,16 +90,33 @@ def _path(f: float, status: str = "converged") -> _Path:
 
 
 def test_legend_words_name_the_optimiser_and_its_final_f():
-    assert _legend_runs("Adam (lr=0.05)", [_path(0.1123)]) == (
+    assert _legend_runs("Adam (lr=0.05)", [_path(0.1123)], None) == (
         Run("Adam (lr=0.05) · "),
         Run("f", italic=True),
         Run(" = 0.112"),
     )
-    best = _legend_runs("Adam", [_path(2.0), _path(3.2e-7), _path(np.nan, "diverged")])
+    best = _legend_runs("Adam", [_path(2.0), _path(3.2e-7), _path(np.nan, "diverged")], None)
     assert "".join(r.text for r in best) == "Adam · best f = 3.2e−7"
-    failed = _legend_runs("SGD", [_path(np.inf, "left-domain")])
+    failed = _legend_runs("SGD", [_path(np.inf, "left-domain")], None)
     assert failed == (Run("SGD · "), Run("left domain", italic=True))
-    assert _legend_runs("A  <b>\n", [_path(1.0)])[0] == Run("A <b> · ")  # one line, literal
+    assert _legend_runs("A  <b>\n", [_path(1.0)], None)[0] == Run("A <b> · ")  # one line, literal
+
+
+def test_legend_words_give_f_at_the_step_shown():
+    at = [_legend_runs("Adam", [_path(0.5)], step)[-1].text for step in (0, 1, 1.7, 2, 9, None)]
+    assert at == [" = 3", " = 1", " = 1", " = 0.5", " = 0.5", " = 0.5"]
+    # A run that diverges at its last step still shows its f before it.
+    failing = [_path(np.inf, "diverged")]
+    assert _legend_runs("SGD", failing, 1)[-1] == Run(" = 1")
+    assert _legend_runs("SGD", failing, 2)[-1] == Run("diverged", italic=True)
+
+
+def test_the_legend_follows_the_step(scene, bowl_result):
+    for step in (0, 5, None):
+        scene.set_step(step)
+        for line, t in zip(scene.legend.lines(), bowl_result.trajectories, strict=True):
+            k = t.stop if step is None else step
+            assert line.text == f"{t.label} · f = {format_value(float(t.f[k]))}"
 
 
 def test_the_legend_shows_each_new_races_final_f(scene):
@@ -109,7 +127,7 @@ def test_the_legend_shows_each_new_races_final_f(scene):
         scene.set_trajectories(result.trajectories)
         for line, t in zip(scene.legend.lines(), result.trajectories, strict=True):
             assert line.text == f"{t.label} · f = {format_value(float(t.f[-1]))}"
-            assert line.runs == _legend_runs(t.label, [_path(float(t.f[-1]))])
+            assert line.runs == _legend_runs(t.label, [_path(float(t.f[-1]))], None)
 
 
 def _legend_geometry(scene: PlotScene) -> list[tuple[float, ...]]:
@@ -226,3 +244,75 @@ def test_the_title_shrinks_its_values_with_it(qapp):
     assert s.title.values.px == s.title._shown[1]
     ours, theirs = _title_and_reference(s)
     np.testing.assert_array_equal(ours, theirs)
+
+
+def _axis_texts(axis) -> list[str]:
+    low, high = axis.range
+    length = axis.width() if axis.orientation in ("left", "right") else axis.height()
+    length = max(length, axis.geometry().width(), axis.geometry().height())
+    texts = []
+    for spacing, values in axis.tickValues(low, high, length):
+        texts += axis.tickStrings(values, 1.0, spacing)
+    return texts
+
+
+def test_no_axis_or_colour_bar_shows_a_scale_factor_after_a_zoom(qapp):
+    from gradient_studio.engine import Objective
+
+    scene = PlotScene(grid=(200, 200))
+    scene.set_view((-0.0065, 0.0095), (-0.001, 0.001))
+    scene.set_objective(Objective.from_text("0.5*x"))  # f from −0.0033 to 0.0048 over the view
+    scene.render(800, 600)
+    bottom = scene.plot.getAxis("bottom")
+    texts = _axis_texts(bottom)
+    assert {"−0.006", "−0.004", "0", "0.004", "0.008"} <= set(texts)
+    bar = scene.landscape.colour_bar.axis
+    for axis in (bottom, scene.plot.getAxis("left"), bar):
+        assert "(x" not in axis.labelString()
+        assert axis.autoSIPrefixScale == 1.0
+    ticks = [text for _, text in scene.scale.ticks()]
+    assert "0.004" in ticks and all("e" not in t for t in ticks)
+
+
+def _contrast(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """WCAG contrast ratio between sRGB colours (last axis)."""
+    from gradient_studio.scene.palette import luminance
+
+    la, lb = luminance(a), luminance(b)
+    return (np.maximum(la, lb) + 0.05) / (np.minimum(la, lb) + 0.05)
+
+
+@pytest.mark.parametrize("colormap", ["viridis", "magma", "cividis"])
+def test_every_text_in_the_picture_reaches_a_contrast_of_4_5(qapp, rosenbrock_result, colormap):
+    from PySide6.QtGui import QColor
+
+    scene = PlotScene(colormap=colormap, grid=(80, 80))
+    race = rosenbrock_result.race
+    scene.set_view(race.xrange, race.yrange)
+    scene.set_objective(rosenbrock_result.objective, name="Rosenbrock")
+    scene.set_trajectories(rosenbrock_result.trajectories)
+    scene.set_step_counter(True)
+    scene.set_step(40)
+    scene.render(800, 600)
+    axes = [scene.plot.getAxis(k) for k in ("left", "bottom")] + [scene.landscape.colour_bar.axis]
+    texts = [(line, line.colour) for line in scene.legend.lines()]
+    texts += [(scene.title, QColor(TEXT)), (scene.step_note.item, QColor(TEXT))]  # not its card
+    texts += [(axis, axis.textPen().color()) for axis in axes]
+    for item, _ in texts:
+        item.setOpacity(0.0)
+    behind = scene.render(800, 600)
+    for item, _ in texts:
+        item.setOpacity(1.0)
+    pixels = np.frombuffer(behind.constBits(), np.uint8).reshape(600, -1, 4)[:, :800, 2::-1]
+    origin = scene.plot.geometry().topLeft()
+    for item, colour in texts:
+        # Inside its box, clear of the frame lines and tick marks at its edges.
+        own = item.rect() if hasattr(item, "rect") else item.boundingRect()  # not its overhang
+        box = item.mapRectToScene(own).translated(-origin).adjusted(3, 3, -3, -3)
+        x0, y0 = max(0, int(box.left())), max(0, int(box.top()))
+        x1, y1 = min(800, int(box.right())), min(600, int(box.bottom()))
+        ground = pixels[y0:y1, x0:x1].reshape(-1, 3)
+        assert len(ground), item
+        ink = np.array([colour.red(), colour.green(), colour.blue()])
+        worst = float(_contrast(ground, ink[None, :]).min())
+        assert worst >= 4.5, (type(item).__name__, worst)

@@ -10,7 +10,7 @@ numpy cannot, so single steps may differ in the last bit.
 
 from __future__ import annotations
 
-from gradient_studio.engine.kernel import Hyperparameter, OptimizerSpec
+from gradient_studio.engine.kernel import Hyperparameter, OptimizerSpec, StepKind
 from gradient_studio.engine.optimizers import hyperparameters as hp
 
 _MOMENTS = """
@@ -34,6 +34,7 @@ ADAM = OptimizerSpec(
     summary="Momentum plus a per-coordinate step size from the running mean of g².",
     rule=_ADAM_RULE,
     reference="torch.optim.Adam; Kingma & Ba, 2015",
+    kind=StepKind.NORMALISED,
     hyperparameters=hp.adam_like(1e-3),
     state=(("m", 0.0), ("v", 0.0)),
     per_step=_ADAM_STEP,
@@ -50,6 +51,7 @@ AMSGRAD = OptimizerSpec(
         "θ ← θ − lr/(1 − β₁ᵗ) · m / (√v̂ / √(1 − β₂ᵗ) + ε)"
     ),
     reference="torch.optim.Adam(amsgrad=True); Reddi, Kale & Kumar, 2018",
+    kind=StepKind.NORMALISED,
     hyperparameters=hp.adam_like(1e-3),
     state=(("m", 0.0), ("v", 0.0), ("v_max", 0.0)),
     per_step=_ADAM_STEP,
@@ -70,10 +72,17 @@ ADAMW = OptimizerSpec(
     "(decoupled weight decay).",
     rule="θ ← θ · (1 − lr · λ)\n" + _ADAM_RULE,
     reference="torch.optim.AdamW; Loshchilov & Hutter, 2019",
+    kind=StepKind.NORMALISED,
     hyperparameters=(
         *hp.adam_like(1e-3),
         Hyperparameter(
-            "weight_decay", 0.01, 0.0, 0.5, False, "how hard each step pulls θ towards zero (λ)"
+            "weight_decay",
+            0.01,
+            0.0,
+            0.5,
+            False,
+            "how hard each step pulls θ towards zero (λ)",
+            label="weight decay",
         ),
     ),
     state=(("m", 0.0), ("v", 0.0)),
@@ -88,6 +97,7 @@ ADAMAX = OptimizerSpec(
     summary="Adam with the running mean of g² replaced by a decaying maximum of |g|.",
     rule="m ← β₁ · m + (1 − β₁) · g;   n ← max(β₂ · n, |g| + ε)\nθ ← θ − lr/(1 − β₁ᵗ) · m / n",
     reference="torch.optim.Adamax; Kingma & Ba, 2015 (section 7)",
+    kind=StepKind.NORMALISED,
     hyperparameters=hp.adam_like(2e-3),
     state=(("m", 0.0), ("exp_inf", 0.0)),
     per_step="clr = lr / (1 - beta1 ** t)",
@@ -110,10 +120,17 @@ NADAM = OptimizerSpec(
         "θ ← θ − lr · (1 − μₜ)/(1 − Πᵢ≤ₜ μᵢ) · g/d − lr · μₜ₊₁/(1 − Πᵢ≤ₜ₊₁ μᵢ) · m/d"
     ),
     reference="torch.optim.NAdam; Dozat, 2016",
+    kind=StepKind.NORMALISED,
     hyperparameters=(
         *hp.adam_like(2e-3),
         Hyperparameter(
-            "momentum_decay", 0.004, 1e-4, 0.1, True, "how fast the momentum schedule μₜ rises (ψ)"
+            "momentum_decay",
+            0.004,
+            1e-4,
+            0.1,
+            True,
+            "how fast the momentum schedule μₜ rises (ψ)",
+            label="momentum decay",
         ),
     ),
     state=(("m", 0.0), ("v", 0.0), ("mu_product", 1.0)),
@@ -146,6 +163,7 @@ RADAM = OptimizerSpec(
         "else:   θ ← θ − lr · m̂"
     ),
     reference="torch.optim.RAdam; Liu et al., 2020",
+    kind=StepKind.NORMALISED,
     hyperparameters=hp.adam_like(1e-3),
     state=(("m", 0.0), ("v", 0.0)),
     per_step="""

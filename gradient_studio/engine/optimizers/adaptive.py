@@ -7,7 +7,7 @@ RMSprop neither centred nor with momentum).
 
 from __future__ import annotations
 
-from gradient_studio.engine.kernel import Hyperparameter, OptimizerSpec
+from gradient_studio.engine.kernel import Hyperparameter, OptimizerSpec, StepKind
 from gradient_studio.engine.optimizers import hyperparameters as hp
 
 ADAGRAD = OptimizerSpec(
@@ -17,6 +17,7 @@ ADAGRAD = OptimizerSpec(
     "steep directions slow down for good.",
     rule="s ← s + g²\nθ ← θ − lr · g / (√s + ε)",
     reference="torch.optim.Adagrad; Duchi, Hazan & Singer, 2011",
+    kind=StepKind.SHRINKING,
     hyperparameters=(hp.lr(1e-2), hp.eps(1e-10)),
     state=(("sum", 0.0),),
     per_coord="""
@@ -32,9 +33,18 @@ RMSPROP = OptimizerSpec(
     "distant past, so steps never shrink to nothing.",
     rule="v ← α · v + (1 − α) · g²\nθ ← θ − lr · g / (√v + ε)",
     reference="torch.optim.RMSprop; Hinton, Coursera lecture 6e, 2012",
+    kind=StepKind.NORMALISED,
     hyperparameters=(
         hp.lr(1e-2),
-        Hyperparameter("alpha", 0.99, 0.0, 0.9999, False, "decay of the running mean of g²"),
+        Hyperparameter(
+            "alpha",
+            0.99,
+            0.0,
+            0.9999,
+            False,
+            "decay of the running mean of g²",
+            label="α (g² decay)",
+        ),
         hp.eps(1e-8),
     ),
     state=(("square_avg", 0.0),),
@@ -55,9 +65,18 @@ ADADELTA = OptimizerSpec(
         "θ ← θ − lr · Δ"
     ),
     reference="torch.optim.Adadelta; Zeiler, 2012",
+    kind=StepKind.SELF_SCALED,
     hyperparameters=(
         hp.lr(1.0),
-        Hyperparameter("rho", 0.9, 0.0, 0.999, False, "decay of the running means of g² and of Δ²"),
+        Hyperparameter(
+            "rho",
+            0.9,
+            0.0,
+            0.999,
+            False,
+            "decay of the running means of g² and of Δ²",
+            label="ρ (decay)",
+        ),
         hp.eps(1e-6),
     ),
     state=(("square_avg", 0.0), ("acc_delta", 0.0)),
@@ -82,14 +101,33 @@ RPROP = OptimizerSpec(
         "θ ← θ − η · sign(g);   g₋ ← g   (η starts at lr)"
     ),
     reference="torch.optim.Rprop; Riedmiller & Braun, 1993",
+    kind=StepKind.NORMALISED,
     hyperparameters=(
         hp.lr(1e-2),
         Hyperparameter(
-            "eta_minus", 0.5, 0.05, 0.95, False, "step size factor when the gradient flips sign"
+            "eta_minus",
+            0.5,
+            0.05,
+            0.95,
+            False,
+            "step size factor when the gradient flips sign",
+            label="η− (shrink)",
         ),
-        Hyperparameter("eta_plus", 1.2, 1.01, 3.0, False, "step size factor while the sign holds"),
-        Hyperparameter("step_min", 1e-6, 1e-10, 1e-2, True, "smallest allowed step size"),
-        Hyperparameter("step_max", 50.0, 1e-2, 1e3, True, "largest allowed step size"),
+        Hyperparameter(
+            "eta_plus",
+            1.2,
+            1.01,
+            3.0,
+            False,
+            "step size factor while the sign holds",
+            label="η+ (grow)",
+        ),
+        Hyperparameter(
+            "step_min", 1e-6, 1e-10, 1e-2, True, "smallest allowed step size", label="smallest step"
+        ),
+        Hyperparameter(
+            "step_max", 50.0, 1e-2, 1e3, True, "largest allowed step size", label="largest step"
+        ),
     ),
     state=(("prev", 0.0), ("step_size", "lr")),
     per_coord="""

@@ -7,7 +7,7 @@ bit for bit (torch's default ``dampening=0`` is what makes this so).
 
 from __future__ import annotations
 
-from gradient_studio.engine.kernel import OptimizerSpec
+from gradient_studio.engine.kernel import OptimizerSpec, StepKind
 from gradient_studio.engine.optimizers import hyperparameters as hp
 
 SGD = OptimizerSpec(
@@ -16,6 +16,7 @@ SGD = OptimizerSpec(
     summary="Step straight down the gradient, scaled by the learning rate.",
     rule="θ ← θ − lr · g",
     reference="torch.optim.SGD (momentum=0); Robbins & Monro, 1951",
+    kind=StepKind.GRADIENT_SCALED,
     hyperparameters=(hp.lr(1e-3),),
     per_coord="u = -lr * g",
 )
@@ -27,6 +28,7 @@ MOMENTUM = OptimizerSpec(
     "along steady slopes and rolls through small bumps.",
     rule="b ← μ · b + g   (b₁ = g₁)\nθ ← θ − lr · b",
     reference="torch.optim.SGD(momentum=μ); Polyak, 1964; Sutskever et al., 2013",
+    kind=StepKind.GRADIENT_SCALED,
     hyperparameters=(hp.lr(1e-3), hp.momentum()),
     state=(("buf", 0.0),),
     per_coord="""
@@ -42,6 +44,7 @@ NESTEROV = OptimizerSpec(
     "is about to carry it, so it overshoots less.",
     rule="b ← μ · b + g   (b₁ = g₁)\nθ ← θ − lr · (g + μ · b)",
     reference="torch.optim.SGD(momentum=μ, nesterov=True); Nesterov, 1983; Sutskever et al., 2013",
+    kind=StepKind.GRADIENT_SCALED,
     hyperparameters=(hp.lr(1e-3), hp.momentum()),
     state=(("buf", 0.0),),
     per_coord="""

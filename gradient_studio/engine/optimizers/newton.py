@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from gradient_studio.engine.kernel import Hyperparameter, OptimizerSpec
+from gradient_studio.engine.kernel import Hyperparameter, OptimizerSpec, StepKind
 from gradient_studio.engine.optimizers import hyperparameters as hp
 
 
@@ -39,10 +39,17 @@ NEWTON = OptimizerSpec(
     ),
     reference="Damped (modified) Newton's method; Nocedal & Wright, Numerical Optimization, "
     "2nd ed., §3.4",
+    kind=StepKind.SELF_SCALED,
     hyperparameters=(
         hp.lr(1.0),
         Hyperparameter(
-            "damping", 1e-3, 1e-8, 10.0, True, "added to the Hessian's eigenvalues (σ ≥ damping)"
+            "damping",
+            1e-3,
+            1e-8,
+            10.0,
+            True,
+            "added to the Hessian's eigenvalues (σ ≥ damping)",
+            label="damping",
         ),
     ),
     state=(("shifted_steps", 0.0),),

@@ -1,0 +1,159 @@
+"""The cards over the view — the legend and the step counter — and where they go.
+
+The legend goes in the corner where it covers the least of the race (the whole race, so it
+stays put during playback), the counter in the next best; a legend the person dragged
+stays where they put it. :meth:`Overlays.over_legend` tells a window whether a click is
+the legend's.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from numpy.typing import NDArray
+from PySide6.QtCore import QPointF
+from PySide6.QtGui import QPainter
+
+from gradient_studio.scene.legend import Legend
+from gradient_studio.scene.palette import TEXT
+
+Array = NDArray[np.float64]
+
+NOTE_PX = 13
+LEGEND_PX = 13
+Corner = tuple[int, int]
+
+
+class CornerNote(pg.LabelItem):  # type: ignore[misc]  # (pyqtgraph has no type hints)
+    """A short text in a boxed label anchored to a corner of the view (the step counter)."""
+
+    def __init__(self) -> None:
+        super().__init__("", color=TEXT, size=f"{NOTE_PX}px")
+        self.setZValue(200)
+
+    def paint(self, p: QPainter, *args: Any) -> None:
+        p.setPen(pg.mkPen("#00000060", width=1))
+        p.setBrush(pg.mkBrush("#ffffffdd"))
+        p.drawRoundedRect(self.rect().adjusted(0.5, 0.5, -0.5, -0.5), 3, 3)
+
+
+class Overlays:
+    """The legend and the step counter inside ``view``, and their placing."""
+
+    def __init__(self, view: pg.ViewBox) -> None:
+        self.view = view
+        self.legend = Legend(
+            text_px=LEGEND_PX,
+            text_colour=TEXT,
+            brush=pg.mkBrush("#ffffffe0"),
+            pen=pg.mkPen("#00000050"),
+        )
+        self.legend.setParentItem(view)
+        self.legend.setZValue(200)
+        self.step_note = CornerNote()
+        self.step_note.setParentItem(view)
+        self.step_note.setVisible(False)
+        self._placed: list[tuple[Any, Corner]] = []
+
+    def place(
+        self,
+        lines: Array,
+        marks: Array,
+        xrange: tuple[float, float],
+        yrange: tuple[float, float],
+    ) -> None:
+        """Put the legend where it covers the least of the race (``lines``, NaN-separated
+        polylines) and of ``marks`` (starts, minima), the counter in the next best corner."""
+        view, legend = self.view, self.legend
+        legend.set_room(view.width() - 20, view.height() - 20)
+        size = legend.size()
+        cover = (
+            (size.width() / view.width(), size.height() / view.height())
+            if view.width() > 1 and view.height() > 1
+            else (0.42, 0.3)
+        )
+        corners = emptiest_corners(lines, marks, xrange, yrange, cover)
+        items: list[Legend | CornerNote] = (
+            [self.step_note] if legend.placed_by_hand else [legend, self.step_note]
+        )
+        placed = list(zip(items, corners, strict=False))
+        if placed == self._placed:
+            return  # re-anchoring moves the items (and re-lays them out) for nothing
+        self._placed = placed
+        for item, (ax, ay) in placed:
+            offset = (10 if ax == 0 else -10, 10 if ay == 0 else -10)
+            item.anchor(itemPos=(ax, ay), parentPos=(ax, ay), offset=offset)
+
+    def over_legend(self, scene_pos: QPointF) -> bool:
+        """Whether ``scene_pos`` (in the graphics scene, as a mouse event gives it) is on
+        the legend: a click there is the legend's, not the landscape's."""
+        legend = self.legend
+        return bool(legend.isVisible() and legend.sceneBoundingRect().contains(scene_pos))
+
+
+_CORNERS = ((1, 0), (0, 0), (1, 1), (0, 1))  # top-right first: where readers look for it
+
+
+def emptiest_corners(
+    lines: Array,
+    marks: Array,
+    xrange: tuple[float, float],
+    yrange: tuple[float, float],
+    cover: tuple[float, float] = (0.42, 0.3),
+) -> list[Corner]:
+    """Corners (as anchor fractions, y down) ordered from the least of the race under a card
+    covering ``cover`` (fractions of the view's width and height) there, to the most.
+
+    The race is ``lines`` (NaN-separated polylines) as the cells of a coarse grid over the
+    view that they pass through — a path that goes back and forth a thousand times over
+    the same cells counts as once — and ``marks`` (starts, minima), each of which counts as much as
+    a fifth of the view's cells: a card covers one only if it cannot help it.
+    """
+    cw, ch = min(1.0, cover[0] + 0.03), min(1.0, cover[1] + 0.03)  # and its margin
+    u, v = _crossed_cells(lines, xrange, yrange)
+    with np.errstate(invalid="ignore"):
+        w, h = xrange[1] - xrange[0], yrange[1] - yrange[0]
+        mu = (marks[:, 0] - xrange[0]) / w if len(marks) else np.empty(0)
+        mv = (yrange[1] - marks[:, 1]) / h if len(marks) else np.empty(0)
+    scores = []
+    for ax, ay in _CORNERS:
+        under = (u > 1 - cw if ax else u < cw) & (v > 1 - ch if ay else v < ch)
+        marked = (mu > 1 - cw if ax else mu < cw) & (mv > 1 - ch if ay else mv < ch)
+        marked &= (mu >= 0) & (mu <= 1) & (mv >= 0) & (mv <= 1)
+        scores.append(int(np.count_nonzero(under)) + _MARK * int(np.count_nonzero(marked)))
+    # Within a few cells of each other is a tie: the usual corner wins it.
+    order = sorted(range(len(_CORNERS)), key=lambda i: (math.ceil(scores[i] / 4), i))
+    return [_CORNERS[i] for i in order]
+
+
+_GRID = (48, 36)  # cells across and down the view
+_MARK = _GRID[0] * _GRID[1] // 5
+
+
+def _crossed_cells(
+    lines: Array, xrange: tuple[float, float], yrange: tuple[float, float]
+) -> tuple[Array, Array]:
+    """The centres (as fractions of the view, y down) of the grid cells ``lines`` pass
+    through: where their vertices and the midpoints of their segments fall."""
+    if len(lines) < 2:
+        return np.empty(0), np.empty(0)
+    cols, rows = _GRID
+    with np.errstate(invalid="ignore", over="ignore"):
+        cells = np.column_stack(
+            [
+                (lines[:, 0] - xrange[0]) / (xrange[1] - xrange[0]) * cols,
+                (yrange[1] - lines[:, 1]) / (yrange[1] - yrange[0]) * rows,
+            ]
+        )
+        d = cells[1:] - cells[:-1]
+        along = [cells, cells[:-1] + 0.5 * d]
+        at = np.concatenate(along)
+        at = at[(at[:, 0] >= 0) & (at[:, 0] < cols) & (at[:, 1] >= 0) & (at[:, 1] < rows)]
+    index = at.astype(np.intp)
+    occupied = np.zeros(cols * rows, dtype=bool)
+    occupied[index[:, 1] * cols + index[:, 0]] = True
+    crossed = np.flatnonzero(occupied)
+    return (crossed % cols + 0.5) / cols, (crossed // cols + 0.5) / rows
