@@ -31,6 +31,7 @@ from superqt.utils import qthrottled
 from gradient_studio.engine.optimizers import OPTIMIZERS
 from gradient_studio.scene import PlotScene
 from gradient_studio.scene.palette import path_colour
+from gradient_studio.scene.view import clamped_view
 from gradient_studio.ui import exporting, layout, menus
 from gradient_studio.ui.function_editor import FunctionPanel
 from gradient_studio.ui.loss_plot import LossPanel
@@ -300,8 +301,12 @@ class MainWindow(QMainWindow):
         self.set_start(x, y)
 
     def _on_contour_view_range_changed(self, *_: Any) -> None:
-        (x0, x1), (y0, y1) = self.scene.plot.vb.viewRange()
-        self.session.view = ((x0, x1), (y0, y1))
+        vb = self.scene.plot.vb
+        (x0, x1), (y0, y1) = vb.viewRange()
+        view = clamped_view((x0, x1), (y0, y1))  # the zoom limits keep it close already
+        if view != ((x0, x1), (y0, y1)):
+            vb.setRange(xRange=view[0], yRange=view[1], padding=0)
+        self.session.view = view
         self._follow_view()
 
     def _show_view(self) -> None:
@@ -371,10 +376,18 @@ class MainWindow(QMainWindow):
 
     def export(self, path: str | Path, **options: Any) -> Path:
         """Write what is on screen to ``path`` (.png .svg .gif .csv .json); raises on error.
-        The menus' Export commands call this after asking where."""
+        A picture shows the race at the playhead's step unless ``step`` says otherwise
+        (``step=None``: the whole race). The menus' Export commands call this after asking
+        where."""
+        if Path(path).suffix.lower() in exporting.IMAGE_FORMATS:
+            options.setdefault("step", self.shown_step())  # what is on screen
         return exporting.write(
-            path, self.race_update, self.session.view, self.menus.picture_options(), **options
+            path, self.race_update, self.session.view, self.menus.picture_style(), **options
         )
+
+    def shown_step(self) -> float:
+        """The playhead's step: what Export Image draws unless asked for the whole race."""
+        return self.playback.step
 
     def export_image(self) -> None:
         """File ▸ Export Image…: ask where and how big, then write PNG or SVG."""

@@ -4,11 +4,12 @@ pyqtgraph zooms by ``1.02 ** (delta / 8)`` per wheel event with no limit of its 
 notches out reach ±3.8e161 and the next one "Cannot set range [nan, nan]"; one event with a
 large delta (a fast trackpad, a synthetic event) overflows at once, and zooming in stops
 only where neighbouring pixels are the same float. :func:`limit_zoom` keeps a plot's view
-where its numbers mean something:
+within what a view may show (:mod:`gradient_studio.scene.view`, the one place those
+limits live):
 
-* no coordinate beyond ±``LARGEST`` and no span wider than twice that;
-* no span narrower than ``FINEST`` times the size of its coordinates (so a 400-cell grid
-  still has 400 different x values), nor than ``NARROWEST`` near zero;
+* no coordinate beyond ±``MAX_COORDINATE`` (1e15);
+* no span narrower than ``MIN_RELATIVE_SPAN`` (1e-9) times the size of its coordinates
+  (so a 400-cell grid still has 400 different x values), nor than ``MIN_SPAN`` near zero;
 * a wheel event turns the view by at most ``MAX_NOTCHES`` notches.
 """
 
@@ -21,9 +22,10 @@ from PySide6.QtCore import QEvent, QObject, QPoint
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
 
-LARGEST = 1e12  # the largest |x| or |y| a view may show
-FINEST = 1e-10  # the narrowest span, relative to the coordinates it is at
-NARROWEST = 1e-12  # the narrowest span anywhere
+from gradient_studio.scene.view import MAX_COORDINATE, MIN_RELATIVE_SPAN, MIN_SPAN
+
+LARGEST = MAX_COORDINATE  # the largest |x| or |y| a view may show
+MARGIN = 1.01  # the view box's own arithmetic must not land just inside what is refused
 NOTCH = 120  # Qt's angle delta of one wheel notch
 MAX_NOTCHES = 10  # the most notches one wheel event may zoom by
 
@@ -87,7 +89,7 @@ def limit_zoom(plot: pg.PlotWidget, *, x: bool = True, y: bool = True) -> ZoomLi
 
 def narrowest(low: float, high: float) -> float:
     """The narrowest span a view from ``low`` to ``high`` may zoom in to."""
-    return max(NARROWEST, FINEST * max(abs(low), abs(high)))
+    return MARGIN * max(MIN_SPAN, MIN_RELATIVE_SPAN * max(abs(low), abs(high)))
 
 
 def _clip(delta: QPoint) -> QPoint:
