@@ -33,15 +33,27 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressDialog,
     QPushButton,
+    QRadioButton,
     QSpinBox,
     QStatusBar,
+    QVBoxLayout,
     QWidget,
 )
 
+from gradient_studio.export.limits import (
+    MAX_FPS,
+    MAX_FRAMES,
+    MAX_SIDE,
+    MIN_SIDE,
+    check_animation,
+    check_fps,
+    check_size,
+)
 from gradient_studio.ui.session import preset_matching
 
 if TYPE_CHECKING:
     from gradient_studio.engine import RunResult
+    from gradient_studio.export import PictureStyle
     from gradient_studio.ui.worker import RaceUpdate
 
 Range = tuple[float, float]
@@ -66,6 +78,10 @@ class ExportWindow(Protocol):
 
     def export(self, path: str | Path, **options: Any) -> Path:
         """Write the race on screen to ``path``."""
+        ...
+
+    def shown_step(self) -> float:
+        """The playhead's step: what a picture shows unless asked for the whole race."""
         ...
 
     def statusBar(self) -> QStatusBar: ...
@@ -130,28 +146,34 @@ def write(
     path: str | Path,
     update: RaceUpdate | None,
     view: tuple[Range, Range],
-    picture_options: Mapping[str, object],
+    style: PictureStyle,
     **options: Any,
 ) -> Path:
-    """Write the race of ``update`` to ``path``; pictures are drawn with
-    ``picture_options`` (the View menu's choices) unless ``options`` say otherwise.
-    Raises ``OSError``/``ValueError``/``RuntimeError``."""
+    """Write the race of ``update`` to ``path``; pictures are drawn in ``style`` (the View
+    menu's choices) unless ``options`` give another. Raises ``OSError``/``ValueError``/
+    ``RuntimeError``."""
     from gradient_studio import export
 
     path = Path(path)
     result = finished_result(update, view)
     if path.suffix.lower() in PICTURES:
-        options = {**picture_options, **options}
+        options.setdefault("style", style)
     return export.write(path, result, **options)
 
 
 # -- the File menu's commands ----------------------------------------------------------------
 def export_image(window: ExportWindow) -> None:
     dialog = SizeDialog(
-        window.window(), "Export Image", _suggest(window, "race.png"), IMAGE_FORMATS, (1200, 900)
+        window.window(),
+        "Export Image",
+        _suggest(window, "race.png"),
+        IMAGE_FORMATS,
+        (1200, 900),
+        step=window.shown_step(),
     )
     while dialog.exec() == QDialog.DialogCode.Accepted:
-        if _attempt(window, dialog.path(), partial(window.export, size=dialog.picture_size())):
+        write = partial(window.export, size=dialog.picture_size(), step=dialog.step())
+        if _attempt(window, dialog.path(), write):
             return
 
 
@@ -303,8 +325,10 @@ class SizeDialog(QDialog):
         size: tuple[int, int],
         *,
         animation: bool = False,
+        step: float | None = None,
     ) -> None:
         super().__init__(parent)
+        self._animation = animation
         self.setWindowTitle(title)
         self.setObjectName("exportDialog")
         self._formats = dict(formats)
@@ -325,18 +349,30 @@ class SizeDialog(QDialog):
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet(f"color: {ERROR_COLOUR};")
         self.problem.setVisible(False)
-        self.width_box = self._spin(16, 10_000, size[0], "Width in pixels", " px")
-        self.height_box = self._spin(16, 10_000, size[1], "Height in pixels", " px")
+        self.width_box = self._spin(MIN_SIDE, MAX_SIDE, size[0], "Width in pixels", " px")
+        self.height_box = self._spin(MIN_SIDE, MAX_SIDE, size[1], "Height in pixels", " px")
         form = QFormLayout(self)
         form.addRow("File", where)
         form.addRow("", self.problem)
         form.addRow("Width", self.width_box)
         form.addRow("Height", self.height_box)
-        self.frames = self._spin(2, 10_000, 120, "Number of frames", "")
-        self.fps = self._spin(1, 50, 30, "Frames per second", " fps")
+        self.frames = self._spin(1, MAX_FRAMES, 120, "Number of frames", "")
+        self.fps = self._spin(1, MAX_FPS, 30, "Frames per second", " fps")
         if animation:
             form.addRow("Frames", self.frames)
             form.addRow("Speed", self.fps)
+        # What a picture shows: the race at the playhead's step, as on screen, or all of it.
+        self._step = step
+        self.at_step = QRadioButton(f"The race at step {int(step or 0):,}, as on screen")
+        self.at_step.setObjectName("exportAtStep")
+        self.whole_race = QRadioButton("The whole race")
+        self.whole_race.setObjectName("exportWholeRace")
+        self.at_step.setChecked(True)
+        if step is not None:
+            shows = QVBoxLayout()
+            shows.addWidget(self.at_step)
+            shows.addWidget(self.whole_race)
+            form.addRow("Draw", shows)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -363,10 +399,14 @@ class SizeDialog(QDialog):
     def picture_size(self) -> tuple[int, int]:
         return self.width_box.value(), self.height_box.value()
 
+    def step(self) -> float | None:
+        """The step to draw, or None for the whole race."""
+        return self._step if self._step is not None and self.at_step.isChecked() else None
+
     def accept(self) -> None:
         text = self.path_edit.text().strip()
         typed = text if text.endswith(("/", "\\")) else self.path()
-        problem = refusal(typed, self.windowTitle(), self._formats)
+        problem = refusal(typed, self.windowTitle(), self._formats) or self._too_big()
         if problem is not None:
             self.problem.setText(problem)
             self.problem.setVisible(True)
@@ -374,6 +414,19 @@ class SizeDialog(QDialog):
             self.path_edit.setFocus()
             return
         super().accept()
+
+    def _too_big(self) -> str | None:
+        """Why the size (and frames) asked for will not be drawn, or None."""
+        try:
+            if self._animation:
+                check_animation(self.picture_size(), self.frames.value())
+                check_fps(self.fps.value())
+            else:
+                check_size(self.picture_size())
+        except ValueError as error:
+            text = str(error)
+            return f"{text[:1].upper()}{text[1:]}."
+        return None
 
     def _on_path_edit_text_edited(self, _: str) -> None:
         self.problem.setVisible(False)

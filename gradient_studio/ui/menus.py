@@ -14,7 +14,7 @@ so each closed window stayed in memory for good.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
@@ -22,6 +22,9 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox
 
 from gradient_studio import __version__
 from gradient_studio.scene.palette import COLORMAPS
+
+if TYPE_CHECKING:
+    from gradient_studio.export import PictureStyle
 
 LEVELS = (10, 15, 20, 30, 40)
 COLOURING = (("Automatic", None), ("Logarithmic", True), ("Linear", False))
@@ -91,6 +94,17 @@ class Menus(QObject):
             "log_colour": self.log_colour,
             "arrows": self.arrows,
         }
+
+    def picture_style(self) -> PictureStyle:
+        """The View menu's choices as the exporters' :class:`PictureStyle`."""
+        from gradient_studio.export import PictureStyle
+
+        return PictureStyle(
+            colormap=self.colormap,
+            levels=self.levels,
+            arrows=self.arrows,
+            log_colour=self.log_colour,
+        )
 
     def add_help(self, action: QAction) -> None:
         """Put ``action`` in the Help menu, before About."""

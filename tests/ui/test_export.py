@@ -216,3 +216,80 @@ def test_export_trajectories_refuses_a_picture_name_and_asks_again(monkeypatch, 
     window.menus.actions["export_trajectories"].trigger()
     assert len(told) == 1 and "Export Image" in told[0]
     assert os.listdir(tmp_path) == ["race.json"]
+
+
+def recorded_writes(monkeypatch):
+    """What the window asks the export package to write, instead of writing it."""
+    import gradient_studio.export as export
+
+    calls = []
+    monkeypatch.setattr(
+        export, "write", lambda path, result, **options: calls.append((path, options)) or path
+    )
+    return calls
+
+
+def test_an_image_shows_the_step_on_screen_in_the_view_menus_style(monkeypatch, window):
+    from gradient_studio.export import PictureStyle
+
+    window.playback.seek(50)
+    window.menus.actions["arrows"].trigger()
+    calls = recorded_writes(monkeypatch)
+    window.export("race.png", size=(64, 48))
+    window.export("race.csv")
+    (_, picture), (_, numbers) = calls
+    assert picture["step"] == 50
+    assert picture["style"] == PictureStyle(colormap="viridis", levels=20, arrows=True)
+    assert numbers == {}  # a table of numbers has no step or style
+
+
+@pytest.mark.parametrize(("choice", "step"), [("exportAtStep", 50), ("exportWholeRace", None)])
+def test_export_image_draws_the_step_shown_or_the_whole_race(
+    qtbot, monkeypatch, window, tmp_path, choice, step
+):
+    from PySide6.QtWidgets import QRadioButton
+
+    window.playback.seek(50)
+    calls = recorded_writes(monkeypatch)
+
+    def answer(dialog):
+        assert "step 50" in dialog.findChild(QRadioButton, "exportAtStep").text()
+        dialog.findChild(QRadioButton, choice).setChecked(True)
+        dialog.path_edit.setText(str(tmp_path / "race.png"))
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(exporting.SizeDialog, "exec", answer)
+    window.menus.actions["export_image"].trigger()
+    ((path, options),) = calls
+    assert path == tmp_path / "race.png" and options["step"] == step
+
+
+def test_a_picture_too_big_to_draw_is_refused_in_the_dialog_with_what_would_fit(
+    qtbot, window, tmp_path
+):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    dialog = exporting.SizeDialog(
+        window,
+        "Export Animation",
+        tmp_path / "race.gif",
+        exporting.ANIMATION_FORMATS,
+        (640, 480),
+        animation=True,
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.frames.setValue(10_000)  # 3 billion pixels to draw
+    qtbot.mouseClick(
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save), LEFT
+    )
+    assert (
+        dialog.isVisible()
+        and "at most" in dialog.problem.text()
+        and "frames" in dialog.problem.text()
+    )
+    dialog.frames.setValue(100)
+    qtbot.mouseClick(
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save), LEFT
+    )
+    assert dialog.result() == QDialog.DialogCode.Accepted
