@@ -73,7 +73,13 @@ FUNCTIONS = ("sin", "cos", "exp", "log", "sqrt", "abs", "tanh", "sigmoid", "soft
 GARBAGE = ("x +", "(y", "sinn(x)", "x^^2", "", "   ", "1/", "max(x)", "x y z", "ü", "§§")
 EXTENSIONS = (".png", ".svg", ".gif", ".csv", ".json", ".txt", "", ".PNG", ".gif.png", "/")
 WHEEL = (120, -120, 240, -240, 1200, -1200, 120_000, -120_000, 2**31 - 1, -(2**31))
-IGNORED_MESSAGES = ("propagateSizeHints",)  # the offscreen platform's, at show()
+IGNORED_MESSAGES = (
+    "propagateSizeHints",  # the offscreen platform's, at show()
+    # scene/legend.py's set_entries removes the rows of a folded legend from a layout they
+    # are not in (harmless: Qt does nothing but say so); reported to the scene's owner.
+    # Remove this line once the legend checks first.
+    "QGraphicsGridLayout::removeAt: invalid index -1",
+)
 
 
 def type_text(widget: QWidget, text: str) -> None:
@@ -206,7 +212,8 @@ class Monkey:
                 print(f"Qt fatal: {message} (during {self._action})", file=sys.stderr)
             serious = mode not in (QtMsgType.QtDebugMsg, QtMsgType.QtInfoMsg)
             if serious and not any(m in message for m in IGNORED_MESSAGES):
-                self.found.warnings.append(f"{message} (during {self._action})")
+                where = "".join(traceback.format_stack(limit=10)[:-1])
+                self.found.warnings.append(f"{message} (during {self._action}), from:\n{where}")
 
         def failed(kind: str, message: str) -> None:
             self.found.failed_jobs.append(f"{kind}: {message} (during {self._action})")
