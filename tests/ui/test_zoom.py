@@ -37,9 +37,9 @@ def assert_sane(window) -> None:
         assert high - low >= 0.999 * narrowest(low, high)
 
 
-def test_zooming_out_1500_notches_stops_at_the_largest_view(qtbot, window):
+def test_zooming_out_1300_notches_stops_at_the_largest_view(qtbot, window):
     view = window.findChild(QObject, "contourView")
-    wheel(view, -120, times=1500)  # the 1,251 notches reached ±3.8e161, then nan
+    wheel(view, -120, times=1300)  # the 1,251 notches reached ±3.8e161, then nan
     assert_sane(window)
     (x0, x1), _ = view_of(window)
     assert x1 - x0 == pytest.approx(2 * LARGEST)
@@ -70,7 +70,7 @@ def test_one_huge_wheel_event_zooms_as_ten_notches_do(window, delta):
 def test_zooming_in_stops_while_the_grid_still_has_distinct_points(qtbot, window, at):
     window.scene.set_view((at[0] - 1, at[0] + 1), (at[1] - 1, at[1] + 1), evaluate=False)
     view = window.findChild(QObject, "contourView")
-    wheel(view, 120, times=3000)
+    wheel(view, 120, times=400)  # far past the limit: 72 notches reach 1e-9 of the span
     assert_sane(window)
     (x0, x1), _ = view_of(window)
     assert x1 - x0 < 1e-3 * max(1.0, abs(at[0]))  # it did zoom in a long way
@@ -82,8 +82,8 @@ def test_zooming_in_stops_while_the_grid_still_has_distinct_points(qtbot, window
 
 def test_the_loss_plot_zooms_its_steps_within_limits_too(window):
     plot = window.findChild(QObject, "lossPlot")
-    wheel(plot, -120, times=1500)
+    wheel(plot, -120, times=300)
     wheel(plot, 2**31 - 1, times=5)
-    wheel(plot, 120, times=3000)
+    wheel(plot, 120, times=400)
     (x0, x1), _ = plot.getPlotItem().getViewBox().viewRange()
     assert math.isfinite(x0) and math.isfinite(x1) and x1 - x0 >= narrowest(x0, x1) * 0.999
