@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gradient_studio.ui.export_dialog import (  # the dialog's names, for the window and tests
+from gradient_studio.ui.export_dialog import (  # the dialog's names, shown here too
     ANIMATION_FORMATS,
     DATA_FORMATS,
     IMAGE_FORMATS,
@@ -45,6 +45,24 @@ if TYPE_CHECKING:
     from gradient_studio.engine import RunResult
     from gradient_studio.export import PictureStyle
     from gradient_studio.ui.worker import RaceUpdate
+
+__all__ = [
+    "ANIMATION_FORMATS",
+    "DATA_FORMATS",
+    "IMAGE_FORMATS",
+    "PICTURES",
+    "ExportWindow",
+    "SizeDialog",
+    "default_folder",
+    "export_animation",
+    "export_image",
+    "export_trajectories",
+    "file_filter",
+    "finished_result",
+    "refusal",
+    "show_error",
+    "write",
+]
 
 Range = tuple[float, float]
 
