@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import math
 import time
+import weakref
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
@@ -47,7 +49,9 @@ from gradient_studio.ui.worker import Frame, Landscape, LandscapeJob, RaceJob, R
 from gradient_studio.ui.zoom import limit_zoom
 
 if TYPE_CHECKING:
-    from gradient_studio.engine import RunResult
+    from gradient_studio.engine import Objective, RunResult
+
+T = TypeVar("T")
 
 GRID = (400, 400)
 LANDSCAPE_FAILED = "Could not compute the landscape"
@@ -105,9 +109,7 @@ class MainWindow(QMainWindow):
         limit_zoom(self.loss.plot, y=False)
         self.start_entry = StartEntry()
         self.readout = CursorReadout()
-        self.readout.follow(
-            self.scene.widget, lambda: self.landscape.objective if self.landscape else None
-        )
+        self.readout.follow(self.scene.widget, weakly(self._objective_shown))
         self.playback = Playback(self)
         toolbar = QToolBar("Playback")
         toolbar.setObjectName("playbackToolbar")
@@ -220,6 +222,9 @@ class MainWindow(QMainWindow):
     def _show_minima(self) -> None:
         preset = self.session.known_preset
         self.scene.set_minima(preset.minima if preset is not None else ())
+
+    def _objective_shown(self) -> Objective | None:
+        return self.landscape.objective if self.landscape is not None else None
 
     def _show_landscape(self, landscape: Landscape) -> None:
         if landscape.job.text != self.session.text:
@@ -461,3 +466,15 @@ class MainWindow(QMainWindow):
             settings.save(self)
         self.shutdown()
         super().closeEvent(event)
+
+
+def weakly(method: Callable[[], T]) -> Callable[[], T | None]:
+    """``method`` (a bound method) called through a weak reference, for a widget that keeps
+    a callable: kept plainly, it would keep its window alive after the window is closed."""
+    ref = weakref.WeakMethod(method)
+
+    def call() -> T | None:
+        bound = ref()
+        return bound() if bound is not None else None
+
+    return call
