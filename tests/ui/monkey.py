@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import (
     QEvent,
     QEventLoop,
@@ -434,6 +435,8 @@ class Monkey:
             return "no slider"
         track = self.rng.choice(sliders)
         for _ in range(self.rng.randint(1, 12)):
+            if not shiboken6.isValid(track):  # its function was replaced mid-drag
+                return "a slider that went away"
             track.setValue(self.rng.randint(track.minimum(), track.maximum()))
             self._settle(self.move_pause)
         return track.accessibleName()
