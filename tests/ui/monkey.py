@@ -434,12 +434,13 @@ class Monkey:
         if not sliders:
             return "no slider"
         track = self.rng.choice(sliders)
+        name = track.accessibleName()
         for _ in range(self.rng.randint(1, 12)):
             if not shiboken6.isValid(track):  # its function was replaced mid-drag
-                return "a slider that went away"
+                return f"{name}, which went away"
             track.setValue(self.rng.randint(track.minimum(), track.maximum()))
             self._settle(self.move_pause)
-        return track.accessibleName()
+        return name
 
     def choose_preset(self) -> str:
         combo = self.find("presetCombo")
