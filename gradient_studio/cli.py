@@ -410,13 +410,25 @@ def _window() -> int:
         )
     try:
         from gradient_studio.ui.app import main as window_main
-    except ImportError:
-        print(
-            f"{PROG}: the window is coming in a later version; meanwhile try\n"
-            f"  {PROG} render --preset rosenbrock --optimizer sgd --optimizer adam --out race.csv"
+
+        return window_main()
+    except ImportError as error:  # a broken install: say what is broken, in one line
+        print(f"{PROG}: error: the window cannot start: {_import_problem(error)}", file=sys.stderr)
+        return 1
+
+
+def _import_problem(error: ImportError) -> str:
+    """What failed to import and why, with what would mend it."""
+    name = error.name or "a module it needs"
+    if isinstance(error, ModuleNotFoundError):
+        return (
+            f"{name.split('.')[0]} is not installed ({error}); reinstall with "
+            f"'pip install --force-reinstall gradient-studio'"
         )
-        return 0
-    return window_main()
+    return (
+        f"{name} cannot be loaded ({error}); reinstall gradient-studio, or install the "
+        f"system library named there"
+    )
 
 
 def main(argv: Sequence[str] | None = None, *, quick_exit: bool = False) -> int:
