@@ -62,19 +62,22 @@ def read(path: PathLike) -> Loaded:
     (its message names the field); ``OSError`` if it cannot be read at all."""
     path = Path(path)
     size = path.stat().st_size
+    large_export = size > limits.MAX_FILE_BYTES and path.suffix.lower() == ".json"
+    if size > limits.MAX_FILE_BYTES and not large_export:
+        most = _megabytes(limits.MAX_FILE_BYTES)
+        raise SessionError("", f"the file is {_megabytes(size)}; a session is at most {most}")
     with path.open("rb") as fh:
-        if size > limits.MAX_FILE_BYTES:
-            start = fh.read(limits.MAX_FILE_BYTES)
-            race = _race_of_large_export(start) if path.suffix.lower() == ".json" else None
-            if race is None:
-                raise SessionError(
-                    "",
-                    f"the file is {_megabytes(size)}; a session is at most "
-                    f"{_megabytes(limits.MAX_FILE_BYTES)}",
-                )
-            return _loaded({"race": race, "runs": []})
-        data = fh.read(limits.MAX_FILE_BYTES + 1)  # (it may have grown since)
-    return parse_bytes(data)
+        data = fh.read(limits.MAX_FILE_BYTES + (0 if large_export else 1))
+    if large_export:
+        race = _race_of_large_export(data)
+        if race is None:
+            raise SessionError(
+                "",
+                f"the file is {_megabytes(size)}: too large for a session, "
+                "and not a trajectories .json whose race comes first",
+            )
+        return from_document({"race": race, "runs": []})
+    return parse_bytes(data)  # (it may have grown since it was measured: that is refused)
 
 
 def load(path: PathLike) -> Session:
@@ -89,7 +92,7 @@ def parse(text: str) -> Loaded:
             f"the text is {len(text):,} characters; a session is at most "
             f"{_megabytes(limits.MAX_FILE_BYTES)}",
         )
-    return _loaded(_json(text))
+    return from_document(_json(text))
 
 
 def loads(text: str) -> Session:
@@ -97,20 +100,24 @@ def loads(text: str) -> Session:
 
 
 def parse_bytes(data: bytes) -> Loaded:
+    return from_document(decoded(data))
+
+
+def decoded(data: bytes) -> Any:
+    """A file's bytes as JSON values, within the limits (size, UTF-8, depth)."""
     if len(data) > limits.MAX_FILE_BYTES:
-        raise SessionError(
-            "", f"the file is over {_megabytes(limits.MAX_FILE_BYTES)}, the most a session may be"
-        )
+        most = _megabytes(limits.MAX_FILE_BYTES)
+        raise SessionError("", f"the file is over {most}, the most a session may be")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise SessionError(
-            "", f"not a session file: it is not UTF-8 text (byte {e.start})"
-        ) from None
-    return _loaded(_json(text))
+        message = f"not a session file: it is not UTF-8 text (byte {e.start})"
+        raise SessionError("", message) from None
+    return _json(text)
 
 
-def _loaded(doc: Any) -> Loaded:
+def from_document(doc: Any) -> Loaded:
+    """The session a document of any version describes (JSON values, as read)."""
     warnings: list[str] = []
     current, renames = migrations.upgraded(doc, warnings)
     try:
