@@ -129,10 +129,13 @@ def merge_key(old: Session, new: Session) -> str | None:
 def describe_change(old: Session, new: Session) -> str:
     """The change in a person's words, as Undo and Redo name it: "learning rate of Adam",
     "tick Momentum", "preset Himmelblau", "function"; "changes" for many at once."""
-    paths = [p for p in changed(old, new) if p not in _NOT_UNDONE] or changed(old, new)
-    if not paths:
+    every = changed(old, new)
+    paths = [p for p in every if p not in _NOT_UNDONE]
+    if not every:
         return "nothing"
-    if _is_preset(old, new, paths):
+    if not paths:
+        paths = every  # the playback alone
+    elif _is_preset(old, new, paths):
         return f"preset {new.title}"
     if "function" in paths:
         return "function"

@@ -21,7 +21,7 @@ from gradient_studio.engine.presets import PRESETS
 from gradient_studio.engine.schedules import SCHEDULES, Schedule
 from gradient_studio.engine.transforms import Clipping, GradientNoise, Training
 from gradient_studio.session import limits
-from gradient_studio.session.errors import SessionError
+from gradient_studio.session.errors import SessionError, field, joined
 from gradient_studio.session.exercise import Exercise
 from gradient_studio.session.model import MAX_FUNCTION, Session, parsed_parameters
 from gradient_studio.session.parts import (
@@ -109,7 +109,7 @@ class Fields:
         self.read: set[str] = set()
 
     def at(self, key: str) -> str:
-        return f"{self.path}.{key}" if self.path else key
+        return joined(self.path, key)
 
     def has(self, key: str) -> bool:
         return self.data.get(key) is not None
@@ -190,7 +190,7 @@ def session(doc: Any, warnings: list[str]) -> Session:
 
 
 def _preset(value: Any) -> str:
-    if value not in PRESETS:
+    if not isinstance(value, str) or value not in PRESETS:
         raise ValueError(unknown("preset", value, PRESETS))
     return str(value)
 
@@ -338,7 +338,7 @@ def _schedule(value: Any) -> Schedule:
         try:
             spec = kind.option(key)
         except KeyError as e:
-            raise SessionError(key, e.args[0]) from None
+            raise SessionError(field(key), e.args[0]) from None
         if spec.type == "bool":
             options[key] = checked(key, limits.flag, option)
         else:

@@ -78,7 +78,7 @@ def whole(value: Any, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValueError(f"must be a whole number from {low} to {high}, got {shown(value)}")
     if not low <= value <= high:
-        raise ValueError(f"must be from {low} to {high}, got {value}")
+        raise ValueError(f"must be from {low} to {high}, got {shown(value)}")
     return value
 
 
@@ -115,7 +115,14 @@ def check_range(value: Any, what: str = "range") -> Range:
     low to high, within ±``MAX_COORDINATE``, wider than the float resolution there."""
     if not isinstance(value, list | tuple) or len(value) != 2:
         raise ValueError(f"the {what} must be two numbers [low, high], got {shown(value)}")
-    low, high = (number(v) for v in value)
+    if any(isinstance(v, bool) or not isinstance(v, int | float) for v in value):
+        raise ValueError(f"the {what} must be two numbers [low, high], got {shown(value)}")
+    try:
+        low, high = float(value[0]), float(value[1])
+    except OverflowError:
+        raise ValueError(f"the {what} must be finite, got a huge number") from None
+    if not (math.isfinite(low) and math.isfinite(high)):
+        raise ValueError(f"the {what} must be finite, got {low:g} … {high:g}")
     if not low < high:
         raise ValueError(f"the {what} must go from low to high, got {low:g} … {high:g}")
     if max(abs(low), abs(high)) > MAX_COORDINATE:

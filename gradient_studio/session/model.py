@@ -86,7 +86,9 @@ class Session:
             value = getattr(self, key)
             if not isinstance(value, View):
                 object.__setattr__(self, key, checked(key, lambda v: View(*v), value))
-        if self.preset is not None and self.preset not in PRESETS:
+        if self.preset is not None and (
+            not isinstance(self.preset, str) or self.preset not in PRESETS
+        ):
             raise SessionError("preset", unknown("preset", self.preset, PRESETS))
         for key, kind in (
             ("picture", Picture),
@@ -242,7 +244,7 @@ class Session:
     def with_preset(self, name: str) -> Session:
         """The preset's function, parameter values, view, start and steps, and the learning
         rates under which the optimisers visibly differ on it; the ticks stay."""
-        if name not in PRESETS:
+        if not isinstance(name, str) or name not in PRESETS:
             raise SessionError("function", unknown("preset", name, PRESETS))
         p = PRESETS[name]
         session = self._with_values(tuple(p.values), p.values)
@@ -310,7 +312,7 @@ class Session:
         given)."""
         chosen = set(names)
         for name in chosen:
-            if name not in OPTIMIZERS:
+            if not isinstance(name, str) or name not in OPTIMIZERS:
                 raise SessionError(f"optimizers.{name}", unknown("optimiser", name, OPTIMIZERS))
         return replace(
             self, optimizers=tuple(replace(o, ticked=o.name in chosen) for o in self.optimizers)

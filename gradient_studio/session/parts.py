@@ -107,7 +107,9 @@ class Look:
         checked("colour", limits.text, self.colour, limits.MAX_NAME)
         if not COLOUR.match(self.colour):
             raise SessionError("colour", f"must be #rrggbb, got {limits.shown(self.colour)}")
-        if self.marker is not None and self.marker not in MARKERS:
+        if self.marker is not None and (
+            not isinstance(self.marker, str) or self.marker not in MARKERS
+        ):
             raise SessionError(
                 "marker", f"must be one of {', '.join(MARKERS)}, got {limits.shown(self.marker)}"
             )

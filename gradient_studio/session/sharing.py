@@ -28,7 +28,9 @@ from gradient_studio.session.files import Loaded, parse_bytes
 from gradient_studio.session.model import Session
 
 PREFIX = "gstudio:"
-_TOKEN = re.compile(r"gstudio:\s*([A-Za-z0-9_\-\s]+)", re.IGNORECASE)
+# The string, and the lines it was wrapped onto (a line break with indentation between runs
+# of base64url; a space within a line or a blank line ends it).
+_TOKEN = re.compile(r"gstudio:([A-Za-z0-9_-]+(?:[ \t]*\r?\n[ \t]*[A-Za-z0-9_-]+)*)", re.IGNORECASE)
 _CLEAN = re.compile(r"[A-Za-z0-9_-]*\Z")
 
 
@@ -42,8 +44,24 @@ def share_text(s: Session) -> str:
 def find_share_text(text: str) -> str | None:
     """The ``gstudio:`` string in ``text`` (pasted from an e-mail, wrapped over lines), or
     None if there is none."""
+    candidates = _candidates(text)
+    for candidate in candidates:
+        try:
+            _inflated(candidate)
+        except SessionError:
+            continue
+        return PREFIX + candidate
+    return PREFIX + candidates[0] if candidates else None
+
+
+def _candidates(text: str) -> list[str]:
+    """The string's body with all the lines that may be its own, then with fewer."""
     match = _TOKEN.search(text[: limits.MAX_SHARE_CHARS + 100])
-    return PREFIX + re.sub(r"\s", "", match.group(1)) if match else None
+    if match is None:
+        return []
+    pieces = match.group(1).split()
+    shortest = max(1, len(pieces) - 20)  # prose after it is a line or two, not pages
+    return ["".join(pieces[:n]) for n in range(len(pieces), shortest - 1, -1)]
 
 
 def from_share_text(text: str) -> Loaded:
@@ -58,7 +76,11 @@ def from_share_text(text: str) -> Loaded:
     token = find_share_text(text)
     if token is None:
         raise SessionError("gstudio", "no gstudio: string in the text")
-    body = token[len(PREFIX) :]
+    return parse_bytes(_inflated(token[len(PREFIX) :]))
+
+
+def _inflated(body: str) -> bytes:
+    """The bytes a string's body packs, within a session's size."""
     if not _CLEAN.match(body):
         raise SessionError("gstudio", "the string holds characters that base64url has not")
     try:
@@ -71,14 +93,15 @@ def from_share_text(text: str) -> Loaded:
     except zlib.error:
         raise SessionError("gstudio", "the string is cut short or damaged") from None
     if len(data) > limits.MAX_FILE_BYTES or inflate.unconsumed_tail:
+        most = limits.MAX_FILE_BYTES / 1e6
         raise SessionError(
-            "gstudio",
-            "the string expands to more than a session may hold "
-            f"({limits.MAX_FILE_BYTES / 1e6:.3g} MB)",
+            "gstudio", f"the string expands to more than a session may hold ({most:.3g} MB)"
         )
     if not inflate.eof:
         raise SessionError("gstudio", "the string is cut short")
-    return parse_bytes(data)
+    if inflate.unused_data:
+        raise SessionError("gstudio", "the string goes on past its end")
+    return data
 
 
 def command_line(s: Session, out: str = "race.png", program: str = "gradient-studio") -> str:
@@ -88,7 +111,7 @@ def command_line(s: Session, out: str = "race.png", program: str = "gradient-stu
     args = [program, "render"]
     preset = s.known_preset
     exact = preset is not None and preset.text == s.function
-    args += ["--preset", preset.name] if exact and preset else ["--function", s.function]
+    args += ["--preset", preset.name] if exact and preset else [f"--function={s.function}"]
     defaults = dict(preset.values) if exact and preset else {}
     args += [
         f"--param={name}={value!r}"
