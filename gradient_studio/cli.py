@@ -17,12 +17,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from gradient_studio import __version__
+from gradient_studio import __version__, inspect_cli
 
 PROG = "gradient-studio"
 # Options whose value may start with a minus sign: "--start -1.5,2" must work as typed.
 _NEGATIVE_OK = {"--start", "--xrange", "--yrange", "--lr", "--param"}
 _NEGATIVE_OK |= {"--clip-norm", "--clip-value", "--noise", "--seed"}  # named, then refused
+_NEGATIVE_OK |= {"--at"}  # gradient-studio inspect --at -1,2
 _IMAGE_FORMATS = {".png", ".svg", ".gif"}
 _DATA_FORMATS = {".csv", ".json"}
 
@@ -89,6 +90,7 @@ def _parser() -> argparse.ArgumentParser:
 
     session_cli.add_options(render, source)
 
+    inspect_cli.add_parser(commands)
     commands.add_parser("list", help="list the presets and the optimisers")
     return parser
 
@@ -446,7 +448,8 @@ def main(argv: Sequence[str] | None = None, *, quick_exit: bool = False) -> int:
         args = _parser().parse_args(_join_negative_values(argv))
         if args.command is None:
             return _window()
-        code = _render(args) if args.command == "render" else _list()
+        command = {"render": _render, "inspect": inspect_cli.run}.get(args.command, _list)
+        code = command(args) if command is not _list else _list()
     except UsageError as e:
         print(f"{PROG}: error: {e}", file=sys.stderr)
         code = 2

@@ -1,10 +1,10 @@
 """The gradient engine: the function language, exact derivatives, optimisers and the runner.
 
-numpy, sympy and SymEngine only — this package never imports Qt or pyqtgraph, so it runs
-headless and its tests need no display.
+numpy and SymEngine only (sympy only to show the derivatives' formulas) — this package
+never imports Qt or pyqtgraph, so it runs headless and its tests need no display.
 
 Names are imported on first use (PEP 562): the window can read the presets and the
-optimisers' metadata before its first paint without loading sympy, which the function
+optimisers' metadata before its first paint without loading SymEngine, which the function
 language and the derivatives need only once a function is compiled.
 """
 

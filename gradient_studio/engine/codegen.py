@@ -1,17 +1,13 @@
-"""Exact derivatives and the code that evaluates them, fast enough to follow typing.
+"""The code that evaluates a function and its derivatives, printed from SymEngine trees.
 
-sympy builds and differentiates trees in pure Python: for a 400-character function, the
-gradient and Hessian took ~150 ms and ``lambdify(..., cse=True)`` another ~80 ms. SymEngine
-(sympy's C++ core, from the same project) differentiates the same tree in well under a
-millisecond. So the parsed sympy tree is converted once (a walk over the tree, no text), and
-SymEngine differentiates it and finds the common subexpressions. This module prints the
-result as numpy code (batches and grids) or as plain-float ``math`` code (the
-straight-line fast path).
+The trees (see ``expression`` and ``differentiation``) are printed as numpy code (batches and
+grids) or as plain-float ``math`` code (the straight-line fast path), their common
+subexpressions found by SymEngine and computed once. Every number is printed from its value
+and every name is one of ours, so the source holds nothing a person typed.
 
-SymEngine leaves ``abs``, ``sign``, ``min`` and ``max`` underived; for functions using them
-sympy differentiates (``|u|' = sign(u)u'``, ``max``'s derivative is a step) and SymEngine
-only prints. Second derivatives of those kinks are DiracDelta — zero almost everywhere —
-and are printed as 0.
+Values stay real: a power that is not real (``(-2.0)**0.5``) is nan, as numpy answers it,
+and parameters enter the numpy code as numpy floats, so that arithmetic on them alone
+overflows to inf (``a^400`` with a = 10) instead of raising as Python's floats do.
 """
 
 from __future__ import annotations
@@ -21,42 +17,22 @@ from typing import Any
 
 import numpy as np
 import symengine as se
-import sympy
-from symengine.lib.symengine_wrapper import sympy2symengine
 
-_NON_SMOOTH = (sympy.Abs, sympy.sign, sympy.Max, sympy.Min, sympy.Heaviside)
-_FUNCTIONS = {
-    "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "log", "sqrt",
-}  # fmt: skip
+from gradient_studio.engine.expression.building import to_float
+from gradient_studio.engine.expression.names import ELEMENTARY
+from gradient_studio.engine.expression.trees import postorder
 
-
-def to_symengine(expr: sympy.Expr) -> se.Basic:
-    """The same tree in SymEngine; DiracDelta (from differentiating kinks) becomes 0."""
-    if expr.has(sympy.DiracDelta):
-        expr = expr.replace(sympy.DiracDelta, lambda *args: sympy.S.Zero)
-    return sympy2symengine(expr)
+# numpy's names where they differ from the language's (np.asin is new in numpy 2)
+_NUMPY_NAMES = {"asin": "arcsin", "acos": "arccos", "atan": "arctan"}
 
 
-def derivatives(
-    tree: sympy.Expr, x: sympy.Symbol, y: sympy.Symbol
-) -> tuple[se.Basic, list[se.Basic], Callable[[], list[se.Basic]]]:
-    """``(f, [fx, fy], hessian)`` in SymEngine, ``hessian()`` giving ``[fxx, fxy, fyy]``."""
-    f = to_symengine(tree)
-    sx, sy = to_symengine(x), to_symengine(y)
-    if tree.has(*_NON_SMOOTH):
-        gx, gy = tree.diff(x), tree.diff(y)
-        grad = [to_symengine(gx), to_symengine(gy)]
+_LONG = 60  # a base printed longer than this is computed once before a small power of it
+_CHUNK = 24  # no printed expression nests deeper than this (see Printer._chunk)
+_WIDE = 32  # no printed sum or product chains more terms than this (see Printer._wide)
 
-        def hessian() -> list[se.Basic]:
-            return [to_symengine(gx.diff(x)), to_symengine(gx.diff(y)), to_symengine(gy.diff(y))]
 
-    else:
-        grad = [f.diff(sx), f.diff(sy)]
-
-        def hessian() -> list[se.Basic]:
-            return [grad[0].diff(sx), grad[0].diff(sy), grad[1].diff(sy)]
-
-    return f, grad, hessian
+class _Tall(Exception):
+    """A tree too tall to print in one expression: it is printed in pieces."""
 
 
 class Printer:
@@ -70,8 +46,25 @@ class Printer:
         self.names = names
         self.numpy = module == "np"
         self.m = module
+        # Bases of small powers, printed once: (u*u) with u's whole text twice would double
+        # the source at every level of ((x + y)^2 + y)^2.
+        self.bases: dict[se.Basic, str] = {}
+        self.pending: list[str] = []
+        self.partial_sums = 0
+        self.depth = 0
 
     def __call__(self, node: se.Basic) -> str:
+        if node in self.bases:
+            return self.bases[node]
+        self.depth += 1
+        if self.depth > _CHUNK:
+            raise _Tall
+        try:
+            return self._print(node)
+        finally:
+            self.depth -= 1
+
+    def _print(self, node: se.Basic) -> str:
         if node.is_Symbol:
             return self.names[str(node)]
         if node.is_Number:
@@ -79,8 +72,8 @@ class Printer:
         kind = type(node).__name__
         if kind == "Add":
             terms = [self(a) for a in node.args]
-            return terms[0] + "".join(
-                f" - {t[1:]}" if t.startswith("-") else f" + {t}" for t in terms[1:]
+            return self._wide(
+                [terms[0], *(f" - {t[1:]}" if t.startswith("-") else f" + {t}" for t in terms[1:])]
             )
         if kind == "Mul":
             return self._mul(node)
@@ -89,13 +82,10 @@ class Printer:
         return self._function(kind, node)
 
     def _number(self, node: se.Basic) -> str:
-        kind = type(node).__name__
-        if kind in ("Infinity", "NegativeInfinity", "ComplexInfinity", "NaN"):
-            return {"Infinity": "inf", "NegativeInfinity": "(-inf)"}.get(kind, "nan")
         if node.is_Integer and abs(int(node)) < 2**53:
             whole = int(node)
             return f"({whole})" if whole < 0 else str(whole)
-        value = float(node)
+        value = to_float(node)  # nan for anything not real
         return f"({value!r})" if value < 0 or value != value else repr(value)
 
     def _atom(self, node: se.Basic) -> str:
@@ -111,7 +101,7 @@ class Printer:
             if (
                 type(factor).__name__ == "Pow"
                 and factor.args[1].is_Number
-                and float(factor.args[1]) < 0
+                and to_float(factor.args[1]) < 0
             ):
                 bottom.append(self._atom(factor.args[0] ** (-factor.args[1])))
             elif factor == -1:
@@ -119,45 +109,92 @@ class Printer:
             else:
                 top.append(self._atom(factor))
         sign = "-" if negate else ""
-        numerator = "*".join(top) or "1"
+        numerator = self._wide([top[0], *(f"*{t}" for t in top[1:])]) if top else "1"
         if not bottom:
             return f"{sign}{numerator}"
-        return f"{sign}{numerator}/({'*'.join(bottom)})"
+        return f"{sign}{numerator}/({self._wide([bottom[0], *(f'*{t}' for t in bottom[1:])])})"
+
+    def _wide(self, pieces: list[str]) -> str:
+        """``pieces`` (a term, then each further one with its operator: `` + t``, ``*t``)
+        joined; beyond ``_WIDE`` of them the running result becomes a statement of its own.
+        Python adds ``a + b + c`` as ``(a + b) + c``, so the arithmetic is the same, but no
+        chain is long enough for Python's compiler or ``ast`` to recurse along it too far."""
+        text = "".join(pieces[:_WIDE])
+        for i in range(_WIDE, len(pieces), _WIDE - 1):
+            name = f"_w{self.partial_sums}"
+            self.partial_sums += 1
+            self.pending.append(f"{name} = {text}")
+            text = name + "".join(pieces[i : i + _WIDE - 1])
+        return text
 
     def _pow(self, base: se.Basic, exp: se.Basic) -> str:
         if type(base).__name__ == "Exp1":
             return f"{self.m}.exp({self(exp)})"
         b = self._atom(base)
         if exp.is_Integer and 2 <= int(exp) <= 4:
+            b = self._hoisted(base, b) if len(b) > _LONG else b
             return "(" + "*".join([b] * int(exp)) + ")"
         if exp.is_Integer and int(exp) == -1:
             return f"(1/{b})"
-        if exp.is_Number and float(exp) == 0.5:
+        if exp.is_Number and to_float(exp) == 0.5:
             return f"{self.m}.sqrt({self(base)})"
-        if exp.is_Number and float(exp) == -0.5:
+        if exp.is_Number and to_float(exp) == -0.5:
             return f"(1/{self.m}.sqrt({self(base)}))"
         if self.numpy:
             return f"{b}**{self._atom(exp)}"
         # Python's float ** gives a complex number for (-8.0) ** (1/3); math.pow raises.
         return f"math.pow({self(base)}, {self(exp)})"
 
+    def _hoisted(self, node: se.Basic, text: str) -> str:
+        """The name of a statement computing ``node`` (printed as ``text``), to come before
+        the current one."""
+        if node not in self.bases:
+            self.bases[node] = name = f"_b{len(self.bases)}"
+            self.pending.append(f"{name} = {text}")
+        return self.bases[node]
+
+    def _chunk(self, tree: se.Basic) -> None:
+        """Give every subtree ``_CHUNK`` levels above the last one so treated a statement of
+        its own, innermost first: no printed expression nests deeper, so neither this printer
+        nor Python's compiler (both recurse once a level) needs much of a thread's stack for
+        a function hundreds of levels tall."""
+        levels: dict[se.Basic, int] = {}
+        for node in postorder(tree, lambda n: not n.args or n in self.bases):
+            level = 1 + max(levels.get(a, 0) for a in node.args)
+            if level >= _CHUNK - 1:
+                self._hoisted(node, self(node))
+                level = 0
+            levels[node] = level
+
+    def statement(self, name: str, node: se.Basic) -> list[str]:
+        """``name = node`` as statements: the pieces it needs first."""
+        try:
+            text = self(node)
+        except _Tall:
+            self.depth = 0
+            self._chunk(node)
+            text = self(node)
+        pending, self.pending = self.pending, []
+        return [*pending, f"{name} = {text}"]
+
     def _function(self, kind: str, node: se.Basic) -> str:
         args = [self(a) for a in node.args]
         name = kind.lower()
-        if name in _FUNCTIONS:
-            return f"{self.m}.{name}({args[0]})"
-        if kind == "Abs":
+        if name in ELEMENTARY:
+            return f"{self.m}.{_NUMPY_NAMES.get(name, name) if self.numpy else name}({args[0]})"
+        if kind == "Abs" or (kind == "FunctionSymbol" and node.get_name() == "abs"):
             return f"{'np.abs' if self.numpy else 'abs'}({args[0]})"
-        if kind == "sign":
+        if kind == "sign" or (kind == "FunctionSymbol" and node.get_name() == "sign"):
             return f"{'np.sign' if self.numpy else '_sign'}({args[0]})"
         if kind in ("Max", "Min"):
             if not self.numpy:
                 return f"{kind.lower()}({', '.join(args)})"
-            folded = args[0]
-            for a in args[1:]:
-                folded = f"np.{'maximum' if kind == 'Max' else 'minimum'}({folded}, {a})"
-            return folded
-        if kind == "PyFunction" and node.get_name() == "Heaviside":
+            pick = f"np.{'maximum' if kind == 'Max' else 'minimum'}"
+            while len(args) > 1:  # in pairs: 350 arguments nest 9 calls deep, not 349
+                pairs = [args[i : i + 2] for i in range(0, len(args), 2)]
+                args = [f"{pick}({p[0]}, {p[1]})" if len(p) == 2 else p[0] for p in pairs]
+            return args[0]
+        if kind == "FunctionSymbol" and node.get_name() == "Heaviside":
             return f"{'np.heaviside' if self.numpy else '_heaviside'}({args[0]}, 0.5)"
         if kind in ("Exp1", "E"):
             return f"{self.m}.e"
@@ -174,11 +211,13 @@ def lines(
     """Assignments computing ``outputs`` from ``exprs``, common subexpressions once."""
     shared, reduced = se.cse(list(exprs))
     names = dict(printer.names)
+    printer.bases, printer.pending = {}, []
     out = []
     for i, (sym, expr) in enumerate(shared):
         printer.names[str(sym)] = f"{prefix}{i}"
-        out.append(f"{prefix}{i} = {printer(expr)}")
-    out += [f"{name} = {printer(e)}" for name, e in zip(outputs, reduced, strict=True)]
+        out += printer.statement(f"{prefix}{i}", expr)
+    for name, expr in zip(outputs, reduced, strict=True):
+        out += printer.statement(name, expr)
     printer.names = names
     return out
 
@@ -203,16 +242,17 @@ def numpy_function(
     exprs: Sequence[se.Basic], x: str, y: str, parameters: Sequence[str]
 ) -> Callable[..., list[Any]]:
     """Compile ``exprs`` into ``fn(x, y, *parameters) -> [values...]`` over numpy arrays."""
-    names = {x: "x", y: "y", **{p: f"_p{i}" for i, p in enumerate(parameters)}}
+    own = [f"_p{i}" for i in range(len(parameters))]
+    names = {x: "x", y: "y", **dict(zip(parameters, own, strict=True))}
     outputs = [f"_out{i}" for i in range(len(exprs))]
-    body = lines(exprs, outputs, Printer(names, "np"))
-    args = ", ".join(["x", "y", *(f"_p{i}" for i in range(len(parameters)))])
+    # Parameters as numpy floats: 10.0 ** 400 raises in Python, np.float64(10) ** 400 is inf.
+    body = [f"{p} = _float({p})" for p in own] + lines(exprs, outputs, Printer(names, "np"))
     source = (
-        f"def compiled({args}):\n"
+        f"def compiled({', '.join(['x', 'y', *own])}):\n"
         + "".join(f"    {line}\n" for line in body)
         + f"    return [{', '.join(outputs)}]\n"
     )
-    namespace: dict[str, Any] = {"np": np, "inf": np.inf, "nan": np.nan}
+    namespace: dict[str, Any] = {"np": np, "inf": np.inf, "nan": np.nan, "_float": np.float64}
     exec(compile(source, "<objective>", "exec"), namespace)  # printed by Printer, see above
     function: Callable[..., list[Any]] = namespace["compiled"]
     function.source = source  # type: ignore[attr-defined]

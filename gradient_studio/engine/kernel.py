@@ -73,6 +73,18 @@ class Hyperparameter:
     log: bool
     description: str
     label: str  # how the window names it: "β₁", "learning rate"
+    symbol: str = ""  # how a formula writes it: "η", "β₁" (the name, if empty)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number a rule computes — a state variable, a step-wide scalar or a scratch value —
+    named as the optimiser's documentation names it: ``m`` is "first moment", written ``m``;
+    ``bias_correction2_sqrt`` is written ``√(1 − β₂ᵗ)``. The step inspector prints these."""
+
+    name: str  # as the rule text writes it
+    symbol: str  # in a formula
+    label: str = ""  # in words
 
 
 class StepKind(Enum):
@@ -101,6 +113,7 @@ class OptimizerSpec:
     per_step: str = ""
     state: tuple[tuple[str, float | str], ...] = ()
     needs_hessian: bool = False
+    quantities: tuple[Quantity, ...] = ()  # how the inspector names the rule's numbers
     notes: Callable[[Mapping[str, float]], list[str]] | None = field(default=None, compare=False)
 
     @property

@@ -2,7 +2,8 @@
 
 An :class:`Objective` is built from text through :mod:`gradient_studio.engine.expression`
 (our own parser: no text a person typed is ever evaluated as code), differentiated exactly
-and compiled to numpy code with common subexpressions shared (see ``codegen``). It evaluates
+in SymEngine (see ``differentiation``) and compiled to numpy code with common subexpressions
+shared (see ``codegen``). sympy is loaded only to show the derivatives' formulas. It evaluates
 on a scalar point, on an ``(n, 2)`` batch and on a whole grid, quietly: outside the domain
 the answer is nan or inf, never an exception or a numpy warning.
 
@@ -15,13 +16,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import sympy
+import symengine as se
 from numpy.typing import ArrayLike, NDArray
 
-from gradient_studio.engine import codegen
+from gradient_studio.engine import codegen, differentiation, formulas
 from gradient_studio.engine._memory import tune_allocator
 from gradient_studio.engine.expression import (
     Expression,
@@ -31,6 +32,9 @@ from gradient_studio.engine.expression import (
     parse_expression,
 )
 
+if TYPE_CHECKING:
+    import sympy
+
 Array = NDArray[np.float64]
 
 tune_allocator()  # every evaluation and every step makes numpy temporaries: see _memory
@@ -38,8 +42,8 @@ tune_allocator()  # every evaluation and every step makes numpy temporaries: see
 
 # Inside the engine every function is written in these names, whatever the person called
 # their parameters: generated code and common subexpressions can never collide with them.
-_CX = sympy.Symbol("_x", real=True)
-_CY = sympy.Symbol("_y", real=True)
+_CX = se.Symbol("_x")
+_CY = se.Symbol("_y")
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,7 @@ class Derivatives:
     every parameter binding. Code is generated on first use (see ``codegen``)."""
 
     expression: Expression
-    canonical: sympy.Expr
+    canonical: se.Basic
     value: Any
     gradient: tuple[Any, Any]
     _hessian: Callable[[], list[Any]] = field(compare=False, repr=False)
@@ -57,10 +61,10 @@ class Derivatives:
     def of(cls, expression: Expression) -> Derivatives:
         renames = {X: _CX, Y: _CY}
         for i, name in enumerate(expression.parameters):
-            renames[parameter_symbol(name)] = sympy.Symbol(f"_p{i}", real=True)
+            renames[parameter_symbol(name)] = se.Symbol(f"_p{i}")
         canonical = expression.tree.xreplace(renames)
-        value, grad, hessian = codegen.derivatives(canonical, _CX, _CY)
-        return cls(expression, canonical, value, (grad[0], grad[1]), hessian)
+        grad, hessian = differentiation.derivatives(canonical, _CX, _CY, expression.smooth)
+        return cls(expression, canonical, canonical, (grad[0], grad[1]), hessian)
 
     @cached_property
     def hessian(self) -> tuple[Any, Any, Any]:
@@ -99,15 +103,23 @@ class Derivatives:
         """Generated straight-line loops per optimiser (see ``fastpath``), built on demand."""
         return {}
 
+    @property
+    def names(self) -> dict[str, str]:
+        """The person's name of each symbol in the derivatives."""
+        names = {"_x": "x", "_y": "y"}
+        names.update((f"_p{i}", name) for i, name in enumerate(self.expression.parameters))
+        return names
+
     @cached_property
     def formulas(self) -> tuple[sympy.Expr, sympy.Expr]:
-        """∂f/∂x and ∂f/∂y as sympy expressions in the person's own names."""
-        back = {"_x": X, "_y": Y}
-        for i, name in enumerate(self.expression.parameters):
-            back[f"_p{i}"] = parameter_symbol(name)
-        # SymEngine back to sympy; its symbols come back without assumptions: match by name.
-        gx, gy = (g._sympy_() for g in self.gradient)
-        gx, gy = (g.xreplace({s: back[s.name] for s in g.free_symbols}) for g in (gx, gy))
+        """∂f/∂x and ∂f/∂y as sympy expressions in the person's own names (this loads sympy)."""
+        gx, gy = (formulas.to_sympy(g, self.names) for g in self.gradient)
+        return gx, gy
+
+    @cached_property
+    def formula_texts(self) -> tuple[str, str]:
+        """∂f/∂x and ∂f/∂y as text in the function language, on any thread's stack."""
+        gx, gy = (formulas.text(g, self.names) for g in self.gradient)
         return gx, gy
 
 
@@ -154,8 +166,13 @@ class Objective:
         return self._d.expression.parameters
 
     def gradient_formulas(self) -> tuple[sympy.Expr, sympy.Expr]:
-        """∂f/∂x and ∂f/∂y as sympy expressions, for showing to a person."""
+        """∂f/∂x and ∂f/∂y as sympy expressions, for showing to a person. Printing a very
+        tall one with sympy recurses deeply: :meth:`gradient_texts` never does."""
         return self._d.formulas
+
+    def gradient_texts(self) -> tuple[str, str]:
+        """∂f/∂x and ∂f/∂y as text in the function language (``2*x - 400*x*(y - x^2)``)."""
+        return self._d.formula_texts
 
     def __repr__(self) -> str:
         bound = ", ".join(f"{k}={v:g}" for k, v in self.values.items())
@@ -245,7 +262,8 @@ def _scalar_or(a: Array) -> Any:
 
 
 def _stack(parts: Any, shape: tuple[int, ...]) -> Array:
-    """Stack lambdify's list output (constants come back as plain numbers) on a last axis."""
+    """Stack the generated code's list output (constants come back as plain numbers) on a
+    last axis."""
     out = np.empty((*shape, len(parts)), dtype=np.float64)
     for i, part in enumerate(parts):
         out[..., i] = part

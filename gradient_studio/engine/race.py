@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from gradient_studio.engine.diagnosis import compare
 from gradient_studio.engine.objective import Objective
 from gradient_studio.engine.presets import PRESETS, Preset
 from gradient_studio.engine.results import OptimizerChoice, RunResult
@@ -98,6 +99,8 @@ class Race:
             self.objective(), self.optimizers, self.starts, self.steps, training=self.training
         )
         result.race = self
+        if self.preset is not None:  # a stalled run measured against the known minimum
+            compare(result, PRESETS[self.preset].minimum_value, PRESETS[self.preset].minima)
         return result
 
     def to_dict(self) -> dict[str, Any]:

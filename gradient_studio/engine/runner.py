@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 import numpy as np
 from numpy.typing import ArrayLike
 
-from gradient_studio.engine.diagnosis import BOUND, TOLERANCE, finish, settle
+from gradient_studio.engine.diagnosis import BOUND, TOLERANCE, compare, finish, settle
 from gradient_studio.engine.kernel import Array
 from gradient_studio.engine.objective import Objective
 from gradient_studio.engine.results import (
@@ -118,6 +118,8 @@ def stream(
                 if not batch.running or k1 > steps:
                     finish(batch, group)
         k0 = k1
+        if result.finished:
+            compare(result)  # notes that need every run of the race (a stalled one)
         yield result
         if cancelled() or result.finished:
             return

@@ -7,38 +7,12 @@ import html
 import re
 from functools import lru_cache
 
-_TOKEN = re.compile(
-    r"""
-    (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
-  | (?P<name>[A-Za-z_][A-Za-z_0-9]*)
-  | (?P<power>\^|\*\*)
-  | (?P<space>\s+)
-  | (?P<other>.)
-    """,
-    re.VERBOSE,
-)
-_FUNCTIONS = {
-    "sin",
-    "cos",
-    "tan",
-    "exp",
-    "log",
-    "ln",
-    "sqrt",
-    "abs",
-    "tanh",
-    "sinh",
-    "cosh",
-    "asin",
-    "acos",
-    "atan",
-    "arcsin",
-    "arccos",
-    "arctan",
-    "max",
-    "min",
-    "sign",
-}
+from gradient_studio.engine.expression.limits import MAX_DEPTH
+from gradient_studio.engine.expression.names import FUNCTIONS
+from gradient_studio.engine.expression.tokens import scan
+
+# The language's tokens (see engine/expression/tokens), its powers told apart.
+_KINDS = {"^": "power", "**": "power", **dict.fromkeys("+-*/(),", "other")}
 _SYMBOLS = {"pi": "π", "e": "e", "inf": "∞"}
 _OPERATORS = {
     "-": " − ",
@@ -56,7 +30,9 @@ _OPERATORS = {
 def formula_html(text: str) -> str:
     """``text`` as Qt rich text; falls back to the escaped text if it cannot be laid out."""
     try:
-        tokens = [(m.lastgroup or "other", m.group()) for m in _TOKEN.finditer(text)]
+        tokens = [(_KINDS.get(t.text, t.kind), t.text) for t in scan(text)]
+        if _nesting(tokens) > MAX_DEPTH:  # deeper than any function; the layout recurses
+            raise ValueError
         out, rest = _expression(tokens, 0, top=True)
         if rest != len(tokens):
             raise ValueError
@@ -65,15 +41,20 @@ def formula_html(text: str) -> str:
         return html.escape(text)
 
 
+def _nesting(tokens: list[tuple[str, str]]) -> int:
+    level = deepest = 0
+    for _, value in tokens:
+        level += (value in "([") - (value in ")]")
+        deepest = max(deepest, level)
+    return deepest
+
+
 def _expression(tokens: list[tuple[str, str]], i: int, top: bool = False) -> tuple[str, int]:
     """Render tokens from ``i`` up to the closing bracket of this level (or the end)."""
     out: list[str] = []
     previous = None
     while i < len(tokens):
         kind, value = tokens[i]
-        if kind == "space":
-            i += 1
-            continue
         if value in ")]":
             if top:
                 raise ValueError
@@ -98,7 +79,7 @@ def _expression(tokens: list[tuple[str, str]], i: int, top: bool = False) -> tup
             out.append("−")  # unary minus hugs its operand
         elif value == "*":
             # Juxtapose like a textbook (2x, b(y − x²)); a dot only before a number.
-            after = next((t for t in tokens[i + 1 :] if t[0] != "space"), ("other", ""))
+            after = tokens[i + 1] if i + 1 < len(tokens) else ("other", "")
             out.append("·" if after[0] == "number" else "")
             previous = "operator"
             i += 1
@@ -117,8 +98,6 @@ def _expression(tokens: list[tuple[str, str]], i: int, top: bool = False) -> tup
 
 def _operand(tokens: list[tuple[str, str]], i: int) -> tuple[str, int]:
     """The exponent after ``^``: a bracket, a signed number or a name."""
-    while tokens[i][0] == "space":
-        i += 1
     kind, value = tokens[i]
     if value in "([":
         inner, i = _expression(tokens, i + 1)
@@ -138,6 +117,6 @@ def _operand(tokens: list[tuple[str, str]], i: int) -> tuple[str, int]:
 def _name(value: str) -> str:
     if value in _SYMBOLS:
         return _SYMBOLS[value]
-    if value in _FUNCTIONS or len(value) > 1:
+    if value in FUNCTIONS or len(value) > 1:
         return value
     return f"<i>{value}</i>"

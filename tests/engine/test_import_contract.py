@@ -25,3 +25,17 @@ def test_writing_numbers_loads_no_qt(tmp_path):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_racing_loads_no_sympy_and_the_formulas_do():
+    """sympy (~0.3 s to import) is for showing the derivatives' formulas only (issue 17)."""
+    code = (
+        "import sys, gradient_studio.engine as e\n"
+        "race = e.Race.create(function='abs(x - 1) + max(x, y)^2 + (-pi)^a y')\n"
+        "race.run()\n"
+        "print('sympy' in sys.modules)\n"
+        "race.objective().gradient_texts()\n"
+        "print('sympy' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True"]

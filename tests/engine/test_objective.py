@@ -111,6 +111,27 @@ def test_gradient_formulas_are_sympy_expressions():
     assert str(dfdy) == "x**2"
 
 
+@pytest.mark.parametrize(
+    ("text", "texts"),
+    [
+        ("x^2 y", ("2*x*y", "x^2")),
+        ("(a - x)^2 + b*(y - x^2)^2", ("-2*a - 4*b*x*(-x^2 + y) + 2*x", "2*b*(-x^2 + y)")),
+        ("abs(x - 1) + max(x, y)", ("Heaviside(x - y) + sign(x - 1)", "Heaviside(-x + y)")),
+        ("2(x + 1) + 2(x + 2) y", ("2*y + 2", "2*x + 4")),
+        ("sqrt(-exp(x)) + y", ("-exp(x)/(2*sqrt(-exp(x)))", "1")),  # undefined, never I
+        ("e^(a x)", ("a*exp(a*x)", "0")),
+    ],
+)
+def test_gradient_texts_read_in_the_language(text, texts):
+    assert Objective.from_text(text).gradient_texts() == texts
+
+
+def test_gradient_texts_of_a_very_tall_function():
+    """Too tall for sympy's recursive printer: printed by SymEngine, still in the language."""
+    dfdx, dfdy = Objective.from_text("x" + "^x" * 100).gradient_texts()
+    assert dfdy == "0" and "x^x^" not in dfdx and "x^(x^" in dfdx and "log(x)" in dfdx
+
+
 # -- property: the exact gradient agrees with central differences -------------------------
 _LEAVES = st.sampled_from(["x", "y", "2", "0.5", "3", "a"])
 

@@ -44,3 +44,14 @@ def test_any_text_gives_markup_without_raw_angle_brackets(text):
         stripped = stripped.replace(tag, "")
     assert "<" not in stripped and ">" not in stripped
     assert isinstance(html.unescape(stripped), str)
+
+
+def test_text_nested_deeper_than_any_function_is_shown_as_typed():
+    text = "(" * 999 + "x"  # the layout recursed past Python's limit
+    assert formula_html(text) == html.escape(text)
+
+
+def test_the_title_reads_the_languages_own_tokens():
+    """scene/formula lays out the tokens the parser reads (engine/expression/tokens)."""
+    assert formula_html("2e3x + .5y**2") == "2e3<i>x</i> + .5<i>y</i><sup>2</sup>"
+    assert formula_html("log10(x) + relu(y)") == "log10(<i>x</i>) + relu(<i>y</i>)"

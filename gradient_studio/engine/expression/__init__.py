@@ -1,7 +1,8 @@
-"""The function language: text a person types, checked and turned into a sympy expression.
+"""The function language: text a person types, checked and turned into a SymEngine tree.
 
 Nothing here calls ``eval``, ``sympify`` or ``parse_expr`` on the text: a tokenizer and a
-precedence-climbing parser check it, and the sympy tree is built node by node from the parse.
+precedence-climbing parser check it, and the SymEngine tree is built node by node from the
+parse (sympy is not imported: it costs a third of a second, see ``engine/formulas``).
 
 The language
 ------------
@@ -30,31 +31,29 @@ The language
 The tree
 --------
 Whole literals up to 10**15 without a decimal point are exact ``Integer`` (so ``∂f/∂x`` prints
-``2*x``); others are ``Float``. Constant subexpressions are folded with a float shadow computed
+``2*x``); others are doubles. Constant subexpressions are folded with a float shadow computed
 alongside: an overflow (``9^9^9``, ``exp(1000)``, ``1e999``) is an error, "the number ... is
 too large", clearer than a landscape of inf. Leaving the domain is not an error: ``1/0`` is
-``oo`` and ``log(-1)``, ``sqrt(-1)``, ``0/0`` are ``nan``, as numpy computes them; a fractional
-power of something provably negative (``sqrt(-exp(x))``, ``(-2)^a``) is ``nan``, and ``(-2)^x``
-is refused: the tree holds no complex number, nor one sympy's ``diff`` would foresee (as
-``sqrt(-exp(x))`` becoming ``I*exp(x/2)``). A folded constant stays exact
-(``pi/2``, ``sqrt(2)``) while that is small and cheap, else it becomes one ``Float``; sympy is
-never asked for a huge exact number (``(2x)^(10^10)`` keeps a Float exponent).
+``oo`` and ``log(-1)``, ``sqrt(-1)``, ``0/0`` are ``nan``, as numpy computes them; a negative
+constant to a parameter's power (``(-2)^a``, ``(-pi)^alpha``) is real for a whole power and
+nan otherwise, as numpy's power answers, and to a power that depends on x or y (``(-2)^x``)
+is refused: the tree holds no complex number. A folded constant
+stays exact (``pi/2``, ``sqrt(2)``) while that is small and cheap, else it becomes one double;
+SymEngine is never asked for a huge exact number (``(2x)^(10^10)`` keeps a double exponent).
 
-Function calls are built unevaluated, as typed, which also keeps numpy's domain rules
-(``exp(log(x))`` stays nan for negative x). ``+ - * / ^`` are evaluated (simplified) by sympy,
-except over subtrees taller than ``EVALUATED_HEIGHT``, where that takes time quadratic in the
-height, and except powers after the first ``EVALUATED_POWERS`` (each asks sympy's assumptions,
-about a millisecond on new terms), so that every text answers within a few tens of ms.
-``min``/``max``/``relu`` are balanced trees of unevaluated two-argument nodes: sympy compares
-every pair of arguments otherwise, milliseconds each, and again in ``diff``.
+SymEngine simplifies as each node is built, in C++, so every text answers in a few ms.
+Function calls keep numpy's domain rules (``exp(log(x))`` stays nan for negative x); two of
+sympy's habits are kept so that the formulas read as before: a number times a sum is
+multiplied out (``2(x + 1)`` is ``2x + 2``), and ``sqrt(u^2)`` is ``|u|``. ``sign`` is a
+function SymEngine knows by name only (see ``names.SIGN``).
 
 Limits: :data:`MAX_LENGTH` characters; :data:`MAX_DEPTH` levels of nesting (brackets, calls,
-unary signs, powers) and of sympy tree height, so neither this parser nor sympy's recursive
-``diff`` and ``lambdify`` can overflow the stack.
+unary signs, powers) and of tree height, so that neither this parser nor the recursive C++ of
+SymEngine's ``diff`` can overflow a thread's stack.
 
 The modules
 -----------
-``tokens`` splits the text, ``parser`` holds the grammar, ``building`` makes each checked sympy
+``tokens`` splits the text, ``parser`` holds the grammar, ``building`` makes each checked
 node, ``names`` knows the variables, constants and functions, ``arithmetic`` folds constants
 as floats, ``errors`` words every mistake for a person, ``limits`` holds the numbers above.
 """

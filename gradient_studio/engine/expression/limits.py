@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 __all__ = [
-    "EVALUATED_HEIGHT",
-    "EVALUATED_POWERS",
     "EXACT_HEIGHT",
     "EXACT_LIMIT",
     "EXACT_POWER",
@@ -19,6 +17,4 @@ MAX_DEPTH = 100
 EXACT_LIMIT = 2**64  # bigger exact rationals become Floats (numpy cannot take such ints)
 EXACT_HEIGHT = 4  # taller constant trees become one Float
 EXACT_POWER = 64  # constant ** (p/q) is computed exactly only for |p|, q up to this
-EVALUATED_HEIGHT = 24  # taller subtrees get unevaluated parents (see TreeBuilder.shallow)
-EVALUATED_POWERS = 40  # later powers are built unevaluated (see TreeBuilder.shallow)
 SYMBOLIC_POWER = 1000  # (2x) ** n expands to 2**n * x**n: beyond this n becomes a Float

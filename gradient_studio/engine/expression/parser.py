@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import partial
 
-import sympy
+import symengine as se
 
 from gradient_studio.engine.expression import arithmetic
 from gradient_studio.engine.expression.building import TreeBuilder, Value, as_float, exactly
@@ -36,12 +36,14 @@ __all__ = ["Expression", "parse_expression"]
 
 @dataclass(frozen=True)
 class Expression:
-    """A checked function: the text as typed, its sympy tree, and its parameter names in the
-    order they first appear (every name typed, even one that cancels out)."""
+    """A checked function: the text as typed, its SymEngine tree, its parameter names in
+    the order they first appear (every name typed, even one that cancels out), and whether it
+    is smooth: no abs, sign, min, max or relu in it, whose derivatives need their own rules."""
 
     text: str
-    tree: sympy.Expr
+    tree: se.Basic
     parameters: tuple[str, ...]
+    smooth: bool = False
 
 
 class _Parser:
@@ -77,13 +79,12 @@ class _Parser:
         return depth + 1
 
     def _chain(self, depth: int, ops: str) -> Value:
-        """A left-associative sum (``ops`` "+-") or product ("*/"), built as one sympy node: a
+        """A left-associative sum (``ops`` "+-") or product ("*/"), built as one node: a
         2,000-character sum built pair by pair would take quadratic time. A constant prefix is
         folded first, as ``(1e308*10)*x`` has the constant subexpression ``1e308*10``."""
         part = partial(self._chain, ops="*/") if ops == "+-" else self._operand
-        join = sympy.Add if ops == "+-" else sympy.Mul
         value = part(depth)
-        exprs: list[sympy.Expr] = []
+        exprs: list[se.Basic] = []
         while True:
             tok = self._peek()
             if tok.kind == "op" and tok.text in ops:
@@ -97,14 +98,12 @@ class _Parser:
             else:
                 if not exprs:
                     return value
-                powers = sum(e.is_Pow for e in exprs)  # sympy may rework each: costly too
-                evaluate = self.tree.shallow(*exprs) and self.tree.spend(powers)
-                return self.tree.make(join(*exprs, evaluate=evaluate), value.start, value.end)
+                return self.tree.join(ops, exprs, value.start, value.end)
             if exprs or value.number is None or item.number is None:
                 exprs += [item.expr] if exprs else [value.expr, item.expr]
                 value = Value(value.expr, None, value.start, item.end)
                 continue
-            fold = arithmetic.add if ops == "+-" else arithmetic.multiply
+            fold, join = (arithmetic.add, se.Add) if ops == "+-" else (arithmetic.multiply, se.Mul)
             number = self.tree.compute(fold, [value.number, item.number], value.start, item.end)
             exact = exactly(join, value.expr, item.expr)
             value = self.tree.constant(number, exact, value.start, item.end)
@@ -155,7 +154,7 @@ class _Parser:
         if math.isinf(number):
             raise too_large(self.text, tok.start, tok.end)
         if "." not in tok.text and number.is_integer() and abs(number) <= 1e15:
-            return Value(sympy.Integer(int(number)), number, tok.start, tok.end)
+            return Value(se.Integer(int(number)), number, tok.start, tok.end)
         return Value(as_float(number), number, tok.start, tok.end)
 
     def _name(self, tok: Token) -> Value:
@@ -200,7 +199,7 @@ class _Parser:
 
 
 def parse_expression(text: str) -> Expression:
-    """Check ``text`` and build its sympy tree, or raise :class:`ExpressionError` saying what is
+    """Check ``text`` and build its SymEngine tree, or raise :class:`ExpressionError` saying what is
     wrong and where."""
     if len(text) > MAX_LENGTH:
         message = f"the function is too long: {len(text):,} characters, at most {MAX_LENGTH:,}"
@@ -212,4 +211,4 @@ def parse_expression(text: str) -> Expression:
         value = parser.parse()
     except RecursionError:  # only when the caller's own stack is already nearly full
         raise ExpressionError("the function is nested too deeply to handle", 1, len(text)) from None
-    return Expression(text, value.expr, tuple(parser.parameters))
+    return Expression(text, value.expr, tuple(parser.parameters), parser.tree.smooth)

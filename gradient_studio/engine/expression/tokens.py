@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from typing import NamedTuple
 
 from gradient_studio.engine.expression.errors import ExpressionError, error_at
 
-__all__ = ["Token", "tokenize"]
+__all__ = ["Token", "scan", "tokenize"]
 
 _NUMBER = re.compile(r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
@@ -36,7 +37,7 @@ _GREEK = re.compile(
 
 
 class Token(NamedTuple):
-    kind: str  # "number", "name", "op" or "end"
+    kind: str  # "number", "name", "op" or "end" (or "other", from scan only)
     text: str
     start: int  # 0-based offset into the text
 
@@ -77,27 +78,37 @@ def _unexpected(text: str, i: int) -> ExpressionError:
     return error_at(f"unexpected character {_quote(ch)} {at}{hint}", i, i + 1)
 
 
-def tokenize(text: str) -> list[Token]:
-    """Split ``text`` into tokens, refusing any character the language does not use."""
-    tokens: list[Token] = []
+def scan(text: str) -> Iterator[Token]:
+    """The tokens of ``text``, a character the language does not use as kind "other": for
+    laying out any text (``scene/formula``), the language's or not."""
     i = 0
     while i < len(text):
         ch = text[i]
-        number = _NUMBER.match(text, i) if ch in "0123456789." else None
-        name = _NAME.match(text, i)
         if ch.isspace():
             i += 1
             continue
-        if number and text[number.end() : number.end() + 1] == ".":
-            message = f"the number at column {i + 1} has two decimal points"
-            raise error_at(message, i, number.end() + 1)
+        number = _NUMBER.match(text, i) if ch in "0123456789." else None
+        name = _NAME.match(text, i)
         if number:
-            tokens.append(Token("number", number[0], i))
+            tok = Token("number", number[0], i)
         elif name:
-            tokens.append(Token("name", name[0], i))
+            tok = Token("name", name[0], i)
         elif ch in "+-*/^(),":
-            tokens.append(Token("op", "**" if text[i : i + 2] == "**" else ch, i))
+            tok = Token("op", "**" if text[i : i + 2] == "**" else ch, i)
         else:
-            raise _unexpected(text, i)
-        i = tokens[-1].end
+            tok = Token("other", ch, i)
+        yield tok
+        i = tok.end
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split ``text`` into tokens, refusing any character the language does not use."""
+    tokens: list[Token] = []
+    for tok in scan(text):
+        if tok.kind == "other":
+            raise _unexpected(text, tok.start)
+        if tok.kind == "number" and text[tok.end : tok.end + 1] == ".":
+            message = f"the number at column {tok.column} has two decimal points"
+            raise error_at(message, tok.start, tok.end + 1)
+        tokens.append(tok)
     return [*tokens, Token("end", "", len(text))]

@@ -10,7 +10,7 @@ numpy cannot, so single steps may differ in the last bit.
 
 from __future__ import annotations
 
-from gradient_studio.engine.kernel import Hyperparameter, OptimizerSpec, StepKind
+from gradient_studio.engine.kernel import Hyperparameter, OptimizerSpec, Quantity, StepKind
 from gradient_studio.engine.optimizers import hyperparameters as hp
 
 _MOMENTS = """
@@ -28,6 +28,13 @@ _ADAM_RULE = (
     "θ ← θ − lr/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε)"
 )
 
+_ADAM_QUANTITIES = (
+    Quantity("m", "m", "first moment"),
+    Quantity("v", "v", "second moment"),
+    Quantity("step_size", "ηₜ", "bias-corrected step size"),
+    Quantity("bias_correction2_sqrt", "√(1 − β₂ᵗ)", "bias correction of v"),
+)
+
 ADAM = OptimizerSpec(
     name="adam",
     display_name="Adam",
@@ -39,6 +46,7 @@ ADAM = OptimizerSpec(
     state=(("m", 0.0), ("v", 0.0)),
     per_step=_ADAM_STEP,
     per_coord=_MOMENTS + "u = -step_size * m / (sqrt(v) / bias_correction2_sqrt + eps)",
+    quantities=_ADAM_QUANTITIES,
 )
 
 AMSGRAD = OptimizerSpec(
@@ -60,6 +68,7 @@ AMSGRAD = OptimizerSpec(
         v_max = maximum(v_max, v)
         u = -step_size * m / (sqrt(v_max) / bias_correction2_sqrt + eps)
     """,
+    quantities=(*_ADAM_QUANTITIES, Quantity("v_max", "v̂", "largest second moment so far")),
 )
 
 # torch shrinks the point first, θ ← θ·(1 − lr·λ), then adds Adam's step. Here both are in
@@ -83,12 +92,14 @@ ADAMW = OptimizerSpec(
             False,
             "how hard each step pulls θ towards zero (λ)",
             label="weight decay",
+            symbol="λ",
         ),
     ),
     state=(("m", 0.0), ("v", 0.0)),
     per_step=_ADAM_STEP + "decay = 1 - lr * weight_decay",
     per_coord=_MOMENTS
     + "u = (p * decay - p) + -step_size * m / (sqrt(v) / bias_correction2_sqrt + eps)",
+    quantities=(*_ADAM_QUANTITIES, Quantity("decay", "(1 − ηλ)", "weight decay factor")),
 )
 
 ADAMAX = OptimizerSpec(
@@ -106,6 +117,11 @@ ADAMAX = OptimizerSpec(
         exp_inf = maximum(exp_inf * beta2, abs(g) + eps)
         u = -clr * m / exp_inf
     """,
+    quantities=(
+        Quantity("m", "m", "first moment"),
+        Quantity("exp_inf", "n", "decaying maximum of |g|"),
+        Quantity("clr", "ηₜ", "bias-corrected step size"),
+    ),
 )
 
 # μₜ's running product is the same for every coordinate; it is kept per coordinate only
@@ -131,6 +147,7 @@ NADAM = OptimizerSpec(
             True,
             "how fast the momentum schedule μₜ rises (ψ)",
             label="momentum decay",
+            symbol="ψ",
         ),
     ),
     state=(("m", 0.0), ("v", 0.0), ("mu_product", 1.0)),
@@ -148,6 +165,17 @@ NADAM = OptimizerSpec(
         momentum_weight = -lr * mu_next / (1.0 - mu_product * mu_next)
         u = grad_weight * g / denom + momentum_weight * m / denom
     """,
+    quantities=(
+        Quantity("bias_correction2", "(1 − β₂ᵗ)", "bias correction of v"),
+        Quantity("mu", "μₜ", "momentum of this step"),
+        Quantity("mu_next", "μₜ₊₁", "momentum of the next step"),
+        Quantity("mu_product", "Πμ", "product of the momenta so far"),
+        Quantity("m", "m", "first moment"),
+        Quantity("v", "v", "second moment"),
+        Quantity("denom", "d", "denominator"),
+        Quantity("grad_weight", "w_g", "weight of the fresh gradient"),
+        Quantity("momentum_weight", "w_m", "weight of the momentum"),
+    ),
 )
 
 RADAM = OptimizerSpec(
@@ -183,4 +211,19 @@ RADAM = OptimizerSpec(
         adaptive = -(corrected * lr * (bias_correction2_sqrt / (sqrt(v) + eps)) * rect)
         u = where(rectified, adaptive, -(corrected * lr))
     """,
+    quantities=(
+        Quantity("m", "m", "first moment"),
+        Quantity("v", "v", "second moment"),
+        Quantity("bias_correction1", "(1 − β₁ᵗ)", "bias correction of m"),
+        Quantity("bias_correction2", "(1 − β₂ᵗ)", "bias correction of v"),
+        Quantity("bias_correction2_sqrt", "√(1 − β₂ᵗ)", "its square root"),
+        Quantity("rho_inf", "ρ∞", "longest length of the moving average"),
+        Quantity("rho_t", "ρₜ", "length of the moving average at step t"),
+        Quantity("rectified", "ρₜ > 5", "variance tractable"),
+        Quantity("rect_num", "r₁", "numerator of r²"),
+        Quantity("rect_den", "r₂", "denominator of r²"),
+        Quantity("rect", "r", "rectification"),
+        Quantity("corrected", "m̂", "bias-corrected first moment"),
+        Quantity("adaptive", "u′", "adaptive step"),
+    ),
 )

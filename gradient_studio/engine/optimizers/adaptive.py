@@ -7,7 +7,7 @@ RMSprop neither centred nor with momentum).
 
 from __future__ import annotations
 
-from gradient_studio.engine.kernel import Hyperparameter, OptimizerSpec, StepKind
+from gradient_studio.engine.kernel import Hyperparameter, OptimizerSpec, Quantity, StepKind
 from gradient_studio.engine.optimizers import hyperparameters as hp
 
 ADAGRAD = OptimizerSpec(
@@ -24,6 +24,7 @@ ADAGRAD = OptimizerSpec(
         sum = sum + g * g
         u = -lr * g / (sqrt(sum) + eps)
     """,
+    quantities=(Quantity("sum", "s", "sum of squared gradients"),),
 )
 
 RMSPROP = OptimizerSpec(
@@ -44,6 +45,7 @@ RMSPROP = OptimizerSpec(
             False,
             "decay of the running mean of g²",
             label="α (g² decay)",
+            symbol="α",
         ),
         hp.eps(1e-8),
     ),
@@ -52,6 +54,7 @@ RMSPROP = OptimizerSpec(
         square_avg = square_avg * alpha + (1 - alpha) * g * g
         u = -lr * g / (sqrt(square_avg) + eps)
     """,
+    quantities=(Quantity("square_avg", "v", "running mean of g²"),),
 )
 
 ADADELTA = OptimizerSpec(
@@ -76,6 +79,7 @@ ADADELTA = OptimizerSpec(
             False,
             "decay of the running means of g² and of Δ²",
             label="ρ (decay)",
+            symbol="ρ",
         ),
         hp.eps(1e-6),
     ),
@@ -86,6 +90,11 @@ ADADELTA = OptimizerSpec(
         acc_delta = acc_delta * rho + (1 - rho) * delta * delta
         u = -lr * delta
     """,
+    quantities=(
+        Quantity("square_avg", "v", "running mean of g²"),
+        Quantity("delta", "Δ", "step before the learning rate"),
+        Quantity("acc_delta", "a", "running mean of Δ²"),
+    ),
 )
 
 # torch replaces sign(g·g₋) by the factor (η₊, η₋ or 1), clamps the step size, zeroes the
@@ -112,6 +121,7 @@ RPROP = OptimizerSpec(
             False,
             "step size factor when the gradient flips sign",
             label="η− (shrink)",
+            symbol="η₋",
         ),
         Hyperparameter(
             "eta_plus",
@@ -121,12 +131,27 @@ RPROP = OptimizerSpec(
             False,
             "step size factor while the sign holds",
             label="η+ (grow)",
+            symbol="η₊",
         ),
         Hyperparameter(
-            "step_min", 1e-6, 1e-10, 1e-2, True, "smallest allowed step size", label="smallest step"
+            "step_min",
+            1e-6,
+            1e-10,
+            1e-2,
+            True,
+            "smallest allowed step size",
+            label="smallest step",
+            symbol="η_min",
         ),
         Hyperparameter(
-            "step_max", 50.0, 1e-2, 1e3, True, "largest allowed step size", label="largest step"
+            "step_max",
+            50.0,
+            1e-2,
+            1e3,
+            True,
+            "largest allowed step size",
+            label="largest step",
+            symbol="η_max",
         ),
     ),
     state=(("prev", 0.0), ("step_size", "lr")),
@@ -137,4 +162,10 @@ RPROP = OptimizerSpec(
         prev = where(agreement < 0, 0.0, g)
         u = -(sign(prev) * step_size)
     """,
+    quantities=(
+        Quantity("agreement", "g·g₋", "sign agreement"),
+        Quantity("factor", "φ", "step size factor"),
+        Quantity("step_size", "Δ", "step size (starts at lr)"),
+        Quantity("prev", "g₋", "previous gradient"),
+    ),
 )

@@ -7,7 +7,7 @@ bit for bit (torch's default ``dampening=0`` is what makes this so).
 
 from __future__ import annotations
 
-from gradient_studio.engine.kernel import OptimizerSpec, StepKind
+from gradient_studio.engine.kernel import OptimizerSpec, Quantity, StepKind
 from gradient_studio.engine.optimizers import hyperparameters as hp
 
 SGD = OptimizerSpec(
@@ -35,6 +35,7 @@ MOMENTUM = OptimizerSpec(
         buf = buf * momentum + g
         u = -lr * buf
     """,
+    quantities=(Quantity("buf", "b", "velocity"),),
 )
 
 NESTEROV = OptimizerSpec(
@@ -51,4 +52,5 @@ NESTEROV = OptimizerSpec(
         buf = buf * momentum + g
         u = -lr * (g + momentum * buf)
     """,
+    quantities=(Quantity("buf", "b", "velocity"),),
 )

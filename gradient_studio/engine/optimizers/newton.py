@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from gradient_studio.engine.kernel import Hyperparameter, OptimizerSpec, StepKind
+from gradient_studio.engine.kernel import Hyperparameter, OptimizerSpec, Quantity, StepKind
 from gradient_studio.engine.optimizers import hyperparameters as hp
 
 
@@ -50,6 +50,7 @@ NEWTON = OptimizerSpec(
             True,
             "added to the Hessian's eigenvalues (σ ≥ damping)",
             label="damping",
+            symbol="δ",
         ),
     ),
     state=(("shifted_steps", 0.0),),
@@ -66,5 +67,15 @@ NEWTON = OptimizerSpec(
         uy = -lr * (axx * gy - hxy * gx) / det
         shifted_steps = shifted_steps + where(lam_min > 0, 0.0, 1.0)
     """,
+    quantities=(
+        Quantity("mean", "h̄", "mean of the Hessian's diagonal"),
+        Quantity("half_gap", "Δh", "half the diagonal's gap"),
+        Quantity("lam_min", "λ_min", "smallest eigenvalue of H"),
+        Quantity("shift", "σ", "eigenvalue shift"),
+        Quantity("axx", "a_xx", "∂²f/∂x² + σ"),
+        Quantity("ayy", "a_yy", "∂²f/∂y² + σ"),
+        Quantity("det", "det", "determinant of H + σI"),
+        Quantity("shifted_steps", "shifted", "steps that needed the shift"),
+    ),
     notes=notes,
 )
