@@ -178,7 +178,7 @@ def session(doc: Any, warnings: list[str]) -> Session:
         top.take("starts", Points, base.starts),
         top.take("steps", lambda v: limits.whole(v, 1, limits.MAX_STEPS), base.steps),
         view := part("view", _view_from, base.view),
-        part("home", _view_from, base.home if top.has("home") or preset else view),
+        part("home", _view_from, base.home if preset else view),
         base.preset,
         part("picture", _picture, base.picture),
         part("training", _training_from, base.training),

@@ -16,6 +16,7 @@ names, and reading a file, parse the function.)
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -72,12 +73,7 @@ class Session:
     def __post_init__(self) -> None:
         checked("function", limits.text, self.function, MAX_FUNCTION)
         self._check_parameters()
-        if tuple(getattr(o, "name", None) for o in self.optimizers) != tuple(OPTIMIZERS) or not all(
-            isinstance(o, OptimizerSetting) for o in self.optimizers
-        ):
-            raise SessionError(
-                "optimizers", "must hold every optimiser once, in the engine's order"
-            )
+        self._check_optimizers()
         object.__setattr__(self, "starts", checked("starts", Points, self.starts))
         object.__setattr__(
             self, "steps", checked("steps", limits.whole, self.steps, 1, limits.MAX_STEPS)
@@ -90,6 +86,21 @@ class Session:
             not isinstance(self.preset, str) or self.preset not in PRESETS
         ):
             raise SessionError("preset", unknown("preset", self.preset, PRESETS))
+        if self.preset is not None and preset_matching(self.function) != self.preset:
+            function = limits.shown(self.function)
+            raise SessionError("preset", f"{self.preset} is not the function {function}")
+        self._check_sections()
+
+    def _check_optimizers(self) -> None:
+        names = tuple(getattr(o, "name", None) for o in self.optimizers)
+        if names != tuple(OPTIMIZERS) or not all(
+            isinstance(o, OptimizerSetting) for o in self.optimizers
+        ):
+            raise SessionError(
+                "optimizers", "must hold every optimiser once, in the engine's order"
+            )
+
+    def _check_sections(self) -> None:
         for key, kind in (
             ("picture", Picture),
             ("training", Training),
@@ -378,6 +389,7 @@ class Session:
         )
 
 
+@functools.lru_cache(maxsize=64)
 def preset_matching(text: str) -> str | None:
     """The preset whose function is exactly ``text`` (ignoring spaces), if any."""
     bare = text.replace(" ", "")

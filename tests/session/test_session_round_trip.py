@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import given, settings
 from session_strategies import sessions
 
@@ -46,3 +47,20 @@ def test_the_file_is_utf8_json_with_the_format_first(tmp_path):
     assert list(doc)[:2] == ["format", "version"]
     assert doc["format"] == "gradient-studio-session" and doc["version"] == 1
     assert data.endswith(b"}\n")
+
+
+def test_a_failed_save_leaves_the_old_file_as_it_was(tmp_path, monkeypatch):
+    path = tmp_path / "lecture.gstudio"
+    old = files.save(Session.default(), path).read_bytes()
+    real = type(path).write_text
+
+    def half_then_full_disk(self, text, *args, **kwargs):
+        real(self, text[: len(text) // 2], *args, **kwargs)
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(type(path), "write_text", half_then_full_disk)
+    with pytest.raises(OSError) as info:
+        files.save(Session.default().with_steps(7), path)
+    assert info.value.filename == str(path) and "No space left" in str(info.value)
+    assert path.read_bytes() == old
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["lecture.gstudio"]  # no leftovers
