@@ -51,39 +51,23 @@ def lecture(tmp_path):
     return files.save(LECTURE, tmp_path / "lecture.gstudio")
 
 
-def test_render_session_draws_what_the_same_options_draw(tmp_path, lecture):
+def draw(lecture, out, *options: str) -> np.ndarray:
+    """The session's picture at 640x480, as render --session draws it."""
     assert (
-        run(
-            "render",
-            "--session",
-            str(lecture),
-            "--size",
-            "640x480",
-            "--out",
-            str(tmp_path / "session.png"),
-        )
+        run("render", "--session", str(lecture), "--size", "640x480", *options, "--out", str(out))
         == 0
     )
+    return pixels(out)
+
+
+def test_render_session_draws_what_the_same_options_draw(tmp_path, lecture):
+    a = draw(lecture, tmp_path / "session.png")
     argv = shlex.split(command_line(LECTURE, out=str(tmp_path / "options.png")))[1:]
     assert run(*argv, "--size", "640x480") == 0
-    a, b = pixels(tmp_path / "session.png"), pixels(tmp_path / "options.png")
+    b = pixels(tmp_path / "options.png")
     assert a.shape == (480, 640, 4) and np.array_equal(a, b)
     # The playhead is in the picture: the race drawn to its end is another picture.
-    assert (
-        run(
-            "render",
-            "--session",
-            str(lecture),
-            "--size",
-            "640x480",
-            "--out",
-            str(tmp_path / "end.png"),
-            "--at-step",
-            "80",
-        )
-        == 0
-    )
-    assert not np.array_equal(a, pixels(tmp_path / "end.png"))
+    assert not np.array_equal(a, draw(lecture, tmp_path / "end.png", "--at-step", "80"))
 
 
 def test_render_session_writes_the_same_numbers(tmp_path, lecture):

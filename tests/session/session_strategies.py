@@ -11,6 +11,7 @@ from gradient_studio.engine import OPTIMIZERS, PRESETS, SCHEDULES
 from gradient_studio.engine.schedules import Schedule
 from gradient_studio.engine.transforms import Clipping, GradientNoise, Training
 from gradient_studio.session import Exercise, Look, Session, limits
+from gradient_studio.session.exercise import SECTIONS
 from gradient_studio.session.parts import MARKERS
 
 FUNCTIONS = (
@@ -20,22 +21,14 @@ FUNCTIONS = (
     ("-cos(x) cos(y) exp(-((x - pi)^2 + (y - pi)^2))", ()),
 )
 PATTERNS = (
+    *SECTIONS,
     "*",
-    "function",
-    "parameters",
     "parameters.a",
     "parameters.*",
-    "optimizers",
     "optimizers.*.lr",
     "optimizers.adam",
     "optimizers.sgd.ticked",
     "optimizers.adam.beta1",
-    "starts",
-    "steps",
-    "view",
-    "picture",
-    "training",
-    "playback",
 )
 
 

@@ -232,19 +232,3 @@ def test_the_picture_style_is_the_view_menus_choices():
 
 def test_every_optimiser_is_in_a_session_in_the_engines_order():
     assert tuple(o.name for o in Session.default().optimizers) == tuple(OPTIMIZERS)
-
-
-def test_making_and_changing_a_session_loads_no_function_compiler():
-    import subprocess
-    import sys
-
-    code = (
-        "import sys\n"
-        "from gradient_studio.session import Session\n"
-        "s = Session.default().with_preset('himmelblau').with_hyperparameter('adam', 'lr', 0.1)\n"
-        "s = s.with_function('a x^2 + y^2', ('a',)).with_parameter('a', 3).with_start(1, 1)\n"
-        "heavy = ('sympy', 'symengine', 'PySide6', 'pyqtgraph', 'shiboken6')\n"
-        "print(','.join(sorted({m.split('.')[0] for m in sys.modules} & set(heavy))))\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == ""
