@@ -56,6 +56,9 @@ def _parser() -> argparse.ArgumentParser:
     source = render.add_mutually_exclusive_group(required=True)
     source.add_argument("--function", metavar="TEXT", help="f(x, y), e.g. 'x^2 + 10y^2'")
     source.add_argument("--preset", metavar="NAME", help="a preset (see 'gradient-studio list')")
+    from gradient_studio import session_cli
+
+    session_cli.add_source(source)
     render.add_argument(
         "--param",
         action="append",
@@ -86,9 +89,7 @@ def _parser() -> argparse.ArgumentParser:
         "--out", required=True, metavar="FILE", help="output: .csv .json .png .svg or .gif"
     )
     _add_training_options(render)
-    from gradient_studio import session_cli
-
-    session_cli.add_options(render, source)
+    session_cli.add_options(render)
 
     inspect_cli.add_parser(commands)
     commands.add_parser("list", help="list the presets and the optimisers")

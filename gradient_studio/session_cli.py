@@ -33,12 +33,15 @@ from gradient_studio.cli import UsageError
 SESSION_SUFFIXES = (".gstudio", ".json")
 
 
-def add_options(render: argparse.ArgumentParser, source: Any) -> None:
-    """``--session`` beside ``--function``/``--preset`` (one of the three), and the
-    picture options of the View menu."""
+def add_source(source: Any) -> None:
+    """``--session`` beside ``--function``/``--preset`` (one of the three)."""
     source.add_argument(
         "--session", metavar="FILE", help="a saved session (.gstudio, or a trajectories .json)"
     )
+
+
+def add_options(render: argparse.ArgumentParser) -> None:
+    """The picture options of the View menu."""
     group = render.add_argument_group("picture (as the window's View menu; images only)")
     group.add_argument(
         "--colormap",
