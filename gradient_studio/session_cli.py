@@ -25,10 +25,14 @@ import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gradient_studio import cli
 from gradient_studio.cli import UsageError
+
+if TYPE_CHECKING:
+    from gradient_studio.engine.transforms import Training
+    from gradient_studio.session import Session
 
 SESSION_SUFFIXES = (".gstudio", ".json")
 
@@ -90,7 +94,7 @@ def _picture_changes(args: argparse.Namespace) -> dict[str, Any]:
     return changes
 
 
-def _with_picture(s: Any, args: argparse.Namespace) -> Any:
+def _with_picture(s: Session, args: argparse.Namespace) -> Session:
     """``s`` with the picture options given laid over its own."""
     from gradient_studio.session import SessionError
 
@@ -130,7 +134,7 @@ def picture_options(args: argparse.Namespace, ext: str, steps: int) -> dict[str,
     return {"style": style} | ({"step": step} if step is not None else {})
 
 
-def _drawing(s: Any, ext: str) -> dict[str, Any]:
+def _drawing(s: Session, ext: str) -> dict[str, Any]:
     if ext not in (".png", ".svg", ".gif"):
         return {}
     options: dict[str, Any] = {"style": s.picture_style()}
@@ -158,7 +162,7 @@ def render(args: argparse.Namespace) -> int:
     return 0
 
 
-def opened(path: str, what: str) -> Any:
+def opened(path: str, what: str) -> Session:
     """The session in the file at ``path``; UsageError naming the file and the field."""
     from gradient_studio.session import SessionError, files
 
@@ -170,11 +174,10 @@ def opened(path: str, what: str) -> Any:
         raise UsageError(f"{what}: cannot read {path!r}: {e.strerror or e}") from None
 
 
-def _overridden(s: Any, args: argparse.Namespace) -> Any:
+def _overridden(s: Session, args: argparse.Namespace) -> Session:
     """``s`` with every option given on the command line laid over it (module docstring)."""
     from gradient_studio.session import SessionError
 
-    option = "--session"
     try:
         option = "--optimizer"
         s = _with_optimizers(s, [cli._optimizer(o) for o in args.optimizer], args.lr)
@@ -200,7 +203,7 @@ def _overridden(s: Any, args: argparse.Namespace) -> Any:
     return _with_picture(s, args)
 
 
-def _with_optimizers(s: Any, chosen: Sequence[Any], lr: str | None) -> Any:
+def _with_optimizers(s: Session, chosen: Sequence[Any], lr: str | None) -> Session:
     """The ticked set replaced by ``chosen`` (each over the session's own settings), and
     ``lr`` for each racing optimiser not given one."""
     names = [c.name for c in chosen]
@@ -221,7 +224,7 @@ def _with_optimizers(s: Any, chosen: Sequence[Any], lr: str | None) -> Any:
     return s
 
 
-def _training(training: Any, args: argparse.Namespace) -> Any:
+def _training(training: Training, args: argparse.Namespace) -> Training:
     """The session's training with each part the options give replaced."""
     given = cli._training(args)
     return replace(
