@@ -24,8 +24,6 @@ import re
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import numpy as np
-
 from gradient_studio.export.atomic import atomic_write
 from gradient_studio.session import limits, migrations
 from gradient_studio.session.document import document, session
@@ -127,37 +125,46 @@ def from_document(doc: Any) -> Loaded:
     return Loaded(s, tuple(warnings))
 
 
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
-
-
 def _json(text: str) -> Any:
-    """``text`` as JSON, refused before parsing if nested deeper than ``MAX_DEPTH``."""
+    """``text`` as JSON values, refused if they nest deeper than ``MAX_DEPTH``."""
     if not text.strip():
         raise SessionError("", "the file is empty")
-    depth = _depth(text)
-    if depth > limits.MAX_DEPTH:
-        raise SessionError(
-            "",
-            f"not a session: the JSON is nested {depth} levels deep; a "
-            f"session is at most {limits.MAX_DEPTH}",
-        )
     try:
-        return json.loads(text, object_pairs_hook=_object, parse_int=_integer)
+        doc = _decoder().decode(text)
+    except RecursionError:  # (json's own guard, at hundreds of levels: a clean exception)
+        raise SessionError("", _too_deep("hundreds of")) from None
     except json.JSONDecodeError as e:
-        raise SessionError(
-            "", f"not valid JSON: {e.msg} at line {e.lineno}, column {e.colno}"
-        ) from None
+        message = f"not valid JSON: {e.msg} (line {e.lineno}, column {e.colno})"
+        raise SessionError("", message) from None
     except ValueError as e:  # from the hooks
         raise SessionError("", f"not a session: {e}") from None
+    depth = _depth(doc)
+    if depth > limits.MAX_DEPTH:
+        raise SessionError("", _too_deep(str(depth)))
+    return doc
 
 
-def _depth(text: str) -> int:
-    """How deep the brackets of ``text`` nest, outside its strings."""
-    bare = _STRING.sub("", text).encode("utf-8", "surrogatepass")
-    codes = np.frombuffer(bare, dtype=np.uint8)
-    steps = np.isin(codes, (ord("["), ord("{"))).astype(np.int32)
-    steps -= np.isin(codes, (ord("]"), ord("}")))
-    return int(np.cumsum(steps).max(initial=0))
+def _too_deep(levels: str) -> str:
+    most = limits.MAX_DEPTH
+    return f"not a session: the JSON is nested {levels} levels deep; a session is at most {most}"
+
+
+def _depth(value: Any) -> int:
+    """How deep lists and objects nest in ``value`` (0 for a number or a text)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        inner = (
+            item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        )
+        if inner is not None:
+            deepest = max(deepest, depth)
+            stack.extend((v, depth + 1) for v in inner)
+    return deepest
+
+
+def _decoder() -> json.JSONDecoder:
+    return json.JSONDecoder(object_pairs_hook=_object, parse_int=_integer)
 
 
 def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -189,15 +196,11 @@ def _race_of_large_export(start: bytes) -> Any:
     if match is None:
         return None
     cut = text[: match.end() + 1_000_000]  # a race is a few kB; its function 2,000 characters
-    if _depth(cut[match.end() :].split('"runs"', 1)[0]) > limits.MAX_DEPTH:
-        return None
     try:
-        race, _ = json.JSONDecoder(object_pairs_hook=_object, parse_int=_integer).raw_decode(
-            cut, match.end()
-        )
-    except ValueError:
+        race, _ = _decoder().raw_decode(cut, match.end())
+    except (ValueError, RecursionError):
         return None
-    return race
+    return race if _depth(race) <= limits.MAX_DEPTH else None
 
 
 def _megabytes(n: int) -> str:

@@ -176,8 +176,13 @@ def test_each_mistake_is_one_error_at_its_field(edit, path, words):
         ("{'format': 1}", ("not valid JSON",)),
         ('{"format": "gradient-studio-session", "format": "x"}', ('"format" is given twice',)),
         ("[" * 50 + "]" * 50, ("nested 50 levels deep", "at most 32")),
-        ("[" * 100_000, ("nested 100000 levels",)),
+        ("[" * 100_000, ("nested hundreds of levels",)),
+        ("[" * 100_000 + "]" * 100_000, ("nested hundreds of levels",)),
         ('{"a": ' * 40 + "1" + "}" * 40, ("nested 40",)),
+        # Texts that would make a careless scanner quadratic (each is one quick pass).
+        ('"' + 'a\\"' * 1_000_000, ("Unterminated string", "column 1")),
+        ("[" * 30 + '"' + "x[" * 1_000_000, ("Unterminated string",)),
+        ('"' * 1_000_001, ("Extra data",)),
     ],
 )
 def test_text_that_is_no_session_is_refused_whole(text, words):
