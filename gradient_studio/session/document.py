@@ -40,6 +40,7 @@ from gradient_studio.session.parts import (
 
 FORMAT = "gradient-studio-session"
 VERSION = 1
+MAX_WARNINGS = 20  # named; more unknown fields are counted
 _MISSING: Any = object()
 
 
@@ -130,7 +131,10 @@ class Fields:
     def done(self) -> None:
         for key in self.data:
             if key not in self.read:
-                close = difflib.get_close_matches(key, self.read, n=1)
+                if len(self.warnings) >= MAX_WARNINGS:  # (the rest are counted, not named)
+                    self.warnings.append("")
+                    continue
+                close = difflib.get_close_matches(key[: limits.MAX_NAME], self.read, n=1)
                 hint = f" (did you mean {close[0]}?)" if close else ""
                 self.warnings.append(f"{self.at(key)}: unknown field, left out{hint}")
 

@@ -122,7 +122,10 @@ def from_document(doc: Any) -> Loaded:
         s = session(current, warnings)
     except SessionError as e:
         raise migrations.renamed(e, renames) from None
-    return Loaded(s, tuple(warnings))
+    named = [w for w in warnings if w]
+    if len(named) < len(warnings):
+        named.append(f"… and {len(warnings) - len(named)} more unknown fields, left out")
+    return Loaded(s, tuple(named))
 
 
 def _json(text: str) -> Any:

@@ -317,3 +317,10 @@ def test_nothing_in_a_file_is_evaluated(monkeypatch):
     doc = valid()
     doc["function"]["text"] = "exp(x) + a"
     assert files.loads(json.dumps(doc)).function == "exp(x) + a"
+
+
+def test_thousands_of_unknown_fields_are_counted_not_listed():
+    doc = valid()
+    doc |= {f"extra{i}": i for i in range(5000)}
+    warnings = files.parse(json.dumps(doc)).warnings
+    assert len(warnings) == 21 and warnings[-1] == "… and 4980 more unknown fields, left out"
