@@ -157,6 +157,8 @@ def render(args: argparse.Namespace) -> int:
         race = s.race()
     except SessionError as e:
         raise UsageError(f"--session: {e.message} (or give --optimizer)") from None
+    except ValueError as e:  # the function, compiled (the file's text has been parsed)
+        raise UsageError(f"--session: {args.session}: function: {e}") from None
     cli._check_work(race, ext)
     cli._write(out, race.run(), {**image_options, **_drawing(s, ext)})
     return 0
