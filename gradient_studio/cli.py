@@ -56,6 +56,9 @@ def _parser() -> argparse.ArgumentParser:
     source = render.add_mutually_exclusive_group(required=True)
     source.add_argument("--function", metavar="TEXT", help="f(x, y), e.g. 'x^2 + 10y^2'")
     source.add_argument("--preset", metavar="NAME", help="a preset (see 'gradient-studio list')")
+    from gradient_studio import session_cli
+
+    session_cli.add_source(source)
     render.add_argument(
         "--param",
         action="append",
@@ -86,6 +89,7 @@ def _parser() -> argparse.ArgumentParser:
         "--out", required=True, metavar="FILE", help="output: .csv .json .png .svg or .gif"
     )
     _add_training_options(render)
+    session_cli.add_options(render)
     model_cli.add_model_options(render, source)
 
     inspect_cli.add_parser(commands)
@@ -285,6 +289,11 @@ def _write(out: Path, result: Any, options: dict[str, Any]) -> None:
 
 
 def _render(args: argparse.Namespace) -> int:
+    if args.session is not None:
+        from gradient_studio import session_cli
+
+        model_cli.refuse_model_options(args)
+        return session_cli.render(args)
     out = _check_out(args.out)
     ext = out.suffix.lower()
     image_options = _picture_options(args, ext)
@@ -300,6 +309,9 @@ def _render(args: argparse.Namespace) -> int:
     _check_work(race, ext)
     if ext in _IMAGE_FORMATS:
         _check_view(args)  # (after the engine is loaded: Qt first costs 30 MB more)
+    from gradient_studio import session_cli
+
+    image_options |= session_cli.picture_options(args, ext, race.steps)
     result = race.run()
     _write(out, result, image_options)
     return 0
@@ -408,7 +420,7 @@ def _list_schedules() -> None:
         print(f"  {kind.name:<12} {options or '-'}")
 
 
-def _window() -> int:
+def _window(session_path: Path | None = None) -> int:
     headless = sys.platform.startswith("linux") and not any(
         os.environ.get(v) for v in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
     )
@@ -418,14 +430,27 @@ def _window() -> int:
             f"use '{PROG} render ... --out FILE' or run the window under xvfb-run"
         )
     try:
+        from gradient_studio import session_cli
         from gradient_studio.ui.app import main as window_main
-    except ImportError:
-        print(
-            f"{PROG}: the window is coming in a later version; meanwhile try\n"
-            f"  {PROG} render --preset rosenbrock --optimizer sgd --optimizer adam --out race.csv"
+
+        return window_main(**session_cli.window_arguments(window_main, session_path))
+    except ImportError as error:  # a broken install: say what is broken, in one line
+        print(f"{PROG}: error: the window cannot start: {_import_problem(error)}", file=sys.stderr)
+        return 1
+
+
+def _import_problem(error: ImportError) -> str:
+    """What failed to import and why, with what would mend it."""
+    name = error.name or "a module it needs"
+    if isinstance(error, ModuleNotFoundError):
+        return (
+            f"{name.split('.')[0]} is not installed ({error}); reinstall with "
+            f"'pip install --force-reinstall gradient-studio'"
         )
-        return 0
-    return window_main()
+    return (
+        f"{name} cannot be loaded ({error}); reinstall gradient-studio, or install the "
+        f"system library named there"
+    )
 
 
 def main(argv: Sequence[str] | None = None, *, quick_exit: bool = False) -> int:
@@ -437,6 +462,11 @@ def main(argv: Sequence[str] | None = None, *, quick_exit: bool = False) -> int:
     """
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
+        from gradient_studio import session_cli
+
+        opened = session_cli.file_to_open(argv)  # gradient-studio FILE.gstudio
+        if opened is not None:
+            return _window(opened)
         args = _parser().parse_args(_join_negative_values(argv))
         if args.command is None:
             return _window()

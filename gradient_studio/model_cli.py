@@ -69,14 +69,20 @@ def model_race(args: argparse.Namespace) -> Any:
         known = ", ".join([*PRESETS, *MODEL_PRESETS])
         raise UsageError(f"--preset: unknown preset {args.preset!r} (choose from: {known})")
     if not wants_model(args):
-        given = [o for o in _MODEL_OPTIONS if getattr(args, o) is not None] + (
-            ["normalize"] if args.normalize else []
-        )
-        if given:
-            option = "--" + given[0].replace("_", "-")
-            raise UsageError(f"{option} applies only with --model or a model preset")
+        refuse_model_options(args)
         return None
     return _build(args)
+
+
+def refuse_model_options(args: argparse.Namespace) -> None:
+    """A usage error if a model mode option is given without a model to train."""
+    from gradient_studio.cli import UsageError
+
+    given = [o for o in _MODEL_OPTIONS if getattr(args, o) is not None]
+    given += ["normalize"] if args.normalize else []
+    if given:
+        option = "--" + given[0].replace("_", "-")
+        raise UsageError(f"{option} applies only with --model or a model preset")
 
 
 def _build(args: argparse.Namespace) -> Any:
