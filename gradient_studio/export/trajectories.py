@@ -5,9 +5,9 @@ run stopped at; its ``lr`` is the learning rate the step to that row used (a sch
 it; row 0 shows the first step's). Its two coordinate columns are named after the axes:
 ``x,y`` for a function, the weights (``w,b``) for a model's loss. The JSON holds the race's
 inputs (enough to run it again, the schedule, clipping, noise and seed included; for a model,
-the dataset's name, source and checksum, the batch size and seed), the names of the axes,
-and, per run, the points, f, ‖∇f‖, lr, status and notes; values that are not finite are
-written as null.
+the dataset's name, source and checksum, the batch size and seed, and the names of the axes
+its points are in), and, per run, the points, f, ‖∇f‖, lr, status and notes; values that are
+not finite are written as null.
 """
 
 from __future__ import annotations
@@ -84,10 +84,12 @@ def _numbers(values: ArrayLike) -> list[Any]:
 def run_record(result: RunResult) -> dict[str, Any]:
     """The whole result as plain data: the race's inputs and every run."""
     race = result.race.to_dict() if result.race is not None else None
+    axes = axis_names(result)
+    named = {"axes": list(axes)} if axes != ("x", "y") else {}  # a model's weights
     return {
         "gradient_studio": __version__,
         "race": race,
-        "axes": list(axis_names(result)),
+        **named,
         "runs": [
             {
                 "optimizer": t.optimizer,
