@@ -143,8 +143,9 @@ def build_model_figure(
     figure = ModelFigure(scene, pane)
     data = objective.data
     figure._pane_name = f"{data.name}, {data.rows:,} rows"
-    if normalized:
-        figure._pane_name += ", normalised"
+    batches = getattr(objective, "batches", None)  # (normalising: the x axis says so)
+    if batches is not None and not batches.full:
+        figure._pane_name += f" · batch {batches.size}, seed {batches.seed}"
     figure._title_pane(step)
     figure.lay_out(width / scale, height / scale)
     if scene.legend.collapsed:  # too narrow for its values: the pane names the runs
