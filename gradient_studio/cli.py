@@ -358,7 +358,9 @@ def _add_training_options(render: argparse.ArgumentParser) -> None:
         metavar="ETA[,GAMMA]",
         help="add Gaussian noise of variance ETA/(1+t)^GAMMA to the gradient (default 0.3,0.55)",
     )
-    group.add_argument("--seed", metavar="S", help="seed of the noise (default 0: runs repeat)")
+    group.add_argument(
+        "--seed", metavar="S", help="seed of the noise and the minibatches (default 0: runs repeat)"
+    )
 
 
 def _training(args: argparse.Namespace) -> Any:
