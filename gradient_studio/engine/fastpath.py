@@ -160,6 +160,10 @@ def _transform_lines(rules: tuple[TransformRule, ...]) -> list[str]:
 
 
 def _objective_lines(derivatives: Derivatives, hessian: bool) -> list[str]:
+    own = getattr(derivatives, "scalar_lines", None)  # a loss over data rows (engine/models)
+    if own is not None:
+        lines: list[str] = own(hessian)
+        return lines
     exprs = [derivatives.value, *derivatives.gradient]
     outputs = ["fv", "gx", "gy"]
     if hessian:
@@ -336,7 +340,7 @@ def compile_run(
     if key not in cache:
         try:
             text = source(derivatives, spec, rules, scheduled)
-            namespace = dict(_NAMESPACE)
+            namespace = {**_NAMESPACE, **getattr(derivatives, "scalar_namespace", {})}
             exec(compile(text, f"<fast {key}>", "exec"), namespace)  # generated, see above
             cache[key] = namespace["scalar_run"]
         except (SyntaxError, TypeError, ValueError, NotImplementedError):

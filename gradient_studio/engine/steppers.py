@@ -81,8 +81,8 @@ class ArrayStepper:
 
     def _advance(self, k0: int, k1: int, noise: Array | None) -> list[Event]:
         b, cols, grad, tol = self.batch, self.cols, self.grad, self.tol
-        d = self.objective.derivatives
-        args = tuple(self.objective.values.values())
+        objective, stochastic = self.objective, self.objective.stochastic
+        args = tuple(objective.values.values())
         needs_hessian = self.optimizer.spec.needs_hessian
         transform = self.transform
         events: list[Event] = []
@@ -91,7 +91,10 @@ class ArrayStepper:
                 if not self.all_live and not self.live.any():
                     break
                 p = b.store[k, :, cols]
-                f, grad[0], grad[1] = d.value_and_gradient_function(p[0], p[1], *args)
+                here = objective.at_step(k) if stochastic else objective  # a minibatch's loss
+                f, grad[0], grad[1] = here.derivatives.value_and_gradient_function(
+                    p[0], p[1], *args
+                )
                 b.f[k, cols] = f
                 f = b.f[k, cols]
                 norm = b.grad_norm[k, cols]
@@ -118,7 +121,7 @@ class ArrayStepper:
                     events += self._close(k, p, f, norm)
                 if k == b.steps:
                     break
-                hessian = self.objective.hessian(p[0], p[1]) if needs_hessian else None
+                hessian = here.hessian(p[0], p[1]) if needs_hessian else None
                 g = grad.T
                 if transform is not None:
                     g = transform(g, norm, None if noise is None else noise[k - k0].T)
@@ -252,6 +255,7 @@ def steppers(
     n = batch.store.shape[2]
     spec = batch.optimizer.spec
     fast = n <= fast_path_max_starts
+    tol = 0.0 if objective.stochastic else tol  # a minibatch's gradient can vanish by chance
     noise = None
     if training.noise is not None:
         noise = NoiseDraws(training.noise, n, batch.steps, keep=fast)
