@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from gradient_studio import __version__, inspect_cli, maps_cli
+from gradient_studio import __version__, inspect_cli, maps_cli, model_cli
 
 PROG = "gradient-studio"
 # Options whose value may start with a minus sign: "--start -1.5,2" must work as typed.
@@ -56,6 +56,9 @@ def _parser() -> argparse.ArgumentParser:
     source = render.add_mutually_exclusive_group(required=True)
     source.add_argument("--function", metavar="TEXT", help="f(x, y), e.g. 'x^2 + 10y^2'")
     source.add_argument("--preset", metavar="NAME", help="a preset (see 'gradient-studio list')")
+    from gradient_studio import session_cli
+
+    session_cli.add_source(source)
     render.add_argument(
         "--param",
         action="append",
@@ -86,10 +89,12 @@ def _parser() -> argparse.ArgumentParser:
         "--out", required=True, metavar="FILE", help="output: .csv .json .png .svg or .gif"
     )
     _add_training_options(render)
+    session_cli.add_options(render)
+    model_cli.add_model_options(render, source)
 
     inspect_cli.add_parser(commands)
     maps_cli.add_parsers(commands)
-    commands.add_parser("list", help="list the presets and the optimisers")
+    commands.add_parser("list", help="list the presets, the optimisers and the datasets")
     return parser
 
 
@@ -285,10 +290,35 @@ def _write(out: Path, result: Any, options: dict[str, Any]) -> None:
 
 
 def _render(args: argparse.Namespace) -> int:
+    if args.session is not None:
+        from gradient_studio import session_cli
+
+        model_cli.refuse_model_options(args)
+        return session_cli.render(args)
     out = _check_out(args.out)
     ext = out.suffix.lower()
     image_options = _picture_options(args, ext)
 
+    race = model_cli.model_race(args) or _function_race(args)
+    given = {_assignment(p, "--param")[0] for p in args.param}
+    unknown = sorted(given - set(race.objective().parameters))
+    if unknown:
+        has = ", ".join(race.objective().parameters) or "none"
+        what = "model" if model_cli.wants_model(args) else "function"
+        raise UsageError(f"--param: the {what} has no parameter {unknown[0]!r} (it has: {has})")
+
+    _check_work(race, ext)
+    if ext in _IMAGE_FORMATS:
+        _check_view(args)  # (after the engine is loaded: Qt first costs 30 MB more)
+    from gradient_studio import session_cli
+
+    image_options |= session_cli.picture_options(args, ext, race.steps)
+    result = race.run()
+    _write(out, result, image_options)
+    return 0
+
+
+def _function_race(args: argparse.Namespace) -> Any:
     from gradient_studio.engine import ExpressionError, Race
 
     parameters = dict(_assignment(p, "--param") for p in args.param)
@@ -309,17 +339,7 @@ def _render(args: argparse.Namespace) -> int:
         raise UsageError(f"--function: {e.message}") from None
     except (KeyError, ValueError) as e:
         raise UsageError(str(e.args[0]) if e.args else str(e)) from None
-    unknown = sorted(set(parameters) - set(race.objective().parameters))
-    if unknown:
-        has = ", ".join(race.objective().parameters) or "none"
-        raise UsageError(f"--param: the function has no parameter {unknown[0]!r} (it has: {has})")
-
-    _check_work(race, ext)
-    if ext in _IMAGE_FORMATS:
-        _check_view(args)  # (after the engine is loaded: Qt first costs 30 MB more)
-    result = race.run()
-    _write(out, result, image_options)
-    return 0
+    return race
 
 
 def _add_training_options(render: argparse.ArgumentParser) -> None:
@@ -339,7 +359,9 @@ def _add_training_options(render: argparse.ArgumentParser) -> None:
         metavar="ETA[,GAMMA]",
         help="add Gaussian noise of variance ETA/(1+t)^GAMMA to the gradient (default 0.3,0.55)",
     )
-    group.add_argument("--seed", metavar="S", help="seed of the noise (default 0: runs repeat)")
+    group.add_argument(
+        "--seed", metavar="S", help="seed of the noise and the minibatches (default 0: runs repeat)"
+    )
 
 
 def _training(args: argparse.Namespace) -> Any:
@@ -388,6 +410,7 @@ def _list() -> int:
         hyper = ", ".join(f"{h.name}={h.default:g}" for h in spec.hyperparameters)
         print(f"  {spec.name:<10} {spec.display_name:<22} {hyper}")
     _list_schedules()
+    model_cli.list_models()
     return 0
 
 
@@ -400,7 +423,7 @@ def _list_schedules() -> None:
         print(f"  {kind.name:<12} {options or '-'}")
 
 
-def _window() -> int:
+def _window(session_path: Path | None = None) -> int:
     headless = sys.platform.startswith("linux") and not any(
         os.environ.get(v) for v in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
     )
@@ -410,14 +433,27 @@ def _window() -> int:
             f"use '{PROG} render ... --out FILE' or run the window under xvfb-run"
         )
     try:
+        from gradient_studio import session_cli
         from gradient_studio.ui.app import main as window_main
-    except ImportError:
-        print(
-            f"{PROG}: the window is coming in a later version; meanwhile try\n"
-            f"  {PROG} render --preset rosenbrock --optimizer sgd --optimizer adam --out race.csv"
+
+        return window_main(**session_cli.window_arguments(window_main, session_path))
+    except ImportError as error:  # a broken install: say what is broken, in one line
+        print(f"{PROG}: error: the window cannot start: {_import_problem(error)}", file=sys.stderr)
+        return 1
+
+
+def _import_problem(error: ImportError) -> str:
+    """What failed to import and why, with what would mend it."""
+    name = error.name or "a module it needs"
+    if isinstance(error, ModuleNotFoundError):
+        return (
+            f"{name.split('.')[0]} is not installed ({error}); reinstall with "
+            f"'pip install --force-reinstall gradient-studio'"
         )
-        return 0
-    return window_main()
+    return (
+        f"{name} cannot be loaded ({error}); reinstall gradient-studio, or install the "
+        f"system library named there"
+    )
 
 
 def main(argv: Sequence[str] | None = None, *, quick_exit: bool = False) -> int:
@@ -429,6 +465,11 @@ def main(argv: Sequence[str] | None = None, *, quick_exit: bool = False) -> int:
     """
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
+        from gradient_studio import session_cli
+
+        opened = session_cli.file_to_open(argv)  # gradient-studio FILE.gstudio
+        if opened is not None:
+            return _window(opened)
         args = _parser().parse_args(_join_negative_values(argv))
         if args.command is None:
             return _window()

@@ -163,6 +163,10 @@ def objective_lines(derivatives: Derivatives, hessian: bool) -> list[str]:
     """f, ∇f (and the Hessian) at ``px, py`` as ``fv, gx, gy`` (``hxx, hxy, hyy``): printed
     in the same two groups as the numpy code (value and gradient, then the Hessian), so
     that their common subexpressions, and so every rounding, are the same."""
+    own = getattr(derivatives, "scalar_lines", None)  # a loss over data rows (engine/models)
+    if own is not None:
+        lines: list[str] = own(hessian)
+        return lines
     names = {"_x": "px", "_y": "py", **{p: p for p in derivatives.parameter_names}}
     out = codegen.lines(
         [derivatives.value, *derivatives.gradient],
@@ -343,7 +347,7 @@ def compile_run(
     if key not in cache:
         try:
             text = source(derivatives, spec, rules, scheduled)
-            namespace = dict(_NAMESPACE)
+            namespace = {**_NAMESPACE, **getattr(derivatives, "scalar_namespace", {})}
             exec(compile(text, f"<fast {key}>", "exec"), namespace)  # generated, see above
             cache[key] = namespace["scalar_run"]
         except (SyntaxError, TypeError, ValueError, NotImplementedError):

@@ -82,6 +82,7 @@ class ArrayStepper:
 
     def _advance(self, k0: int, k1: int, noise: Array | None) -> list[Event]:
         b, cols, grad, tol = self.batch, self.cols, self.grad, self.tol
+        objective, stochastic = self.objective, self.objective.stochastic
         needs_hessian = self.optimizer.spec.needs_hessian
         transform = self.transform
         events: list[Event] = []
@@ -90,7 +91,8 @@ class ArrayStepper:
                 if not self.all_live and not self.live.any():
                     break
                 p = b.store[k, :, cols]
-                b.f[k, cols] = evaluate(self.objective, p, grad, b.grad_norm[k, cols])
+                here = objective.at_step(k) if stochastic else objective  # a minibatch's loss
+                b.f[k, cols] = evaluate(here, p, grad, b.grad_norm[k, cols])
                 f = b.f[k, cols]
                 norm = b.grad_norm[k, cols]
                 fine = looks_fine(p, f, norm, tol, None if self.all_live else self.live)
@@ -98,7 +100,7 @@ class ArrayStepper:
                     events += self._close(k, p, f, norm)
                 if k == b.steps:
                     break
-                hessian = self.objective.hessian(p[0], p[1]) if needs_hessian else None
+                hessian = here.hessian(p[0], p[1]) if needs_hessian else None
                 g = grad.T
                 if transform is not None:
                     g = transform(g, norm, None if noise is None else noise[k - k0].T)
@@ -259,6 +261,7 @@ def steppers(
     n = batch.store.shape[2]
     spec = batch.optimizer.spec
     fast = n <= fast_path_max_starts
+    tol = 0.0 if objective.stochastic else tol  # a minibatch's gradient can vanish by chance
     noise = None
     if training.noise is not None:
         noise = NoiseDraws(training.noise, n, batch.steps, keep=fast)

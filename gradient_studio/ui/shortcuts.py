@@ -104,8 +104,7 @@ class KeyRouter(QObject):
     """Lets the focused control of ``window`` keep the playback keys it uses."""
 
     def __init__(self, window: QWidget) -> None:
-        super().__init__(window)
-        self._window = window
+        super().__init__(window)  # the window is its parent: asked for, not kept (a cycle)
         self._watched: QWidget | None = None
         app = QApplication.instance()
         assert isinstance(app, QApplication)
@@ -122,7 +121,7 @@ class KeyRouter(QObject):
         self._watch(None)
 
     def _on_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
-        inside = new is not None and new.window() is self._window
+        inside = new is not None and new.window() is self.parent()
         self._watch(new if inside else None)
 
     def _watch(self, widget: QWidget | None) -> None:

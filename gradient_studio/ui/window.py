@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import math
 import time
+import weakref
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
@@ -28,9 +30,11 @@ from PySide6.QtWidgets import (
     QToolBar,
     QWidget,
 )
+from superqt.utils import qthrottled
 
 from gradient_studio.engine.optimizers import OPTIMIZERS
 from gradient_studio.scene import PlotScene
+from gradient_studio.scene.view import clamped_view
 from gradient_studio.ui import exporting, layout, menus, settings, shortcuts
 from gradient_studio.ui.function_editor import FunctionPanel
 from gradient_studio.ui.loss_plot import LossPanel
@@ -42,11 +46,18 @@ from gradient_studio.ui.session import Session, preset_matching
 from gradient_studio.ui.status import RaceStatus
 from gradient_studio.ui.styles import Style, race_styles
 from gradient_studio.ui.worker import Frame, Landscape, LandscapeJob, RaceJob, RaceUpdate, Worker
+from gradient_studio.ui.zoom import limit_zoom
+
+if TYPE_CHECKING:
+    from gradient_studio.engine import Objective, RunResult
+
+T = TypeVar("T")
 
 GRID = (400, 400)
 LANDSCAPE_FAILED = "Could not compute the landscape"
 NOTICE_MS = 8000  # how long the status bar shows a notice about something typed
 STATUS_INTERVAL = 0.1  # s between updates of the status table while the race plays
+VIEW_FOLLOW_MS = 16  # the paths and the landscape follow a zoom or pan at most this often
 
 
 class MainWindow(QMainWindow):
@@ -69,7 +80,7 @@ class MainWindow(QMainWindow):
         # The race on screen: the worker's update (``finished``, ``steps_done`` as shown),
         # its RunResult (which a long race goes on filling in) and the job it came from.
         self.race_update: RaceUpdate | None = None
-        self.result: Any = None
+        self.result: RunResult | None = None
         self.race_job: RaceJob | None = None
         self.landscape: Landscape | None = None
         self.last_export_folder: Path | None = None
@@ -92,11 +103,13 @@ class MainWindow(QMainWindow):
         self.optimizer_panel = OptimizerPanel()
         self.loss = LossPanel()
         self.status = RaceStatus()
+        # The mouse may zoom the landscape and the loss plot's steps only as far as their
+        # numbers mean something (pyqtgraph alone zooms into overflow).
+        limit_zoom(self.scene.widget)
+        limit_zoom(self.loss.plot, y=False)
         self.start_entry = StartEntry()
         self.readout = CursorReadout()
-        self.readout.follow(
-            self.scene.widget, lambda: self.landscape.objective if self.landscape else None
-        )
+        self.readout.follow(self.scene.widget, weakly(self._objective_shown))
         self.playback = Playback(self)
         toolbar = QToolBar("Playback")
         toolbar.setObjectName("playbackToolbar")
@@ -107,17 +120,28 @@ class MainWindow(QMainWindow):
         self.indicator = layout.ComputeIndicator(self.statusBar())
         self.statusBar().addWidget(self.status.summary, 1)
         self.statusBar().addPermanentWidget(self.readout)
-        self.menus = menus.build(self)
+        self.menus = menus.Menus(
+            self,
+            commands=self,
+            picture=self.scene,
+            race=(self.controls.play_action, self.controls.step_action, self.controls.reset_action),
+        )
         self._add_key_commands()
         self.keys = shortcuts.KeyRouter(self)
         if not settings.restore(self):
             layout.share_out(self)
-        self.worker = Worker(self)
+        # The worker is not the window's child: Qt would delete a running thread with it.
+        # It stops when the window is closed, destroyed in any way, or the app quits.
+        self.worker = Worker()
+        self.worker.stop_with(self)
         self._pending_panes: tuple[RaceUpdate, list[str], list[Style]] | None = None
         self._panes_timer = QTimer(self)
         self._panes_timer.setSingleShot(True)
         self._panes_timer.setInterval(0)
         self._panes_timer.timeout.connect(self._show_panes)
+        # A wheel or a trackpad sends dozens of zoom steps a second: the view box moves with
+        # each, the paths and the landscape follow at most every VIEW_FOLLOW_MS.
+        self._follow_view = qthrottled(self._show_view, timeout=VIEW_FOLLOW_MS, parent=self)
         self._connect()
         self.worker.start()
         self._show_session()
@@ -198,6 +222,9 @@ class MainWindow(QMainWindow):
     def _show_minima(self) -> None:
         preset = self.session.known_preset
         self.scene.set_minima(preset.minima if preset is not None else ())
+
+    def _objective_shown(self) -> Objective | None:
+        return self.landscape.objective if self.landscape is not None else None
 
     def _show_landscape(self, landscape: Landscape) -> None:
         if landscape.job.text != self.session.text:
@@ -316,9 +343,16 @@ class MainWindow(QMainWindow):
         self.set_start(x, y)
 
     def _on_contour_view_range_changed(self, *_: Any) -> None:
-        (x0, x1), (y0, y1) = self.scene.plot.vb.viewRange()
-        self.session.view = ((x0, x1), (y0, y1))
-        self.scene.set_view((x0, x1), (y0, y1), evaluate=False)
+        vb = self.scene.plot.vb
+        (x0, x1), (y0, y1) = vb.viewRange()
+        view = clamped_view((x0, x1), (y0, y1))  # the zoom limits keep it close already
+        if view != ((x0, x1), (y0, y1)):
+            vb.setRange(xRange=view[0], yRange=view[1], padding=0)
+        self.session.view = view
+        self._follow_view()
+
+    def _show_view(self) -> None:
+        self.scene.set_view(*self.session.view, evaluate=False)
         self._request(landscape=True)
 
     def _on_playback_step_changed(self, step: float) -> None:
@@ -387,10 +421,32 @@ class MainWindow(QMainWindow):
         self.scene.set_view(*self.session.home, evaluate=False)
         self._request(landscape=True)
 
-    def export(self, path: Any, **options: Any) -> Any:
+    def export(self, path: str | Path, **options: Any) -> Path:
         """Write what is on screen to ``path`` (.png .svg .gif .csv .json); raises on error.
-        The menus' Export commands call this after asking where."""
-        return exporting.write(self, path, **options)
+        A picture shows the race at the playhead's step unless ``step`` says otherwise
+        (``step=None``: the whole race). The menus' Export commands call this after asking
+        where."""
+        if Path(path).suffix.lower() in exporting.IMAGE_FORMATS:
+            options.setdefault("step", self.shown_step())  # what is on screen
+        return exporting.write(
+            path, self.race_update, self.session.view, self.menus.picture_style(), **options
+        )
+
+    def shown_step(self) -> float:
+        """The playhead's step: what Export Image draws unless asked for the whole race."""
+        return self.playback.step
+
+    def export_image(self) -> None:
+        """File ▸ Export Image…: ask where and how big, then write PNG or SVG."""
+        exporting.export_image(self)
+
+    def export_animation(self) -> None:
+        """File ▸ Export Animation…: ask where, how big and how many frames; write a GIF."""
+        exporting.export_animation(self)
+
+    def export_trajectories(self) -> None:
+        """File ▸ Export Trajectories…: ask where, then write CSV or JSON."""
+        exporting.export_trajectories(self)
 
     def shutdown(self) -> None:
         """Stop the clock, the timers and the worker thread (closing does this)."""
@@ -399,6 +455,9 @@ class MainWindow(QMainWindow):
         self.keys.stop()
         self.indicator.stop()
         self._panes_timer.stop()
+        self._follow_view.cancel()
+        self._follow_view.flush(restart_timer=False)  # stops its timer
+        self.statusBar().clearMessage()  # and the timer of a message shown for a while
         if self.worker.isRunning():
             self.worker.stop()
 
@@ -407,3 +466,15 @@ class MainWindow(QMainWindow):
             settings.save(self)
         self.shutdown()
         super().closeEvent(event)
+
+
+def weakly(method: Callable[[], T]) -> Callable[[], T | None]:
+    """``method`` (a bound method) called through a weak reference, for a widget that keeps
+    a callable: kept plainly, it would keep its window alive after the window is closed."""
+    ref = weakref.WeakMethod(method)
+
+    def call() -> T | None:
+        bound = ref()
+        return bound() if bound is not None else None
+
+    return call

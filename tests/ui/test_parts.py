@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QWheelEvent
-from PySide6.QtWidgets import QApplication, QLineEdit, QSlider, QWidget
+from monkey import send_wheel
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtWidgets import QLineEdit, QSlider, QWidget
 
 from gradient_studio.engine import ExpressionError, parse_expression
 from gradient_studio.ui.function_editor import FunctionPanel
@@ -248,17 +248,7 @@ def test_keys_and_wheel_step_a_log_slider_through_1_2_5(qtbot):
     assert slider.value() == 0.05
     centre = QPointF(track.rect().center())
     for delta, expected in ((120, 0.1), (-120, 0.05), (-120, 0.02)):
-        wheel = QWheelEvent(
-            centre,
-            QPointF(track.mapToGlobal(track.rect().center())),
-            QPoint(0, 0),
-            QPoint(0, delta),
-            Qt.MouseButton.NoButton,
-            Qt.KeyboardModifier.NoModifier,
-            Qt.ScrollPhase.NoScrollPhase,
-            False,
-        )
-        QApplication.sendEvent(track, wheel)
+        send_wheel(track, centre, delta)
         assert slider.value() == expected
 
 
