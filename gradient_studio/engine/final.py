@@ -184,12 +184,12 @@ class _Stepper:
     ) -> None:
         hessian_needed = self.optimizer.spec.needs_hessian
         rows = slice(self.lo, self.hi)
-        stochastic = getattr(self.objective, "stochastic", False)  # a minibatch per step
+        stochastic = self.objective.stochastic  # a minibatch per step
         with np.errstate(all="ignore"):
             for k in range(k0, k1):
                 if k % 64 == 63 and cancelled():
                     return
-                here = self.objective.at_step(k) if stochastic else self.objective  # type: ignore[attr-defined]
+                here = self.objective.at_step(k) if stochastic else self.objective
                 p, norm = self.p, self.norm
                 f = np.broadcast_to(evaluate(here, p, self.grad, norm), norm.shape)
                 if k == 0:

@@ -186,7 +186,7 @@ def _compilable(objective: Objective, training: Training) -> bool:
     """Whether a kernel can do what the numpy path does: not for gradient noise (its draws
     follow the race's order), nor a minibatch objective (its function changes every step),
     nor derivatives printed as a call into Python (a model's loss summed over data rows)."""
-    if training.noise is not None or getattr(objective, "stochastic", False):
+    if training.noise is not None or objective.stochastic:
         return False
     lines_of = getattr(objective.derivatives, "scalar_lines", None)
     if lines_of is None:
