@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from gradient_studio import __version__, inspect_cli, model_cli
+from gradient_studio import __version__, inspect_cli, maps_cli, model_cli
 
 PROG = "gradient-studio"
 # Options whose value may start with a minus sign: "--start -1.5,2" must work as typed.
@@ -93,6 +93,7 @@ def _parser() -> argparse.ArgumentParser:
     model_cli.add_model_options(render, source)
 
     inspect_cli.add_parser(commands)
+    maps_cli.add_parsers(commands)
     commands.add_parser("list", help="list the presets, the optimisers and the datasets")
     return parser
 
@@ -473,6 +474,7 @@ def main(argv: Sequence[str] | None = None, *, quick_exit: bool = False) -> int:
         if args.command is None:
             return _window()
         command = {"render": _render, "inspect": inspect_cli.run}.get(args.command, _list)
+        command = maps_cli.run if args.command in maps_cli.COMMANDS else command
         code = command(args) if command is not _list else _list()
     except UsageError as e:
         print(f"{PROG}: error: {e}", file=sys.stderr)
