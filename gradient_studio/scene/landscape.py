@@ -17,6 +17,7 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QFont, QPainter
 
 from gradient_studio.scene._pyqtgraph import make_native, native_images
+from gradient_studio.scene.gradient_colouring import split_by_ground
 from gradient_studio.scene.palette import ColourScale, colormap_lut, colormap_pixels, luminance
 
 Array = NDArray[np.float64]
@@ -151,9 +152,22 @@ class ContourLayer:
         for curve in (self.light, self.dark):
             curve.setData([], [])
 
-    def show(self, xs: Array, ys: Array, u: Array, scale: ColourScale, colormap: str) -> Array:
-        """Trace about ``self.count`` levels of ``u``; returns the levels (scale units)."""
+    def show(
+        self,
+        xs: Array,
+        ys: Array,
+        u: Array,
+        scale: ColourScale,
+        colormap: str,
+        dark_ground: NDArray[np.bool_] | None = None,
+    ) -> Array:
+        """Trace about ``self.count`` levels of ``u``; returns the levels (scale units).
+
+        ``dark_ground`` (a grid like ``u``) says which cells are coloured dark when the
+        image shows something other than ``u`` (‖∇f‖): each stretch of line is then shaded
+        by the cell beneath it rather than by its level."""
         levels = scale.contour_levels(self.count)
+        full = (xs, ys)
         stride = max(1, -(-max(u.shape) // self.detail))
         if stride > 1:
             # Keep the last row/column so the lines reach the edge of the image.
@@ -162,14 +176,17 @@ class ContourLayer:
             xs, ys, u = xs[cols], ys[rows], _take(u, rows, cols)
         if not np.isfinite(u).all():
             u = np.ma.masked_invalid(u)
-        light, dark = _split_by_background(levels, scale, colormap)
         generator = (
             contour_generator(xs, ys, u, line_type=LineType.ChunkCombinedNan)
             if u.shape[0] > 1 and u.shape[1] > 1
             else None
         )
-        for curve, chosen in ((self.light, light), (self.dark, dark)):
-            line = _trace(generator, chosen)
+        if dark_ground is not None:
+            lines = split_by_ground(_trace(generator, levels), *full, dark_ground)
+        else:
+            light, dark = _split_by_background(levels, scale, colormap)
+            lines = (_trace(generator, light), _trace(generator, dark))
+        for curve, line in zip((self.light, self.dark), lines, strict=True):
             curve.setData(line[:, 0], line[:, 1], connect="finite")
         return levels
 

@@ -1,9 +1,10 @@
-"""The cards over the view — the legend and the step counter — and where they go.
+"""The cards over the view — the legend, the glyph key and the step counter — and where
+they go.
 
 The legend goes in the corner where it covers the least of the race (the whole race, so it
-stays put during playback), the counter in the next best; a legend the person dragged
-stays where they put it. :meth:`Overlays.over_legend` tells a window whether a click is
-the legend's.
+stays put during playback), the glyph key (when a glyph is on) and the counter in the next
+best; a legend the person dragged stays where they put it. :meth:`Overlays.over_legend`
+tells a window whether a click is the legend's.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from numpy.typing import NDArray
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QPainter
 
+from gradient_studio.scene.glyph_key import GlyphKey
 from gradient_studio.scene.legend import Legend
 from gradient_studio.scene.palette import TEXT
 
@@ -41,7 +43,7 @@ class CornerNote(pg.LabelItem):  # type: ignore[misc]  # (pyqtgraph has no type 
 
 
 class Overlays:
-    """The legend and the step counter inside ``view``, and their placing."""
+    """The legend, the glyph key and the step counter inside ``view``, and their placing."""
 
     def __init__(self, view: pg.ViewBox) -> None:
         self.view = view
@@ -56,6 +58,8 @@ class Overlays:
         self.step_note = CornerNote()
         self.step_note.setParentItem(view)
         self.step_note.setVisible(False)
+        self.key = GlyphKey()
+        self.key.setParentItem(view)
         self._placed: list[tuple[Any, Corner]] = []
 
     def place(
@@ -69,23 +73,31 @@ class Overlays:
         polylines) and of ``marks`` (starts, minima), the counter in the next best corner."""
         view, legend = self.view, self.legend
         legend.set_room(view.width() - 20, view.height() - 20)
-        size = legend.size()
-        cover = (
-            (size.width() / view.width(), size.height() / view.height())
-            if view.width() > 1 and view.height() > 1
-            else (0.42, 0.3)
-        )
-        corners = emptiest_corners(lines, marks, xrange, yrange, cover)
-        items: list[Legend | CornerNote] = (
-            [self.step_note] if legend.placed_by_hand else [legend, self.step_note]
-        )
-        placed = list(zip(items, corners, strict=False))
+        corners = emptiest_corners(lines, marks, xrange, yrange, self._cover(legend))
+        placed: list[tuple[Any, Corner]] = []
+        if not legend.placed_by_hand:
+            placed.append((legend, corners[0]))
+        if self.key.isVisible():  # the emptiest corner left for a card of its own size
+            taken = [corner for _, corner in placed]
+            for corner in emptiest_corners(lines, marks, xrange, yrange, self._cover(self.key)):
+                if corner not in taken:
+                    placed.append((self.key, corner))
+                    break
+        taken = [corner for _, corner in placed]
+        placed.append((self.step_note, next(c for c in corners if c not in taken)))
         if placed == self._placed:
             return  # re-anchoring moves the items (and re-lays them out) for nothing
         self._placed = placed
         for item, (ax, ay) in placed:
             offset = (10 if ax == 0 else -10, 10 if ay == 0 else -10)
             item.anchor(itemPos=(ax, ay), parentPos=(ax, ay), offset=offset)
+
+    def _cover(self, card: Any) -> tuple[float, float]:
+        """How much of the view ``card`` covers, as fractions of its width and height."""
+        view, size = self.view, card.size()
+        if view.width() > 1 and view.height() > 1:
+            return (size.width() / view.width(), size.height() / view.height())
+        return (0.42, 0.3)
 
     def over_legend(self, scene_pos: QPointF) -> bool:
         """Whether ``scene_pos`` (in the graphics scene, as a mouse event gives it) is on

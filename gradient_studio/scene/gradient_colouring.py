@@ -1,0 +1,132 @@
+"""Colouring the landscape by the steepness ‖∇f‖ instead of by f.
+
+A plateau — where the gradient vanishes and gradient descent crawls — and a cliff — where
+it explodes — can sit at any height of f, so colouring by f hides them. Coloured by
+log₁₀‖∇f‖ they stand out as the darkest and the brightest parts of the picture. The colour
+bar then names ‖∇f‖ and its ticks are powers of ten of it; the contour lines stay those
+of f, each stretch drawn light or dark by the colour beneath it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+from gradient_studio.scene.palette import ColourScale, colormap_lut, luminance, same_notation
+
+Array = NDArray[np.float64]
+Colouring = Literal["f", "gradient_norm"]
+COLOURINGS: tuple[Colouring, ...] = ("f", "gradient_norm")
+DARK_BELOW = 0.22  # the luminance under which a contour line is drawn light (as for f)
+
+
+def colouring(name: str) -> Colouring:
+    """``name`` as one of :data:`COLOURINGS` (``"grad"`` is short for ``"gradient_norm"``)."""
+    for known in COLOURINGS:
+        if name == known:
+            return known
+    if name == "grad":
+        return "gradient_norm"
+    raise ValueError(f"unknown colouring {name!r}; choose f or gradient_norm")
+
+
+def norm_grid(objective: Any, xs: Array, ys: Array) -> Array:
+    """log₁₀‖∇f‖ at the grid's cell centres (rows along y), in one ∇f call; nan outside
+    the domain, and where ∇f is exactly zero (a critical point on a cell centre) the
+    lowest finite value, so that it takes the bottom colour rather than none."""
+    with np.errstate(all="ignore"):
+        g = np.asarray(objective.gradient(xs[np.newaxis, :], ys[:, np.newaxis]), dtype=float)
+        u: Array = np.log10(np.hypot(g[..., 0], g[..., 1]))
+    zero = np.isneginf(u)
+    if zero.any():
+        finite = u[np.isfinite(u)]
+        u[zero] = finite.min() if finite.size else 0.0
+    u[np.isposinf(u)] = np.nan  # an infinite slope is a pole: not a colour
+    return u
+
+
+@dataclass(frozen=True)
+class GradientNormScale(ColourScale):
+    """log₁₀‖∇f‖ onto the colour map, linearly; the ticks name ‖∇f‖ itself."""
+
+    @classmethod
+    def of(cls, u: Array) -> GradientNormScale:
+        """The scale for the finite values of ``u`` (log₁₀‖∇f‖), from the lowest 0.1 % to
+        the highest 0.1 %: a critical point dives towards −∞ and a pole shoots up, and
+        neither should take the colour map from the rest — but a plateau, a band of the
+        view however thin, keeps its own colours."""
+        finite = u[np.isfinite(u)]
+        if finite.size == 0:
+            return cls(-1.0, 1.0)
+        sample = np.sort(finite[:: max(1, finite.size // 16384)])
+        low = float(sample[int(0.001 * (sample.size - 1))])
+        high = float(sample[int(0.999 * (sample.size - 1))])
+        if not high - low > 1e-3:
+            mid = 0.5 * (low + high)
+            low, high = mid - 0.5, mid + 0.5
+        return cls(low, high)
+
+    @property
+    def label(self) -> str:
+        return "‖∇f‖  (log scale)"
+
+    def ticks(self) -> list[tuple[float, str]]:
+        """Powers of ten of ‖∇f‖ (every other one when they would crowd), or 1, 2 and 5
+        times them on a bar shorter than two decades."""
+        span = self.high - self.low
+        if span >= 2:
+            stride = max(1, math.ceil(span / 7))
+            first = math.ceil(self.low / stride) * stride
+            us = [float(k) for k in range(first, math.floor(self.high) + 1, stride)]
+        else:
+            us = [
+                math.log10(m) + k
+                for k in range(math.floor(self.low) - 1, math.ceil(self.high) + 1)
+                for m in (1.0, 2.0, 5.0)
+                if self.low <= math.log10(m) + k <= self.high
+            ]
+        return list(zip(us, same_notation([10.0**u for u in us]), strict=True))
+
+
+def dark_ground(scale: ColourScale, u: Array, colormap: str) -> NDArray[np.bool_]:
+    """Which cells of the grid ``u`` (in ``scale``'s units) are coloured dark, for
+    choosing each contour stretch's shade."""
+    lut = colormap_lut(colormap)
+    with np.errstate(invalid="ignore"):
+        where = np.nan_to_num((u - scale.low) / (scale.high - scale.low), nan=1.0)
+    index = (np.clip(where, 0, 1) * (len(lut) - 1)).round().astype(np.intp)
+    dark_colours = luminance(lut) < DARK_BELOW
+    return np.asarray(dark_colours[index], dtype=np.bool_)
+
+
+def split_by_ground(
+    line: Array, xs: Array, ys: Array, dark: NDArray[np.bool_]
+) -> tuple[Array, Array]:
+    """A NaN-separated polyline cut into the stretches over dark cells (drawn light) and
+    over the rest (drawn dark), as two NaN-separated polylines."""
+    if len(line) == 0:
+        return line, line
+    cols, rows = len(xs), len(ys)
+    dx = (xs[-1] - xs[0]) / max(cols - 1, 1)
+    dy = (ys[-1] - ys[0]) / max(rows - 1, 1)
+    with np.errstate(invalid="ignore"):
+        j = np.clip(np.nan_to_num((line[:, 0] - xs[0]) / (dx or 1.0)).round(), 0, cols - 1)
+        i = np.clip(np.nan_to_num((line[:, 1] - ys[0]) / (dy or 1.0)).round(), 0, rows - 1)
+    over_dark = dark[i.astype(np.intp), j.astype(np.intp)]
+    light, shaded = line.copy(), line.copy()
+    # Each keeps one vertex beyond its stretch, so that the two meet instead of leaving
+    # the segment between them undrawn.
+    light[~_widened(over_dark)] = np.nan
+    shaded[~_widened(~over_dark)] = np.nan
+    return light, shaded
+
+
+def _widened(mask: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    out = mask.copy()
+    out[1:] |= mask[:-1]
+    out[:-1] |= mask[1:]
+    return out
