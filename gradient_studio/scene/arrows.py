@@ -27,7 +27,7 @@ from gradient_studio.scene.palette import CASING
 Array = NDArray[np.float64]
 
 TRUE_LENGTH = math.nan  #: ``length`` of an arrow drawn as long as its vector
-VANISHING_PX = 0.5  # a true-length arrow shorter than this has no direction worth drawing
+VANISHING_PX = 0.01  # a true-length arrow shorter than this has no direction worth drawing
 SHORTEST_PX = 6.0  # ... and one longer but shorter than this is drawn this long (its head)
 LONGEST_PX = 4000.0  # ... and one longer, this long (Qt mis-draws far outside the view)
 
@@ -64,7 +64,7 @@ class ArrowItem(pg.GraphicsObject):  # type: ignore[misc]  # (pyqtgraph has no t
         self.setZValue(z)
         self.arrows: tuple[Arrow, ...] = ()
         self._bounds = QRectF()
-        self._drawn: list[tuple[QPointF, QPointF]] = []
+        self._drawn: list[tuple[Arrow, QPointF, QPointF]] = []
 
     def set_arrows(self, arrows: Sequence[Arrow]) -> None:
         arrows = tuple(a for a in arrows if _finite(a))
@@ -80,8 +80,9 @@ class ArrowItem(pg.GraphicsObject):  # type: ignore[misc]  # (pyqtgraph has no t
     def boundingRect(self) -> QRectF:
         return self._bounds
 
-    def drawn(self) -> list[tuple[QPointF, QPointF]]:
-        """(tail, tip) of every arrow the last paint drew, in the painter's logical pixels."""
+    def drawn(self) -> list[tuple[Arrow, QPointF, QPointF]]:
+        """Every arrow the last paint drew, with its tail and tip in the painter's logical
+        pixels (an arrow too short to have a direction is not drawn)."""
         return list(self._drawn)
 
     def paint(self, p: QPainter, *args: Any) -> None:
@@ -96,7 +97,7 @@ class ArrowItem(pg.GraphicsObject):  # type: ignore[misc]  # (pyqtgraph has no t
             placed = screen_arrow(transform, arrow)
             if placed is not None:
                 paint_arrow(p, *placed, arrow.look)
-                self._drawn.append(placed)
+                self._drawn.append((arrow, *placed))
         p.restore()
 
 
