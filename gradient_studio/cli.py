@@ -407,6 +407,11 @@ def _add_glyph_options(render: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--colour-by", metavar="f|grad", help="colour the landscape by f (default) or by ‖∇f‖"
     )
+    group.add_argument(
+        "--step",
+        metavar="K",
+        help="a .png or .svg of the race at step K, the arrows at its heads (default: the end)",
+    )
 
 
 _GLYPH_OPTIONS = ("arrows", "field", "curvature", "colour_by")
@@ -420,6 +425,10 @@ def _glyph_options(args: argparse.Namespace, ext: str) -> dict[str, Any]:
         option = "--" + given[0].replace("_", "-")
         raise UsageError(f"{option} applies only to images (.png .svg .gif), not {ext}")
     out: dict[str, Any] = {}
+    if args.step is not None:
+        if ext not in (".png", ".svg"):
+            raise UsageError(f"--step applies only to .png and .svg, not {ext}")
+        out["step"] = _integer(args.step, "--step", 0, 0, 1_000_000)
     if args.arrows is not None:
         if args.arrows not in ("readable", "true"):
             raise UsageError(f"--arrows: expected readable or true, got {args.arrows!r}")
@@ -456,8 +465,12 @@ def _field_shape(text: str) -> tuple[int, int]:
 def _glyph_style(glyphs: dict[str, Any], race: Any) -> dict[str, Any]:
     """The ``style`` for the writers, once the race is known: a curvature point must be
     in the view and where f is defined."""
+    step = glyphs.pop("step", None)
+    if step is not None and step > race.steps:
+        raise UsageError(f"--step: the race has {race.steps} steps, so {step} is past its end")
+    options: dict[str, Any] = {} if step is None else {"step": step}
     if not glyphs:
-        return {}
+        return options
     point = glyphs.get("curvature")
     if isinstance(point, tuple):
         (x0, x1), (y0, y1) = race.xrange, race.yrange
@@ -477,7 +490,7 @@ def _glyph_style(glyphs: dict[str, Any], race: Any) -> dict[str, Any]:
             raise UsageError(f"--curvature: f is not defined at ({x:g}, {y:g})")
     from gradient_studio.export.style import PictureStyle
 
-    return {"style": PictureStyle(**glyphs)}
+    return {**options, "style": PictureStyle(**glyphs)}
 
 
 def _list() -> int:

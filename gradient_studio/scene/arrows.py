@@ -28,7 +28,8 @@ Array = NDArray[np.float64]
 
 TRUE_LENGTH = math.nan  #: ``length`` of an arrow drawn as long as its vector
 VANISHING_PX = 0.01  # a true-length arrow shorter than this has no direction worth drawing
-SHORTEST_PX = 6.0  # ... and one longer but shorter than this is drawn this long (its head)
+SHORTEST_PX = 8.0  # ... and one longer but shorter than this is drawn this long (its head)
+MARK_PX = 9.0  # the marked point's diamond, corner to corner
 LONGEST_PX = 4000.0  # ... and one longer, this long (Qt mis-draws far outside the view)
 
 
@@ -56,13 +57,16 @@ class Arrow:
 
 
 class ArrowItem(pg.GraphicsObject):  # type: ignore[misc]  # (pyqtgraph has no type hints)
-    """Arrows painted in logical pixels over the view. :meth:`set_arrows` replaces them;
-    :meth:`drawn` says where the last paint put them (for tests and for placing labels)."""
+    """Arrows painted in logical pixels over the view, over an optional white line with a
+    dark casing (the curvature glyph's shape). :meth:`set_arrows` replaces the arrows,
+    :meth:`set_line` the line; :meth:`drawn` says where the last paint put the arrows."""
 
     def __init__(self, z: float = 25) -> None:
         super().__init__()
         self.setZValue(z)
         self.arrows: tuple[Arrow, ...] = ()
+        self.line = np.empty((0, 2))
+        self.mark: tuple[float, float] | None = None
         self._bounds = QRectF()
         self._drawn: list[tuple[Arrow, QPointF, QPointF]] = []
 
@@ -71,6 +75,15 @@ class ArrowItem(pg.GraphicsObject):  # type: ignore[misc]  # (pyqtgraph has no t
         if arrows == self.arrows:
             return
         self.arrows = arrows
+        self.update()
+
+    def set_line(self, line: Array, mark: tuple[float, float] | None = None) -> None:
+        """A NaN-separated polyline in the plane and a point marked with a small white
+        diamond (None: no mark), both drawn under the arrows."""
+        line = np.asarray(line, dtype=np.float64).reshape(-1, 2)
+        if np.array_equal(line, self.line, equal_nan=True) and mark == self.mark:
+            return
+        self.line, self.mark = line, mark
         self.update()
 
     def set_view(self, xrange: tuple[float, float], yrange: tuple[float, float]) -> None:
@@ -87,12 +100,29 @@ class ArrowItem(pg.GraphicsObject):  # type: ignore[misc]  # (pyqtgraph has no t
 
     def paint(self, p: QPainter, *args: Any) -> None:
         self._drawn = []
-        if not self.arrows:
+        if not self.arrows and not len(self.line) and self.mark is None:
             return
         transform = p.transform()
         p.save()
         p.resetTransform()
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if len(self.line):
+            paint_line(p, transform, self.line)
+        if self.mark is not None:
+            at = transform.map(QPointF(*self.mark))
+            r = MARK_PX / 2
+            p.setPen(_pen(CASING, 1.2))
+            p.setBrush(QBrush(QColor("#ffffff")))
+            p.drawPolygon(
+                QPolygonF(
+                    [
+                        at + QPointF(0, -r),
+                        at + QPointF(r, 0),
+                        at + QPointF(0, r),
+                        at + QPointF(-r, 0),
+                    ]
+                )
+            )
         for arrow in self.arrows:
             placed = screen_arrow(transform, arrow)
             if placed is not None:
@@ -117,6 +147,28 @@ def screen_arrow(transform: Any, arrow: Arrow) -> tuple[QPointF, QPointF] | None
         return None  # (a step at a critical point: its direction is rounding)
     length = min(max(length, SHORTEST_PX), LONGEST_PX)
     return tail, QPointF(tail.x() + dx / size * length, tail.y() + dy / size * length)
+
+
+def paint_line(p: QPainter, transform: Any, line: Array) -> None:
+    """``line`` (the plane, NaN-separated) in white over a dark casing, in logical pixels."""
+    m = transform
+    x = m.m11() * line[:, 0] + m.m21() * line[:, 1] + m.dx()
+    y = m.m12() * line[:, 0] + m.m22() * line[:, 1] + m.dy()
+    gaps = np.flatnonzero(~(np.isfinite(x) & np.isfinite(y)))
+    parts = np.split(np.column_stack([x, y]), gaps)
+    polygons = [
+        QPolygonF([QPointF(*xy) for xy in part[np.isfinite(part).all(axis=1)].tolist()])
+        for part in parts
+    ]
+    for colour, width in ((CASING, 3.8), ("#ffffff", 2.0)):
+        pen = _pen(colour, width)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+        p.setPen(pen)
+        p.setBrush(QBrush())
+        for polygon in polygons:
+            if polygon.size() > 1:
+                p.drawPolyline(polygon)
 
 
 def paint_arrow(p: QPainter, tail: QPointF, tip: QPointF, look: ArrowLook) -> None:

@@ -31,6 +31,7 @@ from gradient_studio.scene.glyph_key import (
     KeyRow,
     arrow_swatch,
     cross_swatch,
+    diamond_swatch,
     ellipse_swatch,
     row,
 )
@@ -50,21 +51,14 @@ class CurvatureGlyph:
     """The glyph in ``plot``: :meth:`show` draws it at a point, :meth:`key_rows` words it."""
 
     def __init__(self, plot: pg.PlotItem) -> None:
-        self.casing = pg.PlotCurveItem(connect="finite", antialias=True)
-        self.line = pg.PlotCurveItem(connect="finite", antialias=True)
-        self.casing.setPen(pg.mkPen(CASING, width=3.8))
-        self.line.setPen(pg.mkPen("#ffffff", width=2.0))
-        self.casing.setZValue(26)
-        self.line.setZValue(26.5)
-        self.arrows = ArrowItem(z=27)
-        for item in (self.casing, self.line, self.arrows):
-            plot.addItem(item)
+        self.arrows = ArrowItem(z=27)  # the shape and the three steps, in one item
+        plot.addItem(self.arrows)
         self.curvature: Curvature | None = None
         self.lr: float | None = None
         self.failure = ""  # why there is no glyph where one was asked for
 
     def items(self) -> list[Any]:
-        return [self.casing, self.line, self.arrows]
+        return [self.arrows]
 
     def clear(self) -> None:
         self.curvature, self.failure = None, ""
@@ -94,11 +88,10 @@ class CurvatureGlyph:
             self._draw(np.empty((0, 2)), [])
             return
         size = GLYPH_OF_VIEW * min(xrange[1] - xrange[0], yrange[1] - yrange[0])
-        self._draw(c.glyph(size), glyph_arrows(c, lr))
+        self._draw(c.glyph(size), glyph_arrows(c, lr), c.point)
 
-    def _draw(self, line: Any, arrows: list[Arrow]) -> None:
-        for curve in (self.casing, self.line):
-            curve.setData(line[:, 0], line[:, 1], connect="finite")
+    def _draw(self, line: Any, arrows: list[Arrow], mark: Point | None = None) -> None:
+        self.arrows.set_line(line, mark)
         self.arrows.set_arrows(arrows)
 
     def key_rows(self) -> list[KeyRow]:
@@ -110,11 +103,11 @@ class CurvatureGlyph:
         x, y = c.point
         kind = c.kind.value
         if not c.defined:
-            return [row(None, f"Curvature at ({_n(x)}, {_n(y)}): {self.failure}")]
+            return [row(diamond_swatch, f"Curvature at ({_n(x)}, {_n(y)}): {self.failure}")]
         l1, l2 = c.eigenvalues
         kappa = c.condition_number
         rows = [
-            row(None, f"Curvature at ({_n(x)}, {_n(y)}): a {kind}"),
+            row(diamond_swatch, f"Curvature at ({_n(x)}, {_n(y)}): a {kind}"),
             row(
                 None,
                 f"λ₁ = {_n(l1)}, λ₂ = {_n(l2)}, κ = " + ("∞" if kappa is None else _n(kappa)),

@@ -71,6 +71,14 @@ def ellipse_swatch(p: QPainter, box: QRectF) -> None:
     line_swatch((CASING, "#ffffff"), lambda q, b: q.drawEllipse(b.adjusted(2, 4, -2, -4)))(p, box)
 
 
+def diamond_swatch(p: QPainter, box: QRectF) -> None:
+    """The curvature glyph's point: a small white diamond."""
+    c, r = box.center(), 5.0
+    p.setPen(pg.mkPen(CASING, width=1.2))
+    p.setBrush(QBrush(QColor("#ffffff")))
+    p.drawPolygon([c + QPointF(0, -r), c + QPointF(r, 0), c + QPointF(0, r), c + QPointF(-r, 0)])
+
+
 def cross_swatch(p: QPainter, box: QRectF) -> None:
     def x(q: QPainter, b: QRectF) -> None:
         q.drawLine(b.topLeft() + QPointF(6, 3), b.bottomRight() - QPointF(6, 3))
@@ -151,7 +159,7 @@ class GlyphKey(pg.GraphicsWidgetAnchor, pg.GraphicsWidget):  # type: ignore[misc
     def paint(self, p: QPainter, *args: object) -> None:
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.setPen(pg.mkPen("#00000050"))
-        p.setBrush(pg.mkBrush("#ffffffe8"))
+        p.setBrush(pg.mkBrush("#ffffff"))
         p.drawRect(self.boundingRect())
         for draw, box in self._boxes:
             draw(p, box)

@@ -4,17 +4,23 @@ field, the curvature glyph and the key that words them.
 :class:`Glyphs` holds what is switched on and redraws each part when what it depends on
 changes — the step, the runs, f, the view — so the window and the exporters drive them
 through :class:`~gradient_studio.scene.PlotScene`'s ``set_arrows``, ``set_field`` and
-``set_curvature`` alone. Each part lives in its own module: :mod:`head_arrows`,
+``set_curvature`` alone. The redrawing waits for the next paint (:meth:`Glyphs.flush`, on
+pyqtgraph's ``sigPrepareForPaint``): a slider's new f and new runs, handed over one after
+the other, are drawn once. Each part lives in its own module: :mod:`head_arrows`,
 :mod:`descent_field`, :mod:`curvature_glyph`, :mod:`glyph_key`.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import weakref
+from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
 import pyqtgraph as pg
+from numpy.typing import NDArray
+from PySide6.QtCore import QRectF
 
 from gradient_studio.scene.curvature_glyph import CurvatureGlyph
 from gradient_studio.scene.descent_field import FIELD_COLOURS, DescentFieldLayer, check_shape
@@ -37,7 +43,9 @@ KEY_GREY = "#a8a8a8"  # the step's swatch in the key: every run draws it in its 
 class Glyphs:
     """The glyphs of one plot, and the key card ``key`` (placed by the overlays)."""
 
-    def __init__(self, plot: pg.PlotItem, key: GlyphKey) -> None:
+    def __init__(
+        self, plot: pg.PlotItem, key: GlyphKey, on_key_changed: Callable[[], None]
+    ) -> None:
         self.heads = HeadArrows(plot)
         self.field = DescentFieldLayer(plot)
         self.curvature = CurvatureGlyph(plot)
@@ -51,6 +59,10 @@ class Glyphs:
         self._runs: Sequence[Run] = ()
         self._step: float | None = None
         self._view: tuple[tuple[float, float], tuple[float, float]] = ((-1.0, 1.0), (-1.0, 1.0))
+        # Weakly: a scene that holds its glyphs and is held by them would live on until
+        # the cycle collector ran — and that may be in the middle of another scene's paint.
+        self._on_key_changed = weakref.WeakMethod(on_key_changed)  # type: ignore[arg-type]
+        self._stale: set[str] = set()  # the parts to redraw at the next flush
 
     def items(self, part: str) -> list[Any]:
         """The items of ``part`` as :meth:`Drawing.without` names them: the field stays
@@ -59,27 +71,33 @@ class Glyphs:
             return [self.field.item]
         return [self.heads.item, *self.curvature.items(), self.key]
 
+    def marks(self) -> NDArray[np.float64]:
+        """Points the cards over the view should leave clear: the curvature glyph's fixed
+        point (a followed head is part of the race already)."""
+        return np.array([self.point] if self.point is not None else [], float).reshape(-1, 2)
+
     def colours(self) -> list[str]:
         """The colours the glyphs shown draw with (for an animation's palette)."""
         on = self.arrow_mode != "off" or self.point is not None or self.run is not None
         return (["#ffffff"] if on else []) + (list(FIELD_COLOURS) if self.field_on else [])
 
     # -- what is shown ----------------------------------------------------------------------
-    def set_arrows(self, mode: bool | str | None) -> bool:
+    def set_arrows(self, mode: bool | str | None) -> None:
         self.arrow_mode = arrow_mode(mode)
-        self._show_heads()
-        return self._show_key()
+        self._stale |= {"heads", "key"}
+        self.flush()
 
-    def set_field(self, on: bool, shape: tuple[int, int] | None = None) -> bool:
+    def set_field(self, on: bool, shape: tuple[int, int] | None = None) -> None:
+        shape = None if shape is None else check_shape(shape)
         self.field_on = bool(on)
         if shape is not None:
-            self.field.shape = check_shape(shape)
-        self._show_field()
-        return self._show_key()
+            self.field.shape = shape
+        self._stale |= {"field", "key"}
+        self.flush()
 
     def set_curvature(
         self, point: Sequence[float] | None, run: int | None, lr: float | None
-    ) -> bool:
+    ) -> None:
         if point is not None and run is not None:
             raise ValueError("the curvature glyph goes at a point or at a run's head, not both")
         if point is not None:
@@ -91,8 +109,8 @@ class Glyphs:
             self.point = None
         self.run = None if run is None else int(run)
         self.lr = None if lr is None else float(lr)
-        self._show_curvature()
-        return self._show_key()
+        self._stale |= {"curvature", "key"}
+        self.flush()
 
     # -- what they depend on ----------------------------------------------------------------
     def update(
@@ -102,9 +120,9 @@ class Glyphs:
         runs: Sequence[Run] | None = None,
         step: Any = ...,
         view: tuple[tuple[float, float], tuple[float, float]] | None = None,
-    ) -> bool:
-        """Redraw the parts that depend on what changed (``...``/None: unchanged);
-        returns whether the key must be placed again."""
+    ) -> None:
+        """Note what changed (``...``/None: unchanged); the parts that depend on it are
+        redrawn at the next :meth:`flush`."""
         if objective is not ...:
             self._objective = objective
         if runs is not None:
@@ -115,10 +133,22 @@ class Glyphs:
             self._view = view
             self.heads.item.set_view(*view)
         if objective is not ... or view is not None:
+            self._stale.add("field")
+        self._stale |= {"heads", "curvature", "key"}
+
+    def flush(self) -> None:
+        """Redraw what is out of date — before a paint, or for a test to look at it."""
+        stale, self._stale = self._stale, set()
+        if "field" in stale:
             self._show_field()
-        self._show_heads()
-        self._show_curvature()
-        return self._show_key()
+        if "heads" in stale:
+            self._show_heads()
+        if "curvature" in stale:
+            self._show_curvature()
+        if "key" in stale and self.key.set_rows(self.key_rows()):
+            placing = self._on_key_changed()
+            if placing is not None:
+                placing()
 
     def _show_heads(self) -> None:
         self.heads.show(self.arrow_mode, self._runs, self._step, self._objective)
@@ -178,8 +208,37 @@ class Glyphs:
             rows.append(row(None, f"colour: ‖∇f‖ from {low} (pale) to {high} (deep)"))
         return rows + self.curvature.key_rows()
 
-    def _show_key(self) -> bool:
-        return self.key.set_rows(self.key_rows())
+
+class GlyphFlusher(pg.GraphicsObject):  # type: ignore[misc]  # (pyqtgraph has no type hints)
+    """An empty item that flushes ``glyphs`` before every paint of its scene (pyqtgraph's
+    ``sigPrepareForPaint``, which the window's view and every render emit). Like
+    pyqtgraph's ViewBox it connects when it enters a scene and disconnects when it leaves,
+    so no signal outlives either; it holds the glyphs weakly."""
+
+    def __init__(self, glyphs: Glyphs) -> None:
+        super().__init__()
+        self._glyphs = weakref.ref(glyphs)
+
+    def itemChange(self, change: Any, value: Any) -> Any:
+        out = super().itemChange(change, value)
+        scene = self.scene()
+        if scene is not None and hasattr(scene, "sigPrepareForPaint"):
+            if change == self.GraphicsItemChange.ItemSceneChange:
+                scene.sigPrepareForPaint.disconnect(self.prepare_for_paint)
+            elif change == self.GraphicsItemChange.ItemSceneHasChanged:
+                scene.sigPrepareForPaint.connect(self.prepare_for_paint)
+        return out
+
+    def prepare_for_paint(self) -> None:
+        glyphs = self._glyphs()
+        if glyphs is not None:
+            glyphs.flush()
+
+    def boundingRect(self) -> QRectF:
+        return QRectF()
+
+    def paint(self, *args: Any) -> None:
+        pass
 
 
 def _rate(run: Run, k: int) -> float | None:

@@ -16,7 +16,13 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from gradient_studio.scene.palette import ColourScale, colormap_lut, luminance, same_notation
+from gradient_studio.scene.palette import (
+    ColourScale,
+    _round_step,
+    colormap_lut,
+    luminance,
+    same_notation,
+)
 
 Array = NDArray[np.float64]
 Colouring = Literal["f", "gradient_norm"]
@@ -75,20 +81,27 @@ class GradientNormScale(ColourScale):
         return "‖∇f‖  (log scale)"
 
     def ticks(self) -> list[tuple[float, str]]:
-        """Powers of ten of ‖∇f‖ (every other one when they would crowd), or 1, 2 and 5
-        times them on a bar shorter than two decades."""
+        """Round values of ‖∇f‖ along the bar: powers of ten (every other one when they
+        would crowd), with 3 × them on a bar of under four decades, with 2 and 5 × them
+        under one and a half, and evenly spaced round values on a bar under a decade."""
         span = self.high - self.low
-        if span >= 2:
-            stride = max(1, math.ceil(span / 7))
-            first = math.ceil(self.low / stride) * stride
-            us = [float(k) for k in range(first, math.floor(self.high) + 1, stride)]
-        else:
+        if span < 1:
+            low, high = 10.0**self.low, 10.0**self.high
+            step = _round_step((high - low) / 5)
+            values = [k * step for k in range(math.ceil(low / step), math.floor(high / step) + 1)]
+            us = [math.log10(v) for v in values if v > 0]
+        elif span < 4:
+            factors = (1.0, 2.0, 5.0) if span < 1.5 else (1.0, 3.0)
             us = [
                 math.log10(m) + k
                 for k in range(math.floor(self.low) - 1, math.ceil(self.high) + 1)
-                for m in (1.0, 2.0, 5.0)
+                for m in factors
                 if self.low <= math.log10(m) + k <= self.high
             ]
+        else:
+            stride = max(1, math.ceil(span / 7))
+            first = math.ceil(self.low / stride) * stride
+            us = [float(k) for k in range(first, math.floor(self.high) + 1, stride)]
         return list(zip(us, same_notation([10.0**u for u in us]), strict=True))
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from numpy.typing import NDArray
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPointF, QSizeF
 from PySide6.QtGui import QPainter
 
 from gradient_studio.scene.glyph_key import GlyphKey
@@ -25,6 +25,8 @@ from gradient_studio.scene.palette import TEXT
 Array = NDArray[np.float64]
 
 NOTE_PX = 13
+KEY_MARGIN_PX = 60.0  # room kept between the glyph key and the race (an arrow's length)
+GAP = 6.0  # between the legend and the glyph key stacked on it
 LEGEND_PX = 13
 Corner = tuple[int, int]
 
@@ -60,7 +62,8 @@ class Overlays:
         self.step_note.setVisible(False)
         self.key = GlyphKey()
         self.key.setParentItem(view)
-        self._placed: list[tuple[Any, Corner]] = []
+        self._placed: list[tuple[Any, Corner, tuple[float, float]]] = []
+        self.legend.geometryChanged.connect(self._on_legend_resized)
 
     def place(
         self,
@@ -70,33 +73,53 @@ class Overlays:
         yrange: tuple[float, float],
     ) -> None:
         """Put the legend where it covers the least of the race (``lines``, NaN-separated
-        polylines) and of ``marks`` (starts, minima), the counter in the next best corner."""
-        view, legend = self.view, self.legend
+        polylines) and of ``marks`` (starts, minima), the glyph key (when shown) stacked
+        beside it, the counter in the next best corner. A legend the person moved leaves
+        the key a corner of its own."""
+        view, legend, key = self.view, self.legend, self.key
         legend.set_room(view.width() - 20, view.height() - 20)
         corners = emptiest_corners(lines, marks, xrange, yrange, self._cover(legend))
-        placed: list[tuple[Any, Corner]] = []
+        placed: list[tuple[Any, Corner, tuple[float, float]]] = []
         if not legend.placed_by_hand:
-            placed.append((legend, corners[0]))
-        if self.key.isVisible():  # the emptiest corner left for a card of its own size
-            taken = [corner for _, corner in placed]
-            for corner in emptiest_corners(lines, marks, xrange, yrange, self._cover(self.key)):
-                if corner not in taken:
-                    placed.append((self.key, corner))
-                    break
-        taken = [corner for _, corner in placed]
-        placed.append((self.step_note, next(c for c in corners if c not in taken)))
+            if key.isVisible():  # the corner that suits the two cards together
+                together = self._cover(legend, extra=key, margin=KEY_MARGIN_PX)
+                corners = emptiest_corners(lines, marks, xrange, yrange, together)
+            placed.append((legend, corners[0], _offset(corners[0])))
+            if key.isVisible():
+                placed.append((key, corners[0], _offset(corners[0], below=legend)))
+        elif key.isVisible():
+            cover = self._cover(key, margin=KEY_MARGIN_PX)
+            corner = emptiest_corners(lines, marks, xrange, yrange, cover)[0]
+            placed.append((key, corner, _offset(corner)))
+        taken = [corner for _, corner, _ in placed]
+        corner = next(c for c in corners if c not in taken)
+        placed.append((self.step_note, corner, _offset(corner)))
         if placed == self._placed:
             return  # re-anchoring moves the items (and re-lays them out) for nothing
         self._placed = placed
-        for item, (ax, ay) in placed:
-            offset = (10 if ax == 0 else -10, 10 if ay == 0 else -10)
+        for item, (ax, ay), offset in placed:
             item.anchor(itemPos=(ax, ay), parentPos=(ax, ay), offset=offset)
 
-    def _cover(self, card: Any) -> tuple[float, float]:
-        """How much of the view ``card`` covers, as fractions of its width and height."""
+    def _on_legend_resized(self) -> None:
+        """A legend folded, opened or grown: the key stacked on it moves with its edge."""
+        for i, (item, corner, _) in enumerate(self._placed):
+            if item is self.key and self._placed[0][0] is self.legend:
+                offset = _offset(corner, below=self.legend)
+                self._placed[i] = (item, corner, offset)
+                item.anchor(itemPos=corner, parentPos=corner, offset=offset)
+
+    def _cover(self, card: Any, extra: Any = None, margin: float = 0.0) -> tuple[float, float]:
+        """How much of the view ``card`` covers (with ``extra`` stacked on it, and
+        ``margin`` pixels beyond), as fractions of the view's width and height."""
         view, size = self.view, card.size()
+        if extra is not None:
+            more = extra.size()
+            size = QSizeF(max(size.width(), more.width()), size.height() + GAP + more.height())
         if view.width() > 1 and view.height() > 1:
-            return (size.width() / view.width(), size.height() / view.height())
+            return (
+                min(1.0, (size.width() + margin) / view.width()),
+                min(1.0, (size.height() + margin) / view.height()),
+            )
         return (0.42, 0.3)
 
     def over_legend(self, scene_pos: QPointF) -> bool:
@@ -104,6 +127,14 @@ class Overlays:
         the legend: a click there is the legend's, not the landscape's."""
         legend = self.legend
         return bool(legend.isVisible() and legend.sceneBoundingRect().contains(scene_pos))
+
+
+def _offset(corner: Corner, below: Any = None) -> tuple[float, float]:
+    """A card's offset from its corner of the view: 10 pixels in, and past ``below``
+    (a card in the same corner) if given."""
+    ax, ay = corner
+    depth = 10.0 if below is None else 10.0 + below.height() + GAP
+    return (10.0 if ax == 0 else -10.0, depth if ay == 0 else -depth)
 
 
 _CORNERS = ((1, 0), (0, 0), (1, 1), (0, 1))  # top-right first: where readers look for it

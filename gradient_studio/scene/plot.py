@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 from PySide6.QtCore import QPointF
 
 from gradient_studio.scene.drawing import Drawing
-from gradient_studio.scene.glyphs import Glyphs
+from gradient_studio.scene.glyphs import GlyphFlusher, Glyphs
 from gradient_studio.scene.gradient_colouring import (
     Colouring,
     GradientNormScale,
@@ -99,7 +99,7 @@ class PlotScene(Drawing):
         self.legend = self.overlays.legend
         self.step_note = self.overlays.step_note
         self.paths = PathLayer(self.plot, self.legend)
-        self.glyphs = Glyphs(self.plot, self.overlays.key)
+        self.glyphs = Glyphs(self.plot, self.overlays.key, self._place_overlays)
         self.arrows = self.glyphs.heads.item
         style_axes(self.plot, self.landscape)
 
@@ -118,6 +118,7 @@ class PlotScene(Drawing):
         self.glyphs.set_arrows(arrows)
         self.glyphs.set_field(field)
         self.plot.vb.sigResized.connect(self._on_view_resized)
+        self.plot.addItem(GlyphFlusher(self.glyphs))
 
     # -- what to show ------------------------------------------------------------------------
     def set_objective(
@@ -146,7 +147,7 @@ class PlotScene(Drawing):
             self._evaluate()
         else:
             self._norm = None  # a new f: the grid handed over next is coloured afresh
-        self._update_glyphs(objective=objective)
+        self.glyphs.update(objective=objective)
 
     def set_grid(self, xs: Array, ys: Array, z: Array) -> None:
         """Show an already evaluated grid (``z[i, j] = f(xs[j], ys[i])``), e.g. from a worker
@@ -215,7 +216,7 @@ class PlotScene(Drawing):
         """Draw every path up to ``step`` (``None``: to its end). A fractional step puts the
         heads part-way to the next point, for smooth animation."""
         self.paths.set_step(step)
-        self._update_glyphs(step=step)
+        self.glyphs.update(step=step)
         self._update_step_note()
 
     @property
@@ -247,8 +248,7 @@ class PlotScene(Drawing):
         −η∇f. ``mode`` is ``"readable"`` (directions, at lengths that read), ``"true"``
         (the steps as long as they are) or ``"off"``; ``True``/``False`` (the View menu's
         switch) are ``"readable"``/``"off"``. An unknown mode is a ``ValueError``."""
-        if self.glyphs.set_arrows(mode):
-            self._place_overlays()
+        self.glyphs.set_arrows(mode)
 
     @property
     def arrow_mode(self) -> ArrowMode:
@@ -263,8 +263,7 @@ class PlotScene(Drawing):
         """The −∇f field over the view: ``shape`` (rows, cols; default 25 x 25) arrows of
         one length pointing downhill, coloured by ‖∇f‖; it follows the view and f. More
         than 40,000 arrows is a ``ValueError``."""
-        if self.glyphs.set_field(on, shape):
-            self._place_overlays()
+        self.glyphs.set_field(on, shape)
 
     def set_curvature(
         self,
@@ -277,8 +276,7 @@ class PlotScene(Drawing):
         index in the trajectories shown; it follows the playhead), or nowhere (both None).
         Its gradient step uses ``lr`` (default: that run's learning rate, or the first
         run's at a fixed point). The glyph follows f (a parameter's slider) and the view."""
-        if self.glyphs.set_curvature(point, run, lr):
-            self._place_overlays()
+        self.glyphs.set_curvature(point, run, lr)
 
     def set_colouring(self, colour_by: str) -> None:
         """Colour the landscape by ``"f"`` or by ``"gradient_norm"`` (log₁₀‖∇f‖: plateaus
@@ -355,10 +353,6 @@ class PlotScene(Drawing):
             self._norm = (self._grid, norm_grid(self.objective, self._grid[0], self._grid[1]))
         return self._norm[1]
 
-    def _update_glyphs(self, **changed: Any) -> None:
-        if self.glyphs.update(**changed):
-            self._place_overlays()
-
     def _update_step_note(self) -> None:
         if not self.step_note.isVisible():
             return
@@ -367,10 +361,16 @@ class PlotScene(Drawing):
         self.step_note.setText(f"&nbsp;step {step} / {last}&nbsp;")
 
     def _place_overlays(self) -> None:
-        """Put the legend where it covers the least of the race and of its starts, ends and
-        known minima, the step counter in the next best corner."""
+        """Put the legend where it covers the least of the race and of its starts, ends,
+        known minima and the curvature glyph's point, the step counter in the next best
+        corner."""
         marks = np.concatenate(
-            [self.starts.starts, self.paths.ends_reached(), self.minima_points()]
+            [
+                self.starts.starts,
+                self.paths.ends_reached(),
+                self.minima_points(),
+                self.glyphs.marks(),
+            ]
         )
         self.overlays.place(self.paths.outline(), marks, self.xrange, self.yrange)
 

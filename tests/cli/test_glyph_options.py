@@ -14,7 +14,7 @@ from PySide6.QtGui import QImage
 from gradient_studio import cli
 
 RACE = ["--preset", "rosenbrock", "--optimizer", "sgd", "--optimizer", "adam:lr=0.05"]
-RACE += ["--steps", "40", "--size", "640x480"]
+RACE += ["--steps", "40", "--size", "320x240"]
 
 
 def render(tmp_path, *args, name="out.png"):
@@ -92,6 +92,19 @@ def test_curvature_where_f_is_undefined_is_refused(tmp_path):
     assert code == 2 and "--curvature: f is not defined at (-1, 0)" in err
 
 
+def test_step_draws_the_race_there_with_its_step_arrows(tmp_path, qapp):
+    args = [*RACE, "--arrows"]
+    _, at_10, _ = render(tmp_path, *args, "--step", "10", name="s10.png")
+    _, at_end, _ = render(tmp_path, *args, name="end.png")
+    _, again, _ = render(tmp_path, *args, "--step", "40", name="s40.png")
+    assert (image(at_10) != image(at_end)).any()
+    assert (image(again) == image(at_end)).all()  # step 40 of 40 is the end
+    code, _, err = render(tmp_path, *args, "--step", "41")
+    assert code == 2 and "--step: the race has 40 steps, so 41 is past its end" in err
+    code, _, err = render(tmp_path, *args, "--step", "3", name="r.gif")
+    assert code == 2 and "--step applies only to .png and .svg, not .gif" in err
+
+
 def test_glyphs_apply_only_to_pictures(tmp_path):
     for flag in (["--arrows"], ["--field"], ["--curvature", "0,0"], ["--colour-by", "f"]):
         code, _out, err = render(tmp_path, *RACE[:-2], *flag, name="r.csv")
@@ -99,7 +112,7 @@ def test_glyphs_apply_only_to_pictures(tmp_path):
 
 
 def namespace(**kw):
-    return argparse.Namespace(**{**dict.fromkeys(cli._GLYPH_OPTIONS), **kw})
+    return argparse.Namespace(**{**dict.fromkeys((*cli._GLYPH_OPTIONS, "step")), **kw})
 
 
 words = st.sampled_from(["readable", "true", "head", "grad", "f", "x", ",", "-", "1", "25", "e9"])
@@ -112,15 +125,20 @@ flag_text = st.lists(words | st.text(max_size=5), max_size=5).map("".join)
     field=st.none() | flag_text,
     curvature=st.none() | flag_text,
     colour_by=st.none() | flag_text,
+    step=st.none() | flag_text,
 )
-def test_any_flag_strings_give_a_style_or_one_usage_line(arrows, field, curvature, colour_by):
-    args = namespace(arrows=arrows, field=field, curvature=curvature, colour_by=colour_by)
+def test_any_flag_strings_give_a_style_or_one_usage_line(arrows, field, curvature, colour_by, step):
+    args = namespace(
+        arrows=arrows, field=field, curvature=curvature, colour_by=colour_by, step=step
+    )
     try:
         options = cli._glyph_options(args, ".png")
     except cli.UsageError as e:
         assert str(e) and "\n" not in str(e)
         return
     from gradient_studio.export import PictureStyle
+
+    assert isinstance(options.pop("step", 0), int)
 
     style = PictureStyle(**options)  # whatever the flags let through, a style can draw
     assert style.arrows in ("off", "readable", "true")

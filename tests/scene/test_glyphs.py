@@ -1,6 +1,7 @@
 """The gradient drawn in the scene: arrows at the heads, the −∇f field, the curvature glyph,
 colouring by ‖∇f‖ — their geometry against the engine's numbers and closed forms, and that
-they appear, follow the step and a new race, and vanish."""
+they appear, follow the step and a new race, and vanish. (The glyphs are redrawn when the
+picture is next painted; ``glyphs.flush()`` is what a paint does first.)"""
 
 from __future__ import annotations
 
@@ -57,6 +58,7 @@ def test_head_arrows_are_the_engines_heads_gradient_and_steps(race_scene, rosenb
 def test_true_length_arrows_end_where_the_run_went(race_scene, rosenbrock_result):
     race_scene.set_arrows("true")
     race_scene.set_step(60)
+    race_scene.glyphs.flush()
     race_scene.render(800, 600)
     drawn = race_scene.arrows.drawn()
     for t in rosenbrock_result.trajectories:
@@ -100,6 +102,7 @@ def test_arrows_follow_the_step_and_a_new_race_and_vanish(race_scene, rosenbrock
     assert race_scene.arrow_mode == "readable" and race_scene.show_arrows
     before = race_scene.glyphs.heads.vectors.points.copy()
     race_scene.set_step(120)
+    race_scene.glyphs.flush()
     moved = race_scene.glyphs.heads.vectors.points
     np.testing.assert_array_equal(moved, [t.points[120] for t in rosenbrock_result.trajectories])
     assert not np.array_equal(before, moved)
@@ -111,7 +114,9 @@ def test_arrows_follow_the_step_and_a_new_race_and_vanish(race_scene, rosenbrock
         steps=300,
     ).run()
     race_scene.set_objective(other.objective)
+    race_scene.glyphs.flush()
     race_scene.set_trajectories(other.trajectories)
+    race_scene.glyphs.flush()
     np.testing.assert_array_equal(race_scene.glyphs.heads.vectors.points, heads(other, 120).points)
     np.testing.assert_allclose(race_scene.glyphs.heads.vectors.gradient, heads(other, 120).gradient)
     assert race_scene.overlays.key.isVisible()
@@ -125,6 +130,7 @@ def test_arrows_follow_the_step_and_a_new_race_and_vanish(race_scene, rosenbrock
 def test_a_gliding_playhead_keeps_the_arrows_at_the_whole_step(race_scene, rosenbrock_result):
     race_scene.set_arrows("true")
     race_scene.set_step(40.5)  # the head halfway along its step: the step arrow under it
+    race_scene.glyphs.flush()
     v = race_scene.glyphs.heads.vectors
     assert v.steps == (40, 40, 40)
     np.testing.assert_array_equal(v.points[0], rosenbrock_result.trajectories[0].points[40])
@@ -133,6 +139,7 @@ def test_a_gliding_playhead_keeps_the_arrows_at_the_whole_step(race_scene, rosen
 def test_a_finished_run_shows_no_arrows(scene, bowl_result):
     scene.set_arrows("readable")
     scene.set_step(None)  # every bowl run stopped at max-steps: ∇f, but no step, is left
+    scene.glyphs.flush()
     v = scene.glyphs.heads.vectors
     assert all(np.isnan(v.step).all(axis=1))
     converged = Race.create(
@@ -143,6 +150,7 @@ def test_a_finished_run_shows_no_arrows(scene, bowl_result):
     ).run()
     assert converged.trajectories[0].status == "converged"
     scene.set_trajectories(converged.trajectories, step=None)
+    scene.glyphs.flush()
     assert scene.glyphs.heads.vectors.points.shape == (0, 2)
 
 
@@ -167,9 +175,11 @@ def test_field_follows_the_view_and_f_and_vanishes(scene):
     item = scene.glyphs.field.item
     assert len(item.centres) == 120
     scene.set_view((10.0, 14.0), (-1.0, 1.0))  # pan: the arrows cover the new view
+    scene.glyphs.flush()
     assert item.centres[:, 0].min() > 10 and item.centres[:, 0].max() < 14
     before = item.directions.copy()
     scene.set_objective(Objective.from_text("(x - 12)^2 + y^2"))
+    scene.glyphs.flush()
     assert not np.allclose(before, item.directions)
     towards = (12.0, 0.0) - item.centres  # downhill: straight at the new minimum
     np.testing.assert_allclose(item.directions, towards / np.hypot(*towards.T)[:, None])
@@ -193,14 +203,15 @@ def test_field_colours_rise_with_the_slope():
 def quadratic_scene(qapp, text, view=((-2.0, 2.0), (-2.0, 2.0))):  # (any f, despite the name)
     scene = PlotScene(grid=(60, 60))
     scene.set_view(*view)
+    scene.glyphs.flush()
     scene.set_objective(Objective.from_text(text))
+    scene.glyphs.flush()
     scene.lay_out(800, 600)
     return scene
 
 
 def glyph_line(scene):
-    x, y = scene.glyphs.curvature.line.getData()
-    return np.column_stack([x, y])
+    return scene.glyphs.curvature.arrows.line
 
 
 def test_curvature_at_a_saddle_draws_its_asymptotes(qapp):
@@ -231,8 +242,11 @@ def test_curvature_in_a_valley_draws_an_ellipse(qapp, rosenbrock_result):
     scene = PlotScene(grid=(60, 60))
     race = rosenbrock_result.race
     scene.set_view(race.xrange, race.yrange)
+    scene.glyphs.flush()
     scene.set_objective(rosenbrock_result.objective)
+    scene.glyphs.flush()
     scene.set_trajectories(rosenbrock_result.trajectories)
+    scene.glyphs.flush()
     scene.set_curvature((-1.0, 1.0))
     line = glyph_line(scene)
     assert np.isfinite(line).all() and np.allclose(line[0], line[-1])  # closed
@@ -255,12 +269,14 @@ def test_curvature_follows_a_runs_head_and_f(race_scene, rosenbrock_result):
     adam = rosenbrock_result.trajectories[2]
     assert race_scene.glyphs.curvature.curvature.point == tuple(adam.points[50])
     race_scene.set_step(80)
+    race_scene.glyphs.flush()
     assert race_scene.glyphs.curvature.curvature.point == tuple(adam.points[80])
     before = race_scene.glyphs.curvature.curvature.hessian
     race_scene.set_objective(rosenbrock_result.objective.with_values({"b": 10.0}))
+    race_scene.glyphs.flush()
     assert race_scene.glyphs.curvature.curvature.hessian != before
     race_scene.set_curvature(None)
-    assert race_scene.glyphs.curvature.line.getData()[0].size == 0
+    assert race_scene.glyphs.curvature.arrows.line.size == 0
     assert not race_scene.overlays.key.isVisible()
     with pytest.raises(ValueError):
         race_scene.set_curvature((1.0, 2.0), run=0)
@@ -307,7 +323,9 @@ def test_colouring_by_gradient_norm_shows_the_plateau_and_says_so(qapp):
 def test_gradient_norm_colours_its_own_grid_when_one_is_handed_over(qapp, bowl_result):
     scene = PlotScene(grid=(50, 50), colour_by="gradient_norm")
     scene.set_view(bowl_result.race.xrange, bowl_result.race.yrange)
+    scene.glyphs.flush()
     scene.set_objective(bowl_result.objective, evaluate=False)
+    scene.glyphs.flush()
     xs, ys, z = bowl_result.objective.grid(
         bowl_result.race.xrange, bowl_result.race.yrange, (50, 50)
     )
@@ -319,3 +337,37 @@ def test_gradient_norm_colours_its_own_grid_when_one_is_handed_over(qapp, bowl_r
     # nearest the minimum, nor the single highest.
     ordered = np.sort(u.ravel())
     assert ordered[0] < low <= ordered[3] and ordered[-4] <= high < ordered[-1]
+
+
+@pytest.mark.parametrize(
+    "span", [(-0.3, 0.2), (2.0, 2.1), (0.2, 1.5), (-1.7, 0.77), (-3.2, 0.77), (-8.0, 3.0)]
+)
+def test_gradient_norm_ticks_are_round_values_of_the_norm_along_the_bar(span):
+    from gradient_studio.scene.gradient_colouring import GradientNormScale
+
+    ticks = GradientNormScale(*span).ticks()
+    us = [u for u, _ in ticks]
+    assert 2 <= len(ticks) <= 10 and us == sorted(us)
+    assert all(span[0] - 1e-9 <= u <= span[1] + 1e-9 for u in us)
+    for u, text in ticks:  # the label is ‖∇f‖ there, not its logarithm
+        assert float(text.replace("−", "-")) == pytest.approx(10.0**u, rel=1e-9)
+
+
+def test_a_scene_with_glyphs_is_freed_as_soon_as_it_is_dropped(qapp, bowl_result):
+    """No reference cycle: a scene the cycle collector had to find would be destroyed at
+    some later moment — possibly in the middle of another scene's paint, which crashes."""
+    import gc
+    import weakref
+
+    gc.disable()
+    try:
+        scene = PlotScene(grid=(20, 20), arrows=True, field=True)
+        scene.set_objective(bowl_result.objective)
+        scene.set_trajectories(bowl_result.trajectories, step=3)
+        scene.set_curvature(run=0)
+        scene.render(320, 240)
+        gone = weakref.ref(scene)
+        del scene
+        assert gone() is None
+    finally:
+        gc.enable()
