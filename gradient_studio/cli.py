@@ -57,6 +57,9 @@ def _parser() -> argparse.ArgumentParser:
     source = render.add_mutually_exclusive_group(required=True)
     source.add_argument("--function", metavar="TEXT", help="f(x, y), e.g. 'x^2 + 10y^2'")
     source.add_argument("--preset", metavar="NAME", help="a preset (see 'gradient-studio list')")
+    from gradient_studio import session_cli
+
+    session_cli.add_source(source)
     render.add_argument(
         "--param",
         action="append",
@@ -87,6 +90,7 @@ def _parser() -> argparse.ArgumentParser:
         "--out", required=True, metavar="FILE", help="output: .csv .json .png .svg or .gif"
     )
     _add_training_options(render)
+    session_cli.add_options(render)
     _add_glyph_options(render)
 
     inspect_cli.add_parser(commands)
@@ -286,6 +290,10 @@ def _write(out: Path, result: Any, options: dict[str, Any]) -> None:
 
 
 def _render(args: argparse.Namespace) -> int:
+    if args.session is not None:
+        from gradient_studio import session_cli
+
+        return session_cli.render(args)
     out = _check_out(args.out)
     ext = out.suffix.lower()
     image_options = _picture_options(args, ext)
@@ -319,7 +327,10 @@ def _render(args: argparse.Namespace) -> int:
     _check_work(race, ext)
     if ext in _IMAGE_FORMATS:
         _check_view(args)  # (after the engine is loaded: Qt first costs 30 MB more)
-        image_options.update(_glyph_style(glyphs, race))
+    from gradient_studio import session_cli
+
+    image_options |= session_cli.picture_options(args, ext, race.steps)
+    image_options = _with_glyphs(image_options, glyphs, race)
     result = race.run()
     _write(out, result, image_options)
     return 0
@@ -381,16 +392,14 @@ def _training(args: argparse.Namespace) -> Any:
 
 
 def _add_glyph_options(render: argparse.ArgumentParser) -> None:
-    """The gradient drawn on a picture: arrows at the heads, the −∇f field, the
-    curvature glyph and the colouring by ‖∇f‖."""
-    group = render.add_argument_group("the gradient, drawn (pictures only)")
+    """The gradient drawn on a picture, beside the View menu's ``--arrows``: the arrows'
+    lengths, the −∇f field, the curvature glyph and the colouring by ‖∇f‖."""
+    group = render.add_argument_group("the gradient, drawn (images only)")
     group.add_argument(
-        "--arrows",
-        nargs="?",
-        const="readable",
-        metavar="MODE",
-        help="∇f and the step taken at every head: readable (default) or true (lengths "
-        "as in the plane)",
+        "--arrow-length",
+        metavar="readable|true",
+        help="the arrows at the heads (implies --arrows) at a length that reads (default) "
+        "or as long as the steps are",
     )
     group.add_argument(
         "--field",
@@ -407,32 +416,25 @@ def _add_glyph_options(render: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--colour-by", metavar="f|grad", help="colour the landscape by f (default) or by ‖∇f‖"
     )
-    group.add_argument(
-        "--step",
-        metavar="K",
-        help="a .png or .svg of the race at step K, the arrows at its heads (default: the end)",
-    )
 
 
-_GLYPH_OPTIONS = ("arrows", "field", "curvature", "colour_by")
+_GLYPH_OPTIONS = ("arrow_length", "field", "curvature", "colour_by")
 
 
 def _glyph_options(args: argparse.Namespace, ext: str) -> dict[str, Any]:
     """The glyph options as PictureStyle fields, refused (one line) where they are not
     understood or where the output is not a picture."""
-    given = [n for n in _GLYPH_OPTIONS if getattr(args, n) is not None]
+    given = [n for n in _GLYPH_OPTIONS if getattr(args, n, None) is not None]
     if given and ext not in _IMAGE_FORMATS:
         option = "--" + given[0].replace("_", "-")
         raise UsageError(f"{option} applies only to images (.png .svg .gif), not {ext}")
     out: dict[str, Any] = {}
-    if args.step is not None:
-        if ext not in (".png", ".svg"):
-            raise UsageError(f"--step applies only to .png and .svg, not {ext}")
-        out["step"] = _integer(args.step, "--step", 0, 0, 1_000_000)
-    if args.arrows is not None:
-        if args.arrows not in ("readable", "true"):
-            raise UsageError(f"--arrows: expected readable or true, got {args.arrows!r}")
-        out["arrows"] = args.arrows
+    if args.arrow_length is not None:
+        if args.arrow_length not in ("readable", "true"):
+            raise UsageError(
+                f"--arrow-length: expected readable or true, got {args.arrow_length!r}"
+            )
+        out["arrows"] = args.arrow_length
     if args.field is not None:
         out["field"] = _field_shape(args.field)
     if args.curvature is not None:
@@ -462,13 +464,9 @@ def _field_shape(text: str) -> tuple[int, int]:
     return shape
 
 
-def _glyph_style(glyphs: dict[str, Any], race: Any) -> dict[str, Any]:
-    """The ``style`` for the writers, once the race is known: a curvature point must be
-    in the view and where f is defined."""
-    step = glyphs.pop("step", None)
-    if step is not None and step > race.steps:
-        raise UsageError(f"--step: the race has {race.steps} steps, so {step} is past its end")
-    options: dict[str, Any] = {} if step is None else {"step": step}
+def _with_glyphs(options: dict[str, Any], glyphs: dict[str, Any], race: Any) -> dict[str, Any]:
+    """The writer's ``options`` with the glyphs laid over their ``style``, once the race
+    is known: a curvature point must be in the view and where f is defined."""
     if not glyphs:
         return options
     point = glyphs.get("curvature")
@@ -488,9 +486,12 @@ def _glyph_style(glyphs: dict[str, Any], race: Any) -> dict[str, Any]:
             defined = False
         if not defined:
             raise UsageError(f"--curvature: f is not defined at ({x:g}, {y:g})")
+    import dataclasses
+
     from gradient_studio.export.style import PictureStyle
 
-    return {**options, "style": PictureStyle(**glyphs)}
+    style = dataclasses.replace(options.get("style") or PictureStyle(), **glyphs)
+    return {**options, "style": style}
 
 
 def _list() -> int:
@@ -516,7 +517,7 @@ def _list_schedules() -> None:
         print(f"  {kind.name:<12} {options or '-'}")
 
 
-def _window() -> int:
+def _window(session_path: Path | None = None) -> int:
     headless = sys.platform.startswith("linux") and not any(
         os.environ.get(v) for v in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
     )
@@ -526,14 +527,27 @@ def _window() -> int:
             f"use '{PROG} render ... --out FILE' or run the window under xvfb-run"
         )
     try:
+        from gradient_studio import session_cli
         from gradient_studio.ui.app import main as window_main
-    except ImportError:
-        print(
-            f"{PROG}: the window is coming in a later version; meanwhile try\n"
-            f"  {PROG} render --preset rosenbrock --optimizer sgd --optimizer adam --out race.csv"
+
+        return window_main(**session_cli.window_arguments(window_main, session_path))
+    except ImportError as error:  # a broken install: say what is broken, in one line
+        print(f"{PROG}: error: the window cannot start: {_import_problem(error)}", file=sys.stderr)
+        return 1
+
+
+def _import_problem(error: ImportError) -> str:
+    """What failed to import and why, with what would mend it."""
+    name = error.name or "a module it needs"
+    if isinstance(error, ModuleNotFoundError):
+        return (
+            f"{name.split('.')[0]} is not installed ({error}); reinstall with "
+            f"'pip install --force-reinstall gradient-studio'"
         )
-        return 0
-    return window_main()
+    return (
+        f"{name} cannot be loaded ({error}); reinstall gradient-studio, or install the "
+        f"system library named there"
+    )
 
 
 def main(argv: Sequence[str] | None = None, *, quick_exit: bool = False) -> int:
@@ -545,6 +559,11 @@ def main(argv: Sequence[str] | None = None, *, quick_exit: bool = False) -> int:
     """
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
+        from gradient_studio import session_cli
+
+        opened = session_cli.file_to_open(argv)  # gradient-studio FILE.gstudio
+        if opened is not None:
+            return _window(opened)
         args = _parser().parse_args(_join_negative_values(argv))
         if args.command is None:
             return _window()

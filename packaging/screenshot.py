@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,10 +24,12 @@ TIMEOUT_MS = 30_000
 def main(argv: list[str]) -> int:
     out = Path(argv[0]) if argv else OUT
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtCore import QEventLoop, QSettings, QTimer
     from PySide6.QtWidgets import QApplication, QSlider
 
     app = QApplication.instance() or QApplication(["gradient-studio"])
+    # The window as it first opens, not as this machine's person left it.
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tempfile.mkdtemp())
     from gradient_studio.ui import MainWindow
 
     window = MainWindow()

@@ -47,7 +47,7 @@ class PictureStyle:
                 f"unknown colour map {self.colormap!r}; choose one of {', '.join(COLORMAPS)}"
             )
         check_levels(self.levels)
-        object.__setattr__(self, "arrows", arrow_mode(self.arrows))
+        arrow_mode(self.arrows)  # (kept as given: True stays True for the View menu)
         object.__setattr__(self, "colour_by", colouring(self.colour_by))
         if not isinstance(self.field, bool):
             object.__setattr__(self, "field", check_shape(self.field))
@@ -60,6 +60,13 @@ class PictureStyle:
             raise ValueError(
                 f"curvature: {point!r} is neither a point (x, y) nor the index of a run"
             )
+
+    @property
+    def arrow_mode(self) -> str:
+        """``arrows`` as ``"off"``, ``"readable"`` or ``"true"``."""
+        from gradient_studio.scene.head_arrows import arrow_mode
+
+        return arrow_mode(self.arrows)
 
     @property
     def field_shape(self) -> tuple[int, int] | None:

@@ -3,46 +3,95 @@
 :func:`write` does the work with the export package's writers (atomic: a failed or cancelled
 export leaves no file behind); the ``export_*`` functions are the File menu's commands, which
 ask where and how big, show progress, and put any error in a dialog.
+
+Each command writes only its own formats (the dialog, :mod:`~gradient_studio.ui.export_dialog`,
+refuses the others and says which command writes them). A save that fails shows why and
+asks again with everything typed still there.
+
+What the commands need of the window is :class:`ExportWindow`; this module does not know
+the window itself.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
-    QHBoxLayout,
-    QLineEdit,
     QMessageBox,
     QProgressDialog,
-    QPushButton,
-    QSpinBox,
+    QStatusBar,
     QWidget,
 )
 
+from gradient_studio.ui.export_dialog import (  # the dialog's names, shown here too
+    ANIMATION_FORMATS,
+    DATA_FORMATS,
+    IMAGE_FORMATS,
+    SizeDialog,
+    file_filter,
+    refusal,
+)
 from gradient_studio.ui.session import preset_matching
 
 if TYPE_CHECKING:
-    from gradient_studio.ui.window import MainWindow
+    from gradient_studio.engine import RunResult
+    from gradient_studio.export import PictureStyle
+    from gradient_studio.ui.worker import RaceUpdate
 
-IMAGE_FILTER = "PNG image (*.png);;SVG drawing (*.svg)"
-ANIMATION_FILTER = "GIF animation (*.gif)"
-DATA_FILTER = "CSV table (*.csv);;JSON data (*.json)"
-PICTURES = {".png", ".svg", ".gif"}
+__all__ = [
+    "ANIMATION_FORMATS",
+    "DATA_FORMATS",
+    "IMAGE_FORMATS",
+    "PICTURES",
+    "ExportWindow",
+    "SizeDialog",
+    "default_folder",
+    "export_animation",
+    "export_image",
+    "export_trajectories",
+    "file_filter",
+    "finished_result",
+    "refusal",
+    "show_error",
+    "write",
+]
+
+Range = tuple[float, float]
+
+PICTURES = {*IMAGE_FORMATS, *ANIMATION_FORMATS}
 
 
-def finished_result(window: MainWindow) -> Any:
-    """The race on screen as a RunResult with its Race attached (the view on screen, the
+class ExportWindow(Protocol):
+    """What the File menu's exports need of the window they export from."""
+
+    last_export_folder: Path | None
+
+    def export(self, path: str | Path, **options: Any) -> Path:
+        """Write the race on screen to ``path``."""
+        ...
+
+    def shown_step(self) -> float:
+        """The playhead's step: what a picture shows unless asked for the whole race."""
+        ...
+
+    def statusBar(self) -> QStatusBar: ...
+
+    def window(self) -> QWidget:
+        """The top-level widget: the dialogs' parent."""
+        ...
+
+
+def finished_result(update: RaceUpdate | None, view: tuple[Range, Range]) -> RunResult:
+    """The race on screen as a RunResult with its Race attached (``view`` as shown, the
     preset when its function and values are on screen), ready for the writers."""
-    update = window.race_update
     if update is None:
         raise RuntimeError("there is no race to export yet")
     result, job = update.result, update.job
@@ -56,7 +105,7 @@ def finished_result(window: MainWindow) -> Any:
         not math.isclose(values.get(k, math.nan), v) for k, v in PRESETS[preset].values.items()
     ):
         preset = None
-    (x0, x1), (y0, y1) = window.session.view
+    (x0, x1), (y0, y1) = view
     result.race = Race.create(
         function=job.text,
         preset=preset,
@@ -70,43 +119,63 @@ def finished_result(window: MainWindow) -> Any:
     return result
 
 
-def write(window: MainWindow, path: str | Path, **options: Any) -> Path:
-    """Write the race on screen to ``path``; pictures use the View menu's choices unless
-    ``options`` say otherwise. Raises ``OSError``/``ValueError``/``RuntimeError``."""
+def write(
+    path: str | Path,
+    update: RaceUpdate | None,
+    view: tuple[Range, Range],
+    style: PictureStyle,
+    **options: Any,
+) -> Path:
+    """Write the race of ``update`` to ``path``; pictures are drawn in ``style`` (the View
+    menu's choices) unless ``options`` give another. Raises ``OSError``/``ValueError``/
+    ``RuntimeError``."""
     from gradient_studio import export
 
     path = Path(path)
-    result = finished_result(window)
+    result = finished_result(update, view)
     if path.suffix.lower() in PICTURES:
-        options = {**window.menus.picture_options(), **options}
+        options.setdefault("style", style)
     return export.write(path, result, **options)
 
 
 # -- the File menu's commands ----------------------------------------------------------------
-def export_image(window: MainWindow) -> None:
+def export_image(window: ExportWindow) -> None:
     dialog = SizeDialog(
-        window, "Export Image", _suggest(window, "race.png"), IMAGE_FILTER, (1200, 900)
+        window.window(),
+        "Export Image",
+        _suggest(window, "race.png"),
+        IMAGE_FORMATS,
+        (1200, 900),
+        step=window.shown_step(),
     )
-    if dialog.exec() == QDialog.DialogCode.Accepted:
-        _attempt(
-            window, dialog.path(), lambda: write(window, dialog.path(), size=dialog.picture_size())
-        )
+    while dialog.exec() == QDialog.DialogCode.Accepted:
+        write = partial(window.export, size=dialog.picture_size(), step=dialog.step())
+        if _attempt(window, dialog.path(), write):
+            return
 
 
-def export_animation(window: MainWindow) -> None:
+def export_animation(window: ExportWindow) -> None:
     dialog = SizeDialog(
-        window,
+        window.window(),
         "Export Animation",
         _suggest(window, "race.gif"),
-        ANIMATION_FILTER,
+        ANIMATION_FORMATS,
         (640, 480),
         animation=True,
     )
-    if dialog.exec() != QDialog.DialogCode.Accepted:
-        return
+    while dialog.exec() == QDialog.DialogCode.Accepted:
+        if _write_animation(window, dialog):
+            return
+
+
+def _write_animation(window: ExportWindow, dialog: SizeDialog) -> bool:
     path, frames = dialog.path(), dialog.frames.value()
-    options = {"size": dialog.picture_size(), "frames": frames, "fps": dialog.fps.value()}
-    progress = QProgressDialog("Drawing the animation…", "Cancel", 0, frames, window)
+    options: dict[str, Any] = {
+        "size": dialog.picture_size(),
+        "frames": frames,
+        "fps": dialog.fps.value(),
+    }
+    progress = QProgressDialog("Drawing the animation…", "Cancel", 0, frames, window.window())
     progress.setWindowTitle("Export Animation")
     progress.setWindowModality(Qt.WindowModality.WindowModal)
     progress.setMinimumDuration(0)
@@ -121,39 +190,53 @@ def export_animation(window: MainWindow) -> None:
     progress.show()
     QApplication.processEvents()
     try:
-        _attempt(
-            window, path, lambda: write(window, path, **options), cancelled=progress.wasCanceled
+        written = _attempt(
+            window, path, partial(window.export, **options), cancelled=progress.wasCanceled
         )
     finally:
         progress.close()
+        progress.deleteLater()
+    return written or progress.wasCanceled()
 
 
-def export_trajectories(window: MainWindow) -> None:
-    path, _ = QFileDialog.getSaveFileName(
-        window, "Export Trajectories", str(_suggest(window, "race.csv")), DATA_FILTER
-    )
-    if path:
-        if not Path(path).suffix:
-            path += ".csv"
-        _attempt(window, Path(path), lambda: write(window, path))
+def export_trajectories(window: ExportWindow) -> None:
+    suggestion = str(_suggest(window, "race.csv"))
+    while True:
+        chosen, _ = QFileDialog.getSaveFileName(
+            window.window(), "Export Trajectories", suggestion, file_filter(DATA_FORMATS)
+        )
+        if not chosen:
+            return
+        suggestion = chosen
+        path = Path(chosen).expanduser()
+        if not path.suffix and not chosen.endswith(("/", "\\")) and not path.is_dir():
+            path = path.with_suffix(".csv")
+        problem = refusal(
+            chosen if chosen.endswith(("/", "\\")) else path, "Export Trajectories", DATA_FORMATS
+        )
+        if problem is not None:
+            _tell(window.window(), "Export Trajectories", problem, QMessageBox.Icon.Warning)
+            continue
+        if _attempt(window, path, window.export):
+            return
 
 
 def _attempt(
-    window: MainWindow,
+    window: ExportWindow,
     path: Path,
-    job: Callable[[], Any],
+    write: Callable[[Path], object],
     cancelled: Callable[[], bool] = lambda: False,
 ) -> bool:
-    """Run an export with a busy cursor; errors go to a dialog, success to the status bar."""
+    """``write(path)`` with a busy cursor; errors go to a dialog, success to the status bar."""
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
-        job()
+        write(path)
     except Exception as error:
         QApplication.restoreOverrideCursor()
         if cancelled():
             window.statusBar().showMessage("Export cancelled: nothing was written.", 8000)
             return False
-        show_error(window, f"Could not export {path.name}", error)
+        show_error(window.window(), f"Could not export {path.name}", error, path)
         return False
     QApplication.restoreOverrideCursor()
     window.last_export_folder = path.parent
@@ -161,91 +244,44 @@ def _attempt(
     return True
 
 
-def show_error(parent: QWidget, title: str, error: BaseException) -> None:
-    message = getattr(error, "strerror", None) or str(error) or type(error).__name__
-    filename = getattr(error, "filename", None)
-    if filename:
-        message = f"{message}: {filename}"
-    box = QMessageBox(
-        QMessageBox.Icon.Critical, title, f"{title}.", QMessageBox.StandardButton.Ok, parent
+def show_error(parent: QWidget, title: str, error: BaseException, path: Path) -> None:
+    """Say why ``path`` was not written. The file named is the one the person chose, never
+    a temporary name a writer used on the way."""
+    strerror = getattr(error, "strerror", None)
+    if isinstance(error, OSError) and strerror:  # the system's words: say which file
+        message = f"{strerror}: {path}"
+    else:  # our own words, which name what is wrong
+        message = str(error) or type(error).__name__
+    _tell(
+        parent,
+        title,
+        f"{message[:1].upper()}{message[1:]}.\n\nNothing was written.",
+        QMessageBox.Icon.Critical,
+        heading=f"{title}.",
     )
-    box.setInformativeText(f"{message[:1].upper()}{message[1:]}.\n\nNothing was written.")
+
+
+def _tell(
+    parent: QWidget, title: str, text: str, icon: QMessageBox.Icon, *, heading: str = ""
+) -> None:
+    box = QMessageBox(icon, title, heading or text, QMessageBox.StandardButton.Ok, parent)
+    if heading:
+        box.setInformativeText(text)
     box.setObjectName("exportError")
     box.exec()
+    box.deleteLater()
 
 
-def _suggest(window: MainWindow, name: str) -> Path:
+def default_folder() -> Path:
+    """Where exports go first: the Pictures folder if there is one, else the home folder."""
+    where = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation)
+    if where and Path(where).is_dir():
+        return Path(where)
+    return Path.home()
+
+
+def _suggest(window: ExportWindow, name: str) -> Path:
     folder = window.last_export_folder
-    if folder is None:
-        where = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation)
-        folder = Path(where) if where else Path.home()
-    return Path(folder) / name
-
-
-class SizeDialog(QDialog):
-    """Where to save and how big (and, for an animation, how many frames how fast)."""
-
-    def __init__(
-        self,
-        parent: QWidget,
-        title: str,
-        path: Path,
-        filters: str,
-        size: tuple[int, int],
-        *,
-        animation: bool = False,
-    ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.setObjectName("exportDialog")
-        self._filters = filters
-        self._default_suffix = path.suffix
-        self.path_edit = QLineEdit(str(path))
-        self.path_edit.setObjectName("exportPath")
-        self.path_edit.setAccessibleName("File to write")
-        browse = QPushButton("Browse…")
-        browse.setAccessibleName("Choose the file")
-        browse.clicked.connect(self._on_browse_clicked)
-        where = QHBoxLayout()
-        where.addWidget(self.path_edit, 1)
-        where.addWidget(browse)
-        self.width_box = self._spin(16, 10_000, size[0], "Width in pixels", " px")
-        self.height_box = self._spin(16, 10_000, size[1], "Height in pixels", " px")
-        form = QFormLayout(self)
-        form.addRow("File", where)
-        form.addRow("Width", self.width_box)
-        form.addRow("Height", self.height_box)
-        self.frames = self._spin(2, 10_000, 120, "Number of frames", "")
-        self.fps = self._spin(1, 50, 30, "Frames per second", " fps")
-        if animation:
-            form.addRow("Frames", self.frames)
-            form.addRow("Speed", self.fps)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-
-    @staticmethod
-    def _spin(low: int, high: int, value: int, name: str, suffix: str) -> QSpinBox:
-        box = QSpinBox()
-        box.setRange(low, high)
-        box.setValue(value)
-        box.setSuffix(suffix)
-        box.setAccessibleName(name)
-        return box
-
-    def path(self) -> Path:
-        path = Path(self.path_edit.text()).expanduser()
-        return path if path.suffix else path.with_suffix(self._default_suffix)
-
-    def picture_size(self) -> tuple[int, int]:
-        return self.width_box.value(), self.height_box.value()
-
-    def _on_browse_clicked(self) -> None:
-        chosen, _ = QFileDialog.getSaveFileName(
-            self, self.windowTitle(), self.path_edit.text(), self._filters
-        )
-        if chosen:
-            self.path_edit.setText(chosen)
+    if folder is None or not folder.is_dir():
+        folder = default_folder()
+    return folder / name

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
@@ -21,14 +21,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gradient_studio.ui import theme
+
 if TYPE_CHECKING:
     from gradient_studio.ui.window import MainWindow
 
 BUSY_AFTER_MS = 150  # show the progress bar only for work that takes longer than this
 VIEW_HINT = (
-    "Click the landscape to set the start · drag the white disc to move it · "
-    "scroll to zoom, drag to pan (View ▸ Reset view to go back)"
+    "Click the landscape to set the start, or drag the white disc · scroll to zoom, "
+    "drag to pan · Ctrl+0 goes back"
 )
+SIDE_WIDTH = (272, 360)  # the side panel's narrowest and its starting width
 
 
 def arrange(window: MainWindow) -> None:
@@ -39,6 +42,7 @@ def arrange(window: MainWindow) -> None:
     for title, widget in (
         ("Function f(x, y)", window.function_panel),
         ("Parameters", window.parameter_panel),
+        ("Start", window.start_entry),
         ("Optimisers — tick the ones to race", window.optimizer_panel),
     ):
         box = QGroupBox(title)
@@ -51,10 +55,10 @@ def arrange(window: MainWindow) -> None:
     scroll.setWidget(side)
     scroll.setWidgetResizable(True)
     scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    scroll.setMinimumWidth(340)
+    scroll.setMinimumWidth(SIDE_WIDTH[0])
     hint = QLabel(VIEW_HINT)
     hint.setObjectName("viewHint")
-    hint.setStyleSheet("color: palette(mid); padding: 2px 4px;")
+    hint.setStyleSheet(f"{theme.quiet_style()} padding: 2px 4px;")
     hint.setWordWrap(True)
     top = QWidget()
     top_layout = QVBoxLayout(top)
@@ -62,15 +66,59 @@ def arrange(window: MainWindow) -> None:
     top_layout.setSpacing(0)
     top_layout.addWidget(window.scene.widget, 1)
     top_layout.addWidget(hint)
-    bottom = _splitter(Qt.Orientation.Horizontal, (window.loss, 1, 420), (window.status, 0, 500))
-    centre = _splitter(Qt.Orientation.Vertical, (top, 3, 560), (bottom, 1, 200))
-    main = _splitter(Qt.Orientation.Horizontal, (scroll, 0, 360), (centre, 1, 920))
+    bottom = _splitter(
+        "bottomSplitter", Qt.Orientation.Horizontal, (window.loss, 1, 460), (window.status, 1, 460)
+    )
+    centre = _splitter("centreSplitter", Qt.Orientation.Vertical, (top, 3, 560), (bottom, 1, 200))
+    main = _splitter(
+        "mainSplitter", Qt.Orientation.Horizontal, (scroll, 0, SIDE_WIDTH[1]), (centre, 1, 920)
+    )
     window.setCentralWidget(main)
 
 
-def _splitter(orientation: Qt.Orientation, *parts: tuple[QWidget, int, int]) -> QSplitter:
-    """A splitter of ``(widget, stretch, starting size)`` parts."""
+def share_out(window: MainWindow) -> None:
+    """Splitter positions for the window's size, once it is first shown: the side panel a
+    share of the width (narrower in a small window), the picture most of the height."""
+    _SharedOnShow(window)
+
+
+class _SharedOnShow(QObject):
+    """Waits for the window's first show (splitters know their real size only then)."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._window and event.type() == QEvent.Type.Show:
+            self._window.removeEventFilter(self)
+            _share(self._window)
+            self.deleteLater()
+        return False
+
+
+def _share(window: MainWindow) -> None:
+    width, height = window.width(), window.height()
+    side = max(SIDE_WIDTH[0], min(SIDE_WIDTH[1], round(width * 0.3)))
+    main, centre, bottom = (
+        window.findChild(QSplitter, name)
+        for name in ("mainSplitter", "centreSplitter", "bottomSplitter")
+    )
+    assert main is not None and centre is not None and bottom is not None
+    main.setSizes([side, width - side])
+    centre.setSizes([round(height * 0.7), round(height * 0.3)])
+    rest = width - side
+    bottom.setSizes([round(rest * 0.45), rest - round(rest * 0.45)])  # the table is wide
+
+
+def _splitter(
+    name: str, orientation: Qt.Orientation, *parts: tuple[QWidget, int, int]
+) -> QSplitter:
+    """A splitter of ``(widget, stretch, starting size)`` parts (its place is remembered
+    by ``name``)."""
     splitter = QSplitter(orientation)
+    splitter.setObjectName(name)
     for i, (widget, stretch, _) in enumerate(parts):
         splitter.addWidget(widget)
         splitter.setStretchFactor(i, stretch)

@@ -1,24 +1,30 @@
 """The window's menus: File (exports, quit), View (how the landscape is drawn), Race (the
 playback commands with their shortcuts) and Help.
 
-The View menu's choices are how the picture looks, not what is computed, so its handlers
-talk to the scene directly; the exporters read the same choices back from :class:`Menus`.
+The View menu's choices are how the picture looks, not what is computed, so they go straight
+to the picture (:class:`PictureSettings`, the scene); the exporters read the same choices
+back from :class:`Menus`. Every other command is the window's (:class:`Commands`): this
+module does not know the window itself.
+
+Actions are connected to bound methods only, never to closures holding the window: Qt keeps
+a connected closure alive as long as its action, and the action lives as long as the window,
+so each closed window stayed in memory for good.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Protocol
 
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QMenu, QMessageBox
+from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox
 
 from gradient_studio import __version__
 from gradient_studio.scene.palette import COLORMAPS
-from gradient_studio.ui import exporting
 
 if TYPE_CHECKING:
-    from gradient_studio.ui.window import MainWindow
+    from gradient_studio.export import PictureStyle
 
 LEVELS = (10, 15, 20, 30, 40)
 COLOURING = (("Automatic", None), ("Logarithmic", True), ("Linear", False))
@@ -30,15 +36,55 @@ to move the start; press Space to play the race, → to step, R to start over.</
 <p>MIT licence.</p>"""
 
 
-@dataclass
-class Menus:
-    """The menu actions the window and the exporters need to reach."""
+class Commands(Protocol):
+    """What the menus ask the window to do."""
 
-    colormap: str = "viridis"
-    levels: int = 20
-    log_colour: bool | None = None
-    arrows: bool = False
-    actions: dict[str, QAction] = field(default_factory=dict)
+    def export_image(self) -> None: ...
+    def export_animation(self) -> None: ...
+    def export_trajectories(self) -> None: ...
+    def reset_view(self) -> None: ...
+    def close(self) -> bool: ...
+
+
+class PictureSettings(Protocol):
+    """How the picture is drawn: the View menu's choices (the scene has these)."""
+
+    def set_colormap(self, name: str) -> None: ...
+    def set_levels(self, count: int) -> None: ...
+    def set_log_colour(self, log: bool | None = None) -> None: ...
+    def set_arrows(self, show: bool) -> None: ...
+
+
+class Menus(QObject):
+    """The menu bar of ``window``: the File and View commands, ``race`` (the playback
+    actions) under Race, and Help. ``actions`` holds every command by name, e.g.
+    ``actions["export_image"]``; :meth:`add_help` puts more under Help."""
+
+    def __init__(
+        self,
+        window: QMainWindow,
+        commands: Commands,
+        picture: PictureSettings,
+        race: Sequence[QAction],
+    ) -> None:
+        super().__init__(window)
+        self.colormap = "viridis"
+        self.levels = 20
+        self.log_colour: bool | None = None
+        self.arrows = False
+        self.actions: dict[str, QAction] = {}
+        self._picture = picture
+        bar = window.menuBar()
+        self._file_menu(bar.addMenu("&File"), commands)
+        self._view_menu(bar.addMenu("&View"), commands)
+        race_menu = bar.addMenu("&Race")
+        for action in race:
+            race_menu.addAction(action)
+        self.help_menu = bar.addMenu("&Help")
+        about = self._action(
+            "about", "&About Gradient Studio", None, "Version and a short guide", self.show_about
+        )
+        self.help_menu.addAction(about)
 
     def picture_options(self) -> dict[str, object]:
         """The View menu's choices as the image exporters take them."""
@@ -49,145 +95,148 @@ class Menus:
             "arrows": self.arrows,
         }
 
+    def picture_style(self) -> PictureStyle:
+        """The View menu's choices as the exporters' :class:`PictureStyle`."""
+        from gradient_studio.export import PictureStyle
 
-def build(window: MainWindow) -> Menus:
-    menus = Menus()
-    bar = window.menuBar()
-    _file_menu(bar.addMenu("&File"), window, menus)
-    _view_menu(bar.addMenu("&View"), window, menus)
-    race = bar.addMenu("&Race")
-    for action in (
-        window.controls.play_action,
-        window.controls.step_action,
-        window.controls.reset_action,
-    ):
-        race.addAction(action)
-    help_menu = bar.addMenu("&Help")
-    about = _action(
-        window, menus, "about", "&About Gradient Studio", None, "Version and a short guide"
-    )
-    about.triggered.connect(
-        lambda: QMessageBox.about(
-            window, "About Gradient Studio", ABOUT.format(version=__version__)
+        return PictureStyle(
+            colormap=self.colormap,
+            levels=self.levels,
+            arrows=self.arrows,
+            log_colour=self.log_colour,
         )
-    )
-    help_menu.addAction(about)
-    return menus
 
+    def add_help(self, action: QAction) -> None:
+        """Put ``action`` in the Help menu, before About."""
+        self.help_menu.insertAction(self.actions["about"], action)
 
-def _action(
-    window: MainWindow, menus: Menus, key: str, text: str, shortcut: object, tip: str
-) -> QAction:
-    action = QAction(text, window)
-    action.setObjectName(f"action_{key}")
-    if shortcut is not None:
-        action.setShortcut(QKeySequence(shortcut))
-    action.setStatusTip(tip)
-    menus.actions[key] = action
-    return action
+    def show_about(self) -> None:
+        QMessageBox.about(self._owner(), "About Gradient Studio", ABOUT.format(version=__version__))
 
+    # -- building --------------------------------------------------------------------------
+    def _owner(self) -> QMainWindow:
+        # The window is asked for, not kept: a reference here would make a cycle
+        # window -> menus -> window that only the garbage collector could end.
+        owner = self.parent()
+        assert isinstance(owner, QMainWindow)
+        return owner
 
-def _file_menu(menu: QMenu, window: MainWindow, menus: Menus) -> None:
-    for key, text, shortcut, tip, handler in (
-        (
-            "export_image",
-            "Export &Image…",
-            "Ctrl+E",
-            "Save the picture as PNG or SVG",
-            exporting.export_image,
-        ),
-        (
-            "export_animation",
-            "Export &Animation…",
-            "Ctrl+Shift+E",
-            "Save the descent as an animated GIF",
-            exporting.export_animation,
-        ),
-        (
-            "export_trajectories",
-            "Export &Trajectories…",
-            "Ctrl+Shift+S",
-            "Save every step's x, y, f and ‖∇f‖ as CSV or JSON",
-            exporting.export_trajectories,
-        ),
-    ):
-        action = _action(window, menus, key, text, shortcut, tip)
-        action.triggered.connect(lambda _=False, h=handler: h(window))
-        menu.addAction(action)
-    menu.addSeparator()
-    quit_action = _action(
-        window, menus, "quit", "&Quit", QKeySequence.StandardKey.Quit, "Close Gradient Studio"
-    )
-    quit_action.triggered.connect(window.close)
-    menu.addAction(quit_action)
+    def _action(
+        self,
+        key: str,
+        text: str,
+        shortcut: QKeySequence.StandardKey | str | None,
+        tip: str,
+        command: Callable[[], object] | None = None,
+    ) -> QAction:
+        action = QAction(text, self._owner())
+        action.setObjectName(f"action_{key}")
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setStatusTip(tip)
+        if command is not None:
+            action.triggered.connect(command)
+        self.actions[key] = action
+        return action
 
+    def _file_menu(self, menu: QMenu, commands: Commands) -> None:
+        for key, text, shortcut, tip, command in (
+            (
+                "export_image",
+                "Export &Image…",
+                "Ctrl+E",
+                "Save the picture as PNG or SVG",
+                commands.export_image,
+            ),
+            (
+                "export_animation",
+                "Export &Animation…",
+                "Ctrl+Shift+E",
+                "Save the descent as an animated GIF",
+                commands.export_animation,
+            ),
+            (
+                "export_trajectories",
+                "Export &Trajectories…",
+                "Ctrl+Shift+S",
+                "Save every step's x, y, f and ‖∇f‖ as CSV or JSON",
+                commands.export_trajectories,
+            ),
+        ):
+            menu.addAction(self._action(key, text, shortcut, tip, command))
+        menu.addSeparator()
+        quit_action = self._action(
+            "quit", "&Quit", QKeySequence.StandardKey.Quit, "Close Gradient Studio", commands.close
+        )
+        menu.addAction(quit_action)
 
-def _view_menu(menu: QMenu, window: MainWindow, menus: Menus) -> None:
-    scene = window.scene
+    def _view_menu(self, menu: QMenu, commands: Commands) -> None:
+        self._radio(
+            menu.addMenu("&Colour map"),
+            [(n, n, n == self.colormap) for n in COLORMAPS],
+            self._on_colormap_triggered,
+        )
+        self._radio(
+            menu.addMenu("Contour &levels"),
+            [(str(n), n, n == self.levels) for n in LEVELS],
+            self._on_levels_triggered,
+        )
+        self._radio(
+            menu.addMenu("Log &colouring"),
+            [(t, v, v is self.log_colour) for t, v in COLOURING],
+            self._on_colouring_triggered,
+        )
+        arrows = self._action(
+            "arrows",
+            "−∇f &arrows",
+            "G",
+            "Show the direction of steepest descent at each moving head",
+        )
+        arrows.setCheckable(True)
+        arrows.toggled.connect(self._on_arrows_toggled)
+        menu.addAction(arrows)
+        self._owner().addAction(arrows)
+        menu.addSeparator()
+        reset = self._action(
+            "reset_view",
+            "&Reset View",
+            "Ctrl+0",
+            "Show the function's own range again",
+            commands.reset_view,
+        )
+        menu.addAction(reset)
+        self._owner().addAction(reset)
 
-    def choose_colormap(name: str) -> None:
-        menus.colormap = name
-        scene.set_colormap(name)
+    def _radio(
+        self,
+        menu: QMenu,
+        items: list[tuple[str, object, bool]],
+        choose: Callable[[QAction], None],
+    ) -> None:
+        group = QActionGroup(self)
+        for text, value, checked in items:
+            action = QAction(text, self._owner())
+            action.setCheckable(True)
+            action.setChecked(checked)
+            action.setData(value)
+            group.addAction(action)
+            menu.addAction(action)
+        group.triggered.connect(choose)
 
-    def choose_levels(count: int) -> None:
-        menus.levels = count
-        scene.set_levels(count)
+    # -- what a person chooses -------------------------------------------------------------
+    def _on_colormap_triggered(self, action: QAction) -> None:
+        self.colormap = str(action.data())
+        self._picture.set_colormap(self.colormap)
 
-    def choose_colouring(log: bool | None) -> None:
-        menus.log_colour = log
-        scene.set_log_colour(log)
+    def _on_levels_triggered(self, action: QAction) -> None:
+        self.levels = int(action.data())
+        self._picture.set_levels(self.levels)
 
-    def choose_arrows(show: bool) -> None:
-        menus.arrows = show
-        scene.set_arrows(show)
+    def _on_colouring_triggered(self, action: QAction) -> None:
+        data = action.data()
+        self.log_colour = None if data is None else bool(data)
+        self._picture.set_log_colour(self.log_colour)
 
-    _radio(
-        menu.addMenu("&Colour map"),
-        window,
-        [(n, n, n == menus.colormap) for n in COLORMAPS],
-        choose_colormap,
-    )
-    _radio(
-        menu.addMenu("Contour &levels"),
-        window,
-        [(str(n), n, n == menus.levels) for n in LEVELS],
-        choose_levels,
-    )
-    _radio(
-        menu.addMenu("Log &colouring"),
-        window,
-        [(t, v, v is menus.log_colour) for t, v in COLOURING],
-        choose_colouring,
-    )
-    arrows = _action(
-        window,
-        menus,
-        "arrows",
-        "−∇f &arrows",
-        "G",
-        "Show the direction of steepest descent at each moving head",
-    )
-    arrows.setCheckable(True)
-    arrows.toggled.connect(choose_arrows)
-    menu.addAction(arrows)
-    window.addAction(arrows)
-    menu.addSeparator()
-    reset = _action(
-        window, menus, "reset_view", "&Reset View", "Ctrl+0", "Show the function's own range again"
-    )
-    reset.triggered.connect(window.reset_view)
-    menu.addAction(reset)
-    window.addAction(reset)
-
-
-def _radio(
-    menu: QMenu, window: MainWindow, items: list[tuple[str, object, bool]], choose: object
-) -> None:
-    group = QActionGroup(window)
-    for text, value, checked in items:
-        action = QAction(text, window)
-        action.setCheckable(True)
-        action.setChecked(checked)
-        action.triggered.connect(lambda _=False, v=value: choose(v))  # type: ignore[operator]
-        group.addAction(action)
-        menu.addAction(action)
+    def _on_arrows_toggled(self, show: bool) -> None:
+        self.arrows = show
+        self._picture.set_arrows(show)

@@ -22,9 +22,20 @@ from PySide6.QtWidgets import (
 
 from gradient_studio.engine.optimizers import OPTIMIZERS
 from gradient_studio.ui.sliders import FloatSlider
+from gradient_studio.ui.styles import Style, swatch
+
+SLIDER_WIDTH = 150  # px: the narrowest a hyperparameter's slider (with its box) gets
 
 #: How the window names hyperparameters (the engine's keys are for programs).
 WORDS = {h.name: h.label for spec in OPTIMIZERS.values() for h in spec.hyperparameters}
+
+
+def describe(word: str, description: str) -> str:
+    """``word: description``, saying the word once even if the description starts with it
+    ("learning rate: how far each step goes", not "learning rate: learning rate: …")."""
+    if description.casefold().startswith(word.casefold()):
+        return description
+    return f"{word}: {description}" if description else word
 
 
 def slider_name(optimizer: str, key: str) -> str:
@@ -39,12 +50,14 @@ class OptimizerRow(QWidget):
         super().__init__(parent)
         spec = OPTIMIZERS[name]
         self.name = name
+        self.path_style: Style | None = None
         self.check = QCheckBox(spec.display_name)
         self.check.setObjectName(f"optimizer_{name}")
         self.check.setAccessibleName(f"Race {spec.display_name}")
         self.check.setToolTip(spec.tooltip)
         self.swatch = QLabel()
-        self.swatch.setFixedSize(22, 6)
+        self.swatch.setObjectName(f"swatch_{name}")
+        self.swatch.setFixedSize(26, 10)
         self.swatch.setAccessibleName(f"{spec.display_name} path colour")
         head = QHBoxLayout()
         head.setContentsMargins(0, 0, 0, 0)
@@ -55,6 +68,8 @@ class OptimizerRow(QWidget):
         form.setContentsMargins(22, 0, 0, 4)
         form.setVerticalSpacing(2)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        # In a narrow panel a slider goes under its name rather than shrink to a sliver.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.sliders: dict[str, FloatSlider] = {}
         for h in spec.hyperparameters:
             slider = FloatSlider(
@@ -65,9 +80,11 @@ class OptimizerRow(QWidget):
                 name=f"{spec.display_name} {WORDS.get(h.name, h.name)}",
             )
             slider.setObjectName(slider_name(name, h.name))
-            slider.setToolTip(f"{WORDS.get(h.name, h.name)}: {h.description}\n\n{spec.rule}")
-            label = QLabel(WORDS.get(h.name, h.name))
-            label.setToolTip(h.description)
+            slider.setMinimumWidth(SLIDER_WIDTH)
+            word = WORDS.get(h.name, h.name)
+            slider.setToolTip(f"{describe(word, h.description)}\n\n{spec.rule}")
+            label = QLabel(word)
+            label.setToolTip(describe(word, h.description))
             form.addRow(label, slider)
             self.sliders[h.name] = slider
         layout = QVBoxLayout(self)
@@ -83,12 +100,13 @@ class OptimizerRow(QWidget):
         self.check.blockSignals(False)
         self.body.setVisible(checked)
 
-    def set_colour(self, colour: str | None) -> None:
-        self.swatch.setStyleSheet(
-            f"background: {colour}; border: 1px solid #141414; border-radius: 2px;"
-            if colour
-            else ""
-        )
+    def set_style(self, style: Style | None) -> None:
+        """Show the colour (and dashes) of this optimiser's path, or nothing."""
+        self.path_style = style
+        if style is None:
+            self.swatch.clear()
+        else:
+            self.swatch.setPixmap(swatch(style, ratio=self.devicePixelRatioF()))
 
 
 class OptimizerPanel(QWidget):
@@ -130,9 +148,10 @@ class OptimizerPanel(QWidget):
                 slider.setValue(value)
                 slider.blockSignals(False)
 
-    def set_colours(self, colours: Mapping[str, str]) -> None:
+    def set_styles(self, styles: Mapping[str, Style]) -> None:
+        """The path style of each optimiser racing (the others show none)."""
         for name, row in self.rows.items():
-            row.set_colour(colours.get(name))
+            row.set_style(styles.get(name))
 
     # -- what a person does ----------------------------------------------------------------
     def _on_check_toggled(self, checked: bool) -> None:

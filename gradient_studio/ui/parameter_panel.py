@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
+from gradient_studio.ui import theme
 from gradient_studio.ui.sliders import FloatSlider, widened
 
 DEFAULT_BOUNDS = (-5.0, 5.0)
@@ -26,6 +27,7 @@ class ParameterPanel(QWidget):
     person moves one."""
 
     value_changed = Signal(str, float)
+    notice = Signal(str)  # a sentence for the status bar (new bounds moved a value)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -36,7 +38,7 @@ class ParameterPanel(QWidget):
         self._form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self._empty = QLabel(EMPTY)
         self._empty.setWordWrap(True)
-        self._empty.setStyleSheet("color: palette(mid);")
+        self._empty.setStyleSheet(theme.quiet_style())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self._form)
@@ -52,13 +54,12 @@ class ParameterPanel(QWidget):
             self._form.removeRow(slider)
         for row, name in enumerate(names):
             value = float(values.get(name, 1.0))
-            slider = self.sliders.get(name)
-            if slider is None:
-                slider = self._make(name, value)
-                self.sliders[name] = slider
-                self._form.insertRow(row, self._label(name), slider)
+            shown = self.sliders.get(name)
+            if shown is None:
+                made = self.sliders[name] = self._make(name, value)
+                self._form.insertRow(row, self._label(name), made)
             else:
-                self._show_value(slider, value)
+                self._show_value(shown, value)
         self._empty.setVisible(not names)
 
     def set_values(self, values: Mapping[str, float]) -> None:
@@ -78,6 +79,7 @@ class ParameterPanel(QWidget):
             "slider's range."
         )
         slider.valueChanged.connect(lambda v, n=name: self._on_slider_value_changed(n, v))
+        slider.value_moved.connect(lambda a, b, s=slider: self.notice.emit(s.moved_text(a, b)))
         return slider
 
     def _label(self, name: str) -> QLabel:

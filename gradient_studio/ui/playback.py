@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import QLabel, QSlider, QSpinBox, QStyle, QToolBar, QWidget
 
+from gradient_studio.ui.shortcuts import PLAYBACK, key_text
 from gradient_studio.ui.sliders import FloatSlider
 
 FRAME_MS = 16  # the clock's tick: one frame at 60 Hz
 DEFAULT_SPEED = 100.0  # steps per second
 MAX_STEPS = 1_000_000
+SPEED_WIDTH = 170  # px: the speed slider with its value box
+SPEED_WIDTH_COMPACT = 120
 
 
 class Playback(QObject):
@@ -75,10 +78,21 @@ class Playback(QObject):
         self.pause()
         self._move(min(float(int(self.step) + 1), float(self.last)))
 
+    def step_back(self) -> None:
+        """One whole step back (pausing)."""
+        self.pause()
+        whole = float(int(self.step))
+        self._move(max(0.0, whole - 1 if whole == self.step else whole))
+
     def reset(self) -> None:
         """Back to the start (pausing)."""
         self.pause()
         self._move(0.0)
+
+    def go_to_end(self) -> None:
+        """To the last step computed (pausing)."""
+        self.pause()
+        self._move(float(self.last))
 
     def seek(self, step: float) -> None:
         """Put the playhead at ``step`` (a scrub); playing goes on from there."""
@@ -128,73 +142,77 @@ class Playback(QObject):
 
 class PlaybackControls(QObject):
     """The toolbar's play, step and reset buttons, speed, playhead and step count, showing
-    a :class:`Playback`. Emits ``steps_edited(n)`` when a person sets the maximum steps."""
+    a :class:`Playback`. Emits ``steps_edited(n)`` when a person sets the maximum steps.
+
+    The buttons' keys come from :data:`~gradient_studio.ui.shortcuts.PLAYBACK`. In a narrow
+    window the toolbar condenses (icons only, a shorter speed slider) so that everything
+    in it, Max steps included, stays in sight.
+    """
 
     steps_edited = Signal(int)
 
     def __init__(self, playback: Playback, toolbar: QToolBar, window: QWidget) -> None:
         super().__init__(window)
         self.playback = playback
+        self.toolbar = toolbar
         style = window.style()
-        self.play_action = self._action(
-            window,
-            "&Play",
-            "Space",
-            "Play or pause the race",
-            style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay),
-        )
-        self.play_action.setCheckable(True)
-        self.step_action = self._action(
-            window,
-            "&Step",
-            "Right",
-            "One step forward",
-            style.standardIcon(QStyle.StandardPixmap.SP_MediaSkipForward),
-        )
+        icon = style.standardIcon
+        Pixmap = QStyle.StandardPixmap
         self.reset_action = self._action(
-            window,
-            "&Reset",
-            "R",
-            "Back to the start",
-            style.standardIcon(QStyle.StandardPixmap.SP_MediaSkipBackward),
+            window, "reset", "&Reset", icon(Pixmap.SP_MediaSkipBackward)
         )
-        self._play_icon = style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay)
-        self._pause_icon = style.standardIcon(QStyle.StandardPixmap.SP_MediaPause)
+        self.back_action = self._action(window, "back", "&Back", icon(Pixmap.SP_MediaSeekBackward))
+        self.play_action = self._action(window, "play", "&Play", icon(Pixmap.SP_MediaPlay))
+        self.play_action.setCheckable(True)
+        self.step_action = self._action(window, "step", "&Step", icon(Pixmap.SP_MediaSeekForward))
+        self.end_action = self._action(window, "end", "&End", icon(Pixmap.SP_MediaSkipForward))
+        #: In the order the Race menu lists them.
+        self.actions = (
+            self.play_action,
+            self.step_action,
+            self.back_action,
+            self.end_action,
+            self.reset_action,
+        )
+        self._play_icon = icon(Pixmap.SP_MediaPlay)
+        self._pause_icon = icon(Pixmap.SP_MediaPause)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         for action, name, accessible in (
+            (self.reset_action, "resetButton", "Reset to the start"),
+            (self.back_action, "backButton", "Step back"),
             (self.play_action, "playButton", "Play or pause"),
             (self.step_action, "stepButton", "Step forward"),
-            (self.reset_action, "resetButton", "Reset to the start"),
+            (self.end_action, "endButton", "Go to the end"),
         ):
             toolbar.addAction(action)
             button = toolbar.widgetForAction(action)
             button.setObjectName(name)
             button.setAccessibleName(accessible)
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # a click leaves the focus be
         self.play_button = toolbar.widgetForAction(self.play_action)
         toolbar.addSeparator()
-        toolbar.addWidget(QLabel(" Speed "))
+        self.speed_label = QLabel(" Speed ")
+        toolbar.addWidget(self.speed_label)
         self.speed = FloatSlider(1.0, 1000.0, DEFAULT_SPEED, log=True, name="Speed")
         self.speed.setObjectName("speedSlider")
         self.speed.setToolTip("Animation speed in steps per second (1 to 1000)")
-        self.speed.setFixedWidth(170)
+        self.speed.setFixedWidth(SPEED_WIDTH)
         toolbar.addWidget(self.speed)
-        toolbar.addWidget(QLabel(" steps/s "))
+        self.speed_unit = toolbar.addWidget(QLabel(" steps/s "))
         toolbar.addSeparator()
         self.playhead = QSlider(Qt.Orientation.Horizontal)
         self.playhead.setObjectName("playheadSlider")
         self.playhead.setAccessibleName("Playhead: the step shown")
         self.playhead.setToolTip("Drag to scrub through the race")
-        self.playhead.setMinimumWidth(120)
-        self.playhead.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.playhead.setMinimumWidth(80)
+        self.playhead.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         toolbar.addWidget(self.playhead)
         self.step_label = QLabel()
         self.step_label.setObjectName("stepLabel")
-        self.step_label.setFixedWidth(  # a fixed width: no toolbar layout every frame
-            self.step_label.fontMetrics().horizontalAdvance(" step 1000000 / 1000000 ")
-        )
         toolbar.addWidget(self.step_label)
         toolbar.addSeparator()
-        toolbar.addWidget(QLabel(" Max steps "))
+        self.steps_label = QLabel(" Max steps ")
+        toolbar.addWidget(self.steps_label)
         self.steps = QSpinBox()
         self.steps.setObjectName("stepsSpin")
         self.steps.setAccessibleName("Maximum steps")
@@ -204,9 +222,14 @@ class PlaybackControls(QObject):
         self.steps.setKeyboardTracking(False)
         self.steps.setGroupSeparatorShown(True)
         toolbar.addWidget(self.steps)
+        self._compact: bool | None = None
+        self._full = 0
+        toolbar.installEventFilter(self)
 
         self.play_action.toggled.connect(self._on_play_action_toggled)
         self.step_action.triggered.connect(self._on_step_action_triggered)
+        self.back_action.triggered.connect(self._on_back_action_triggered)
+        self.end_action.triggered.connect(self._on_end_action_triggered)
         self.reset_action.triggered.connect(self._on_reset_action_triggered)
         self.speed.valueChanged.connect(self._on_speed_value_changed)
         self.playhead.valueChanged.connect(self._on_playhead_value_changed)
@@ -217,13 +240,43 @@ class PlaybackControls(QObject):
         self._show_last(playback.last)
 
     @staticmethod
-    def _action(window: QWidget, text: str, key: str, tip: str, icon: object) -> QAction:
+    def _action(window: QWidget, key: str, text: str, icon: QIcon) -> QAction:
+        shortcut = PLAYBACK[key]
         action = QAction(icon, text, window)
-        action.setShortcut(QKeySequence(key))
-        action.setToolTip(f"{tip} ({key})")
-        action.setStatusTip(tip)
+        action.setObjectName(f"action_{key}")
+        action.setShortcuts([QKeySequence(k) for k in shortcut.keys])
+        action.setToolTip(f"{shortcut.does} ({key_text(shortcut.keys)})")
+        action.setStatusTip(shortcut.does)
         window.addAction(action)
         return action
+
+    # -- fitting the window's width -----------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.toolbar and event.type() == QEvent.Type.Resize:
+            self.fit(self.toolbar.width())
+        return False
+
+    def fit(self, width: int) -> None:
+        """Condense the toolbar if its full form is wider than ``width`` pixels."""
+        compact = width < self._full_width()
+        if compact == self._compact:
+            return
+        self._compact = compact
+        self.toolbar.setToolButtonStyle(
+            Qt.ToolButtonStyle.ToolButtonIconOnly
+            if compact
+            else Qt.ToolButtonStyle.ToolButtonTextBesideIcon
+        )
+        self.speed.setFixedWidth(SPEED_WIDTH_COMPACT if compact else SPEED_WIDTH)
+        self.speed_unit.setVisible(not compact)
+        self.steps_label.setText(" Steps " if compact else " Max steps ")
+        self.speed_label.setText(" " if compact else " Speed ")
+
+    def _full_width(self) -> int:
+        """The toolbar's width with labelled buttons, measured while it has them."""
+        if not self._compact:
+            self._full = self.toolbar.sizeHint().width()
+        return self._full
 
     # -- showing ---------------------------------------------------------------------------
     def set_steps(self, steps: int) -> None:
@@ -242,6 +295,10 @@ class PlaybackControls(QObject):
         self.playhead.setRange(0, last)
         self.playhead.setValue(int(self.playback.step))
         self.playhead.blockSignals(False)
+        # A fixed width for this many steps: no toolbar layout every frame.
+        self.step_label.setFixedWidth(
+            self.step_label.fontMetrics().horizontalAdvance(f" step {last} / {last} ") + 4
+        )
         self.step_label.setText(f" step {int(self.playback.step)} / {last} ")
 
     def _show_playing(self, playing: bool) -> None:
@@ -257,6 +314,12 @@ class PlaybackControls(QObject):
 
     def _on_step_action_triggered(self) -> None:
         self.playback.step_forward()
+
+    def _on_back_action_triggered(self) -> None:
+        self.playback.step_back()
+
+    def _on_end_action_triggered(self) -> None:
+        self.playback.go_to_end()
 
     def _on_reset_action_triggered(self) -> None:
         self.playback.reset()

@@ -1,9 +1,13 @@
 """How each optimiser is doing, in numbers and in words.
 
-A table row per optimiser: f, ‖∇f‖ and the step at the playhead, how its run ended, and for
-a preset the distance to the nearest known minimum. Under it, every run that went wrong is
-explained in a sentence a person can act on ("Adam diverged — gradient exploded at step 37:
-try a smaller learning rate").
+A table row per optimiser: f, ‖∇f‖, where it is (x, y) and the step at the playhead, how its
+run ended, and for a preset the distance to the nearest known minimum. Under it, every run
+that went wrong is explained in a sentence a person can act on ("Adam diverged — gradient
+exploded at step 37: try a smaller learning rate").
+
+The one-line ``summary`` (the window puts it in its status bar) is made from the same runs
+in the same call as the table, so the two never disagree, and a new race replaces it: a
+message never outlives the race it is about.
 """
 
 from __future__ import annotations
@@ -26,8 +30,14 @@ from PySide6.QtWidgets import (
 )
 
 from gradient_studio.scene.palette import format_value
+from gradient_studio.ui import theme
+from gradient_studio.ui.labels import ElidedLabel
+from gradient_studio.ui.styles import Style, swatch
 
-COLUMNS = ("Optimiser", "f", "‖∇f‖", "step", "outcome", "to min.")
+COLUMNS = ("Optimiser", "f", "‖∇f‖", "x", "y", "step", "outcome", "to min.")
+F, GRAD, X, Y, STEP, OUTCOME, TO_MIN = range(1, len(COLUMNS))
+NUMBERS = (F, GRAD, X, Y, STEP, TO_MIN)
+NO_OPTIMISER = "Tick an optimiser on the left to race it."
 WORDS = {
     "converged": "converged",
     "diverged": "diverged",
@@ -36,34 +46,72 @@ WORDS = {
     "running": "running…",
 }
 TROUBLE = {"diverged", "left-domain"}
-TROUBLE_COLOUR = "#c0392b"
-NOTE_COLOUR = "#444444"
+TROUBLE_COLOUR = theme.ERROR
+NOTE_COLOUR = theme.NOTE
+
+
+#: How the engine begins the note of a run on a function with no minimum along its path.
+NO_MINIMUM = "f decreases without bound"
+
+
+def trouble_step(t: Any) -> int:
+    """The step at which a run went wrong: the engine's own word for it where it gives one
+    (0 for a start outside the domain), else the step after the last good one."""
+    step = getattr(t, "trouble_step", None)
+    return int(step) if step is not None else int(t.stop) + 1
+
+
+def no_minimum(t: Any) -> bool:
+    """Whether the engine found the run going downhill without end (no minimum there)."""
+    return any(n.startswith(NO_MINIMUM) for n in t.notes)
 
 
 def outcome(t: Any) -> str:
     """How a run ended, with the step: ``converged at step 412``."""
-    word = WORDS.get(t.status, t.status)
+    word = str(WORDS.get(t.status, t.status.replace("-", " ")))
+    if no_minimum(t):
+        return f"no minimum (step {t.stop})"
     if t.status in ("running", "max-steps"):
         return word
-    if t.status in TROUBLE:  # the run keeps its last good step; the trouble is the next
-        return f"{word} at step {t.stop + 1}"
+    if t.status in TROUBLE:
+        return f"{word} at step {trouble_step(t)}"
     return f"{word} at step {t.stop}"
+
+
+def reason(t: Any) -> tuple[str, str]:
+    """What went wrong (or what the optimiser noticed) as ``(joint, words)``, to follow the
+    optimiser's name (``joint`` is " " or ": "); ``("", "")`` when there is nothing to say."""
+    notes = [n for n in t.notes if n]
+    if t.status in TROUBLE and not no_minimum(t):
+        word = WORDS.get(t.status, t.status.replace("-", " "))
+        if not notes:
+            return " ", f"{word} at step {trouble_step(t)}."
+        first = notes[0]
+        text = first if first.startswith(("diverged", "left the domain")) else f"{word} — {first}"
+        return " ", "; ".join([text, *notes[1:]])
+    return (": ", "; ".join(notes)) if notes else ("", "")
 
 
 def explanation(name: str, t: Any) -> str:
     """A sentence for what went wrong (or what the optimiser noticed), or ``""``."""
-    notes = [n for n in t.notes if n]
-    if t.status in TROUBLE:
-        word = WORDS[t.status]
-        if not notes:
-            return f"{name} {word} at step {t.stop + 1}."
-        first = notes[0]
-        if first.startswith(("diverged", "left the domain")):
-            text = f"{name} {first}"
-        else:
-            text = f"{name} {word} — {first}"
-        return "; ".join([text, *notes[1:]])
-    return f"{name}: " + "; ".join(notes) if notes else ""
+    joint, words = reason(t)
+    return f"{name}{joint}{words}" if words else ""
+
+
+def said_once(runs: Sequence[tuple[str, Any]]) -> list[tuple[list[str], str]]:
+    """The sentences for ``(name, run)`` pairs, each said once for every run it is true of
+    ("Gradient descent, Momentum and Adam left the domain at step 0: …"), as
+    ``(names, sentence)`` in the order the runs first say them."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for name, t in runs:
+        joint, words = reason(t)
+        if words:
+            groups.setdefault((joint, words), []).append(name)
+    out = []
+    for (joint, words), names in groups.items():
+        who = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+        out.append((names, f"{who}{joint}{words}"))
+    return out
 
 
 def nearest_minimum(point: Any, minima: Sequence[tuple[float, float]]) -> float | None:
@@ -75,7 +123,7 @@ def nearest_minimum(point: Any, minima: Sequence[tuple[float, float]]) -> float 
 
 
 class RaceStatus(QWidget):
-    """The table and the explanations under it."""
+    """The table, the explanations under it and the one-line ``summary``."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -95,8 +143,9 @@ class RaceStatus(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         self.table.setToolTip(
-            "Values at the step shown; 'outcome' is how the whole run ended. "
-            "'to minimum' is the distance to the nearest known minimum of a preset."
+            "Values at the step shown: f, the gradient's size ‖∇f‖ and where the run is "
+            "(x, y); 'outcome' is how the whole run ended; 'to min.' is the distance to the "
+            "nearest known minimum of a preset."
         )
         self.notes = QLabel("")
         self.notes.setObjectName("statusNotes")
@@ -109,7 +158,10 @@ class RaceStatus(QWidget):
         layout.setSpacing(2)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.notes)
-        self._runs: list[tuple[str, str, Any]] = []
+        self.summary = ElidedLabel("")  # a long sentence ends in "…", never widens the window
+        self.summary.setObjectName("raceSummary")
+        self.summary.setAccessibleName("How the race went")
+        self._runs: list[tuple[str, Style, Any]] = []
         self._minima: tuple[tuple[float, float], ...] | None = None
         self._shown_step: int | None = None
 
@@ -117,37 +169,56 @@ class RaceStatus(QWidget):
         self,
         trajectories: Sequence[Any],
         names: Sequence[str],
-        colours: Sequence[str],
+        styles: Sequence[Style],
         minima: Sequence[tuple[float, float]] | None,
         step: float,
     ) -> None:
         """New runs (``minima``: the preset's known minima, or None for no preset)."""
-        self._runs = list(zip(names, colours, trajectories, strict=True))
+        self._runs = list(zip(names, styles, trajectories, strict=True))
         self._minima = tuple(minima) if minima is not None else None
-        self.table.setColumnHidden(5, not self._minima)
+        self.table.setColumnHidden(TO_MIN, not self._minima)
         self.table.setRowCount(len(self._runs))
-        for row, (name, colour, t) in enumerate(self._runs):
-            self._item(row, 0, name).setForeground(QColor("#1f1f1f"))
-            self.table.item(row, 0).setData(Qt.ItemDataRole.DecorationRole, QColor(colour))
-            cell = self._item(row, 4, outcome(t))
-            cell.setForeground(QColor(TROUBLE_COLOUR if t.status in TROUBLE else "#1f1f1f"))
+        ratio = self.devicePixelRatioF()
+        for row, (name, style, t) in enumerate(self._runs):
+            first = self._item(row, 0, name)
+            if first.data(Qt.ItemDataRole.UserRole) != style.colour + style.marker:
+                first.setForeground(QColor(theme.TEXT))
+                first.setData(Qt.ItemDataRole.DecorationRole, swatch(style, ratio=ratio))
+                first.setData(Qt.ItemDataRole.UserRole, style.colour + style.marker)
+            cell = self._item(row, OUTCOME, outcome(t))
+            bad = t.status in TROUBLE or no_minimum(t)
+            cell.setForeground(QColor(TROUBLE_COLOUR if bad else theme.TEXT))
             cell.setToolTip("\n".join(t.notes) or outcome(t))
         self._shown_step = None
         self.set_step(step)
         self.table.resizeColumnsToContents()
-        lines = [
-            (t.status in TROUBLE, colour, explanation(name, t)) for name, colour, t in self._runs
-        ]
-        self.notes.setText(
-            "<br>".join(
-                f"<span style='color:{colour}'>●</span> "
-                f"<span style='color:{TROUBLE_COLOUR if bad else NOTE_COLOUR}'>"
-                f"{html.escape(text, quote=False)}</span>"
-                for bad, colour, text in lines
-                if text
+        first_of = {name: (style, t) for name, style, t in reversed(self._runs)}
+        lines = []
+        for names, text in said_once([(name, t) for name, _, t in self._runs]):
+            style, t = first_of[names[0]]
+            marks = "".join(
+                f"<span style='color:{first_of[n][0].colour}'>{first_of[n][0].glyph}</span>"
+                for n in names
             )
+            bad = t.status in TROUBLE or no_minimum(t)
+            lines.append(
+                f"{marks} <span style='color:{TROUBLE_COLOUR if bad else NOTE_COLOUR}'>"
+                f"{html.escape(text, quote=False)}</span>"
+            )
+        self.notes.setText("<br>".join(lines))
+        self.notes.setVisible(bool(lines))
+        troubles = self.troubles()
+        self._set_summary(
+            troubles[0] if troubles else "" if self._runs else NO_OPTIMISER, bool(troubles)
         )
-        self.notes.setVisible(any(text for _, _, text in lines))
+
+    def set_failure(self, message: str) -> None:
+        """Say that the race asked for could not be computed (until the next race)."""
+        self._set_summary(message, True)
+
+    def _set_summary(self, text: str, trouble: bool) -> None:
+        self.summary.setText(text)
+        self.summary.setStyleSheet(f"color: {TROUBLE_COLOUR};" if trouble else "")
 
     def set_step(self, step: float) -> None:
         """Show the values at ``step`` (each run's own last step if it stopped before)."""
@@ -156,26 +227,29 @@ class RaceStatus(QWidget):
         self._shown_step = int(step)
         for row, (_, _, t) in enumerate(self._runs):
             k = max(0, min(int(step), t.stop))
-            self._item(row, 1, format_value(float(t.f[k])))
-            self._item(row, 2, format_value(float(t.grad_norm[k])))
-            self._item(row, 3, str(k))
+            self._item(row, F, format_value(float(t.f[k])))
+            self._item(row, GRAD, format_value(float(t.grad_norm[k])))
+            self._item(row, X, format_value(float(t.points[k][0])))
+            self._item(row, Y, format_value(float(t.points[k][1])))
+            self._item(row, STEP, str(k))
             if self._minima:
                 d = nearest_minimum(t.points[k], self._minima)
-                self._item(row, 5, format_value(d) if d is not None else "—")
+                self._item(row, TO_MIN, format_value(d) if d is not None else "—")
 
     def explanations(self) -> list[str]:
         """Every sentence shown under the table."""
-        return [text for name, _, t in self._runs if (text := explanation(name, t))]
+        return [text for _, text in said_once([(name, t) for name, _, t in self._runs])]
 
     def troubles(self) -> list[str]:
-        """The sentences for runs that diverged or left the domain."""
-        return [explanation(name, t) for name, _, t in self._runs if t.status in TROUBLE]
+        """The sentences for runs that diverged, left the domain or found no minimum."""
+        bad = [(n, t) for n, _, t in self._runs if t.status in TROUBLE or no_minimum(t)]
+        return [text for _, text in said_once(bad)]
 
     def _item(self, row: int, column: int, text: str) -> QTableWidgetItem:
         item = self.table.item(row, column)
         if item is None:
             item = QTableWidgetItem(text)
-            if column in (1, 2, 3, 5):
+            if column in NUMBERS:
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.table.setItem(row, column, item)
         elif item.text() != text:

@@ -14,34 +14,50 @@ The window is the controller between three things:
 
 from __future__ import annotations
 
+import math
 import time
+import weakref
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QMainWindow,
+    QMenu,
     QToolBar,
     QWidget,
 )
+from superqt.utils import qthrottled
 
 from gradient_studio.engine.optimizers import OPTIMIZERS
 from gradient_studio.scene import PlotScene
-from gradient_studio.scene.palette import path_colour
-from gradient_studio.ui import exporting, layout, menus
+from gradient_studio.scene.view import clamped_view
+from gradient_studio.ui import exporting, layout, menus, settings, shortcuts
 from gradient_studio.ui.function_editor import FunctionPanel
 from gradient_studio.ui.loss_plot import LossPanel
 from gradient_studio.ui.optimizer_panel import OptimizerPanel
 from gradient_studio.ui.parameter_panel import ParameterPanel
 from gradient_studio.ui.playback import Playback, PlaybackControls
+from gradient_studio.ui.readout import CursorReadout, StartEntry
 from gradient_studio.ui.session import Session, preset_matching
 from gradient_studio.ui.status import RaceStatus
+from gradient_studio.ui.styles import Style, race_styles
 from gradient_studio.ui.worker import Frame, Landscape, LandscapeJob, RaceJob, RaceUpdate, Worker
+from gradient_studio.ui.zoom import limit_zoom
+
+if TYPE_CHECKING:
+    from gradient_studio.engine import Objective, RunResult
+
+T = TypeVar("T")
 
 GRID = (400, 400)
+LANDSCAPE_FAILED = "Could not compute the landscape"
+NOTICE_MS = 8000  # how long the status bar shows a notice about something typed
 STATUS_INTERVAL = 0.1  # s between updates of the status table while the race plays
+VIEW_FOLLOW_MS = 16  # the paths and the landscape follow a zoom or pan at most this often
 
 
 class MainWindow(QMainWindow):
@@ -60,12 +76,11 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setWindowTitle("Gradient Studio")
         self.setAccessibleName("Gradient Studio")
-        self.resize(1280, 820)
         self.session = Session.from_preset()
         # The race on screen: the worker's update (``finished``, ``steps_done`` as shown),
         # its RunResult (which a long race goes on filling in) and the job it came from.
         self.race_update: RaceUpdate | None = None
-        self.result: Any = None
+        self.result: RunResult | None = None
         self.race_job: RaceJob | None = None
         self.landscape: Landscape | None = None
         self.last_export_folder: Path | None = None
@@ -88,6 +103,13 @@ class MainWindow(QMainWindow):
         self.optimizer_panel = OptimizerPanel()
         self.loss = LossPanel()
         self.status = RaceStatus()
+        # The mouse may zoom the landscape and the loss plot's steps only as far as their
+        # numbers mean something (pyqtgraph alone zooms into overflow).
+        limit_zoom(self.scene.widget)
+        limit_zoom(self.loss.plot, y=False)
+        self.start_entry = StartEntry()
+        self.readout = CursorReadout()
+        self.readout.follow(self.scene.widget, weakly(self._objective_shown))
         self.playback = Playback(self)
         toolbar = QToolBar("Playback")
         toolbar.setObjectName("playbackToolbar")
@@ -96,13 +118,30 @@ class MainWindow(QMainWindow):
         self.controls = PlaybackControls(self.playback, toolbar, self)
         layout.arrange(self)
         self.indicator = layout.ComputeIndicator(self.statusBar())
-        self.menus = menus.build(self)
-        self.worker = Worker(self)
-        self._pending_panes: tuple[RaceUpdate, list[str], list[str]] | None = None
+        self.statusBar().addWidget(self.status.summary, 1)
+        self.statusBar().addPermanentWidget(self.readout)
+        self.menus = menus.Menus(
+            self,
+            commands=self,
+            picture=self.scene,
+            race=(self.controls.play_action, self.controls.step_action, self.controls.reset_action),
+        )
+        self._add_key_commands()
+        self.keys = shortcuts.KeyRouter(self)
+        if not settings.restore(self):
+            layout.share_out(self)
+        # The worker is not the window's child: Qt would delete a running thread with it.
+        # It stops when the window is closed, destroyed in any way, or the app quits.
+        self.worker = Worker()
+        self.worker.stop_with(self)
+        self._pending_panes: tuple[RaceUpdate, list[str], list[Style]] | None = None
         self._panes_timer = QTimer(self)
         self._panes_timer.setSingleShot(True)
         self._panes_timer.setInterval(0)
         self._panes_timer.timeout.connect(self._show_panes)
+        # A wheel or a trackpad sends dozens of zoom steps a second: the view box moves with
+        # each, the paths and the landscape follow at most every VIEW_FOLLOW_MS.
+        self._follow_view = qthrottled(self._show_view, timeout=VIEW_FOLLOW_MS, parent=self)
         self._connect()
         self.worker.start()
         self._show_session()
@@ -124,10 +163,29 @@ class MainWindow(QMainWindow):
         self.scene.widget.scene().sigMouseClicked.connect(self._on_contour_view_clicked)
         self.scene.starts.start_moved.connect(self._on_start_marker_moved)
         self.scene.starts.start_move_finished.connect(self._on_start_marker_moved)
+        self.start_entry.start_edited.connect(self.set_start)
+        self.start_entry.notice.connect(self._on_notice)
+        self.parameter_panel.notice.connect(self._on_notice)
         self.scene.plot.vb.sigRangeChangedManually.connect(self._on_contour_view_range_changed)
         self.worker.frame_ready.connect(self._on_worker_frame_ready)
         self.worker.job_failed.connect(self._on_worker_job_failed)
         self.worker.busy_changed.connect(self._on_worker_busy_changed)
+
+    def _add_key_commands(self) -> None:
+        """Step back and go to the end in the Race menu; Help ▸ Keyboard Shortcuts."""
+        titled = {a.text(): a.menu() for a in self.menuBar().actions()}
+        race, help_menu = titled["&Race"], titled["&Help"]
+        assert isinstance(race, QMenu) and isinstance(help_menu, QMenu)
+        for action in (self.controls.back_action, self.controls.end_action):
+            race.insertAction(self.controls.reset_action, action)
+        keys = shortcuts.help_action(self)
+        keys.triggered.connect(self._on_shortcuts_action_triggered)
+        help_menu.insertAction(help_menu.actions()[0], keys)
+
+    def _on_shortcuts_action_triggered(self) -> None:
+        dialog = shortcuts.dialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.exec()
 
     # -- asking the worker -----------------------------------------------------------------
     def _request(self, *, landscape: bool = False, race: bool = False) -> None:
@@ -155,16 +213,18 @@ class MainWindow(QMainWindow):
         self._show_minima()
 
     def _show_colours(self) -> None:
-        self.optimizer_panel.set_colours(
-            {name: path_colour(i) for i, name in enumerate(self.session.selected)}
-        )
+        self.optimizer_panel.set_styles(race_styles(self.session.selected))
 
     def _show_start(self) -> None:
         self.scene.set_starts([self.session.start])
+        self.start_entry.set_start(*self.session.start)
 
     def _show_minima(self) -> None:
         preset = self.session.known_preset
         self.scene.set_minima(preset.minima if preset is not None else ())
+
+    def _objective_shown(self) -> Objective | None:
+        return self.landscape.objective if self.landscape is not None else None
 
     def _show_landscape(self, landscape: Landscape) -> None:
         if landscape.job.text != self.session.text:
@@ -176,11 +236,18 @@ class MainWindow(QMainWindow):
         )
         self.scene.set_grid(landscape.xs, landscape.ys, landscape.z)
         self.function_panel.set_gradient(*landscape.gradient_text)
+        if self.statusBar().currentMessage().startswith(LANDSCAPE_FAILED):
+            self.statusBar().clearMessage()  # said of a landscape this one replaces
 
-    def _show_race(self, update: RaceUpdate) -> None:
+    def _show_race(self, update: RaceUpdate) -> bool:
+        """Draw ``update``'s paths; False if its function has been replaced meanwhile (a
+        race of a text that is gone leaves nothing on screen)."""
+        if update.job.text != self.session.text:
+            return False
         trajectories = update.trajectories
         names = [OPTIMIZERS[t.optimizer].display_name for t in trajectories]
-        colours = [path_colour(i) for i in range(len(trajectories))]
+        by_name = race_styles([t.optimizer for t in trajectories])
+        styles = [by_name[t.optimizer] for t in trajectories]
         self.race_update, self.result, self.race_job = update, update.result, update.job
         last = max((t.stop for t in trajectories), default=0)
         self._showing_race = True  # the playhead moving here is drawn below, once
@@ -192,26 +259,28 @@ class MainWindow(QMainWindow):
         # New paths are drawn at the step they are set to: once, not at the old step first.
         self.scene.paths.step = step
         self.scene.set_trajectories(trajectories)
-        self._pending_panes = (update, names, colours)
+        self._pending_panes = (update, names, styles)
         self._report(update)
+        return True
 
     def _show_panes(self) -> None:
         """The loss plot and the status table for the race shown last."""
         self._panes_timer.stop()
         if self._pending_panes is None:
             return
-        update, names, colours = self._pending_panes
+        update, names, styles = self._pending_panes
         self._pending_panes = None
+        if update.job.text != self.session.text:
+            self.worker.frame_shown()
+            return  # its function was replaced: its rows and notes would be stale
         trajectories, step = update.trajectories, self.playback.step
-        self.loss.plot.set_trajectories(trajectories, names, colours)
+        self.loss.plot.set_trajectories(trajectories, names, styles)
         self.loss.show_log_y()
         self.loss.plot.set_step(step)
         preset = self.session.known_preset
         minima = preset.minima if preset is not None and update.job.text == preset.text else None
-        self.status.set_race(trajectories, names, colours, minima, step)
-        if update.finished:
-            self._report_trouble()
-        elif self.loss.plot.isVisible():
+        self.status.set_race(trajectories, names, styles, minima, step)
+        if not update.finished and self.loss.plot.isVisible():
             self.loss.plot.viewport().repaint()  # a race still going waits: paint it now
         self.worker.frame_shown()
 
@@ -221,17 +290,9 @@ class MainWindow(QMainWindow):
             self.indicator.set_finished(len(job.choices), job.steps, update.seconds)
         else:
             self.indicator.set_progress(update.steps_done, job.steps)
-        if not job.choices:
-            self.statusBar().showMessage("Tick an optimiser on the left to race it.", 15000)
-
-    def _report_trouble(self) -> None:
-        """Put the first run that went wrong in the status bar, in words."""
-        troubles = self.status.troubles()
-        if troubles:
-            self.statusBar().showMessage(troubles[0], 15000)
 
     # -- what a person does ----------------------------------------------------------------
-    def _on_function_panel_function_edited(self, text: str, parameters: tuple) -> None:
+    def _on_function_panel_function_edited(self, text: str, parameters: tuple[str, ...]) -> None:
         self.session.set_function(text, parameters)
         if self.session.preset is None:
             self.session.preset = preset_matching(text)
@@ -251,7 +312,7 @@ class MainWindow(QMainWindow):
         self._show_minima()
         self._request(landscape=True, race=True)
 
-    def _on_optimizer_panel_selection_changed(self, names: list) -> None:
+    def _on_optimizer_panel_selection_changed(self, names: list[str]) -> None:
         self.session.set_selected(names)
         self._show_colours()
         self._request(race=True)
@@ -275,13 +336,23 @@ class MainWindow(QMainWindow):
         point = vb.mapSceneToView(event.scenePos())
         self.set_start(point.x(), point.y())
 
+    def _on_notice(self, text: str) -> None:
+        self.statusBar().showMessage(text, NOTICE_MS)
+
     def _on_start_marker_moved(self, index: int, x: float, y: float) -> None:
         self.set_start(x, y)
 
     def _on_contour_view_range_changed(self, *_: Any) -> None:
-        (x0, x1), (y0, y1) = self.scene.plot.vb.viewRange()
-        self.session.view = ((x0, x1), (y0, y1))
-        self.scene.set_view((x0, x1), (y0, y1), evaluate=False)
+        vb = self.scene.plot.vb
+        (x0, x1), (y0, y1) = vb.viewRange()
+        view = clamped_view((x0, x1), (y0, y1))  # the zoom limits keep it close already
+        if view != ((x0, x1), (y0, y1)):
+            vb.setRange(xRange=view[0], yRange=view[1], padding=0)
+        self.session.view = view
+        self._follow_view()
+
+    def _show_view(self) -> None:
+        self.scene.set_view(*self.session.view, evaluate=False)
         self._request(landscape=True)
 
     def _on_playback_step_changed(self, step: float) -> None:
@@ -309,13 +380,12 @@ class MainWindow(QMainWindow):
         try:
             if frame.landscape is not None:
                 self._show_landscape(frame.landscape)
-            if frame.race is not None:
-                self._show_race(frame.race)
+            race_shown = frame.race is not None and self._show_race(frame.race)
             if self.scene.widget.isVisible():
                 self.scene.widget.viewport().repaint()
             if frame.landscape is not None and self.landscape is frame.landscape:
                 self.landscape_updated.emit()
-            if frame.race is not None:
+            if race_shown:
                 self.trajectories_updated.emit()
                 # The plot and table next time round the event loop, so the GUI's own
                 # events come in between (drawing a finished 100,000-step race all in one
@@ -327,14 +397,20 @@ class MainWindow(QMainWindow):
                 self.worker.frame_shown()  # else once the panes are shown too
 
     def _on_worker_job_failed(self, kind: str, message: str) -> None:
-        self.statusBar().showMessage(f"Could not compute the {kind}: {message}", 15000)
+        if kind == "race":  # said where the race's own words go, until the next race
+            self.status.set_failure(f"Could not compute the race: {message}")
+            return
+        self.statusBar().showMessage(f"{LANDSCAPE_FAILED}: {message}", 15000)
 
     def _on_worker_busy_changed(self, busy: bool) -> None:
         self.indicator.set_busy(busy)
 
     # -- public ----------------------------------------------------------------------------
     def set_start(self, x: float, y: float) -> None:
-        """Start every optimiser from ``(x, y)``, as a click on the landscape does."""
+        """Start every optimiser from ``(x, y)``, as a click on the landscape does (a point
+        that is not a pair of finite numbers is ignored)."""
+        if not (math.isfinite(x) and math.isfinite(y)):
+            return
         self.session.start = (float(x), float(y))
         self._show_start()
         self._request(race=True)
@@ -345,19 +421,60 @@ class MainWindow(QMainWindow):
         self.scene.set_view(*self.session.home, evaluate=False)
         self._request(landscape=True)
 
-    def export(self, path: Any, **options: Any) -> Any:
+    def export(self, path: str | Path, **options: Any) -> Path:
         """Write what is on screen to ``path`` (.png .svg .gif .csv .json); raises on error.
-        The menus' Export commands call this after asking where."""
-        return exporting.write(self, path, **options)
+        A picture shows the race at the playhead's step unless ``step`` says otherwise
+        (``step=None``: the whole race). The menus' Export commands call this after asking
+        where."""
+        if Path(path).suffix.lower() in exporting.IMAGE_FORMATS:
+            options.setdefault("step", self.shown_step())  # what is on screen
+        return exporting.write(
+            path, self.race_update, self.session.view, self.menus.picture_style(), **options
+        )
+
+    def shown_step(self) -> float:
+        """The playhead's step: what Export Image draws unless asked for the whole race."""
+        return self.playback.step
+
+    def export_image(self) -> None:
+        """File ▸ Export Image…: ask where and how big, then write PNG or SVG."""
+        exporting.export_image(self)
+
+    def export_animation(self) -> None:
+        """File ▸ Export Animation…: ask where, how big and how many frames; write a GIF."""
+        exporting.export_animation(self)
+
+    def export_trajectories(self) -> None:
+        """File ▸ Export Trajectories…: ask where, then write CSV or JSON."""
+        exporting.export_trajectories(self)
 
     def shutdown(self) -> None:
         """Stop the clock, the timers and the worker thread (closing does this)."""
         self.playback.stop()
+        self.function_panel.stop()
+        self.keys.stop()
         self.indicator.stop()
         self._panes_timer.stop()
+        self._follow_view.cancel()
+        self._follow_view.flush(restart_timer=False)  # stops its timer
+        self.statusBar().clearMessage()  # and the timer of a message shown for a while
         if self.worker.isRunning():
             self.worker.stop()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.isVisible():
+            settings.save(self)
         self.shutdown()
         super().closeEvent(event)
+
+
+def weakly(method: Callable[[], T]) -> Callable[[], T | None]:
+    """``method`` (a bound method) called through a weak reference, for a widget that keeps
+    a callable: kept plainly, it would keep its window alive after the window is closed."""
+    ref = weakref.WeakMethod(method)
+
+    def call() -> T | None:
+        bound = ref()
+        return bound() if bound is not None else None
+
+    return call

@@ -22,24 +22,48 @@ behind a running job, and :meth:`Worker.stop` ends it within one chunk.
 
 from __future__ import annotations
 
+import atexit
+import ctypes
+import functools
 import sys
 import threading
 import time
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QThread, Signal
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal
+
+if TYPE_CHECKING:  # the engine itself is imported in the worker thread, on first use
+    import sympy
+    from numpy.typing import NDArray
+
+    from gradient_studio.engine import Objective, RunResult, Trajectory
 
 FIRST_FRAME_WITHIN = 0.012  # s: a race's first frame goes out by then, finished or not
 UPDATE_INTERVAL = 0.1  # s between frames of a long race (at least)
 CHUNK = 256  # steps between looks at the mailbox
-BREATHER = 0.02  # s the GUI has to itself after each frame of a long race
+BREATHER = 0.02  # s the GUI has to itself after each frame of a long race, at least
 SHOWN_TIMEOUT = 1.0  # s to wait for the GUI to show a frame before sending the next anyway
 # While a race runs, the GUI thread gets the interpreter within this many seconds of asking.
 # Python's default, 5 ms, is paid every time Qt calls back into Python: a repaint makes
 # dozens of such calls, and would take many times longer beside a running race.
 SWITCH_INTERVAL = 0.0002
 FORMULA_LIMIT = 400  # characters of a derivative worth showing
+
+
+# Every worker not yet garbage: the interpreter's exit stops them before Qt's clean-up
+# deletes them (with a window still open, a script's end would otherwise abort).
+_WORKERS: weakref.WeakSet[Worker] = weakref.WeakSet()
+
+
+@atexit.register
+def _stop_workers() -> None:
+    for worker in list(_WORKERS):
+        if shiboken6.isValid(worker):  # else its C++ side is gone, and the thread with it
+            worker.stop()
 
 
 @dataclass(frozen=True)
@@ -65,10 +89,10 @@ class Landscape:
     """f evaluated over a view, with the compiled function and its derivatives as text."""
 
     job: LandscapeJob
-    objective: Any  # engine Objective
-    xs: Any
-    ys: Any
-    z: Any
+    objective: Objective
+    xs: NDArray[Any]
+    ys: NDArray[Any]
+    z: NDArray[Any]
     gradient_text: tuple[str, str]
     seconds: float
 
@@ -79,8 +103,8 @@ class RaceUpdate:
 
     job: RaceJob
     generation: int
-    result: Any  # engine RunResult
-    trajectories: list[Any]
+    result: RunResult
+    trajectories: list[Trajectory]
     finished: bool
     steps_done: int
     seconds: float
@@ -110,8 +134,9 @@ class Worker(QThread):
         self._shown = threading.Event()  # the GUI has shown the last frame sent
         self._shown.set()
         self._breather = 0.0  # no frame before this time (just after a long race's frame)
-        self._compiled: dict[str, Any] = {}  # function text -> Objective with default values
+        self._compiled: dict[str, Objective] = {}  # text -> Objective with default values
         self._formulas: dict[str, tuple[str, str]] = {}  # function text -> (∂f/∂x, ∂f/∂y)
+        _WORKERS.add(self)
 
     # -- the GUI thread's side -------------------------------------------------------------
     def request_landscape(self, job: LandscapeJob) -> None:
@@ -132,14 +157,38 @@ class Worker(QThread):
         at a time, so a GUI slower than the race is never flooded.)"""
         self._shown.set()
 
+    def stop_with(self, owner: QObject) -> None:
+        """Stop when ``owner`` is destroyed, however that happens (``deleteLater``, its
+        parent's end, the last reference dropped), or when the application quits.
+
+        Qt aborts the process when a ``QThread`` is deleted while its thread runs, so the
+        worker must not be a child of ``owner`` (Qt would delete it first), and the stop
+        must hold the worker itself: by the time ``destroyed`` is sent, ``owner``'s Python
+        side may already be gone."""
+        worker = self
+
+        def stop(*_: object) -> None:
+            if shiboken6.isValid(worker):
+                worker.stop()
+
+        owner.destroyed.connect(stop)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.stop)  # a bound method: no reference kept
+
     def stop(self) -> None:
-        """End the thread (cancelling whatever runs) and wait for it."""
+        """End the thread (cancelling whatever runs) and wait for it; then let go of the
+        compiled functions and hand the freed memory back to the system."""
         with self._lock:
             self._stopping = True
             self._landscape_job = self._race_job = None
             self._lock.notify()
         self._shown.set()  # nothing waits for the GUI any more
         self.wait()
+        if self._compiled:
+            self._compiled.clear()
+            self._formulas.clear()
+            give_back_memory()
 
     # -- the worker thread -----------------------------------------------------------------
     def run(self) -> None:
@@ -249,15 +298,24 @@ class Worker(QThread):
         if rest > 0:
             time.sleep(rest)  # the GUI's own events (input, timers) between two frames
         self._shown.clear()
+        sent = time.perf_counter()
         self.frame_ready.emit(frame)
         if not wait:
             return True
         ok = shown()
-        self._breather = time.perf_counter() + BREATHER
+        # The GUI has at least as long to itself as it took to show the frame: however
+        # slow a long race is to draw, the window spends at most half its time drawing it.
+        now = time.perf_counter()
+        self._breather = now + max(BREATHER, now - sent)
         return ok
 
     def _frame(
-        self, generation: int, job: RaceJob, result: Any, landscape: Any, began: float
+        self,
+        generation: int,
+        job: RaceJob,
+        result: RunResult,
+        landscape: Landscape | None,
+        began: float,
     ) -> Frame:
         update = RaceUpdate(
             job,
@@ -270,7 +328,7 @@ class Worker(QThread):
         )
         return Frame(landscape=landscape, race=update)
 
-    def _objective(self, text: str) -> Any:
+    def _objective(self, text: str) -> Objective:
         objective = self._compiled.get(text)
         if objective is None:
             from gradient_studio.engine import Objective
@@ -293,7 +351,24 @@ class Worker(QThread):
         return Landscape(job, objective, xs, ys, z, formulas, time.perf_counter() - began)
 
 
-def _formula(expr: Any) -> str:
+def give_back_memory() -> None:
+    """Return the heap's free pages to the system (glibc keeps them otherwise). Where the C
+    library is not glibc, nothing to do."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    try:
+        trim: Callable[[int], int] = ctypes.CDLL("libc.so.6").malloc_trim
+        return trim
+    except (OSError, AttributeError):
+        return None
+
+
+def _formula(expr: sympy.Expr) -> str:
     """A derivative as text in the function language (``x^2``, implicit products)."""
     text = str(expr).replace("**", "^")
     if len(text) > FORMULA_LIMIT:

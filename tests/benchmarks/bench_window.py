@@ -1,14 +1,16 @@
 """Window benchmarks: slider to frame, function typed to picture, cold start, animation, and
 how long the GUI thread stalls while a long race computes.
 
-Run: .venv/bin/python tests/benchmarks/bench_window.py [--quick]
+Run: .venv/bin/python tests/benchmarks/bench_window.py [--quick] [--stalls]
 (offscreen unless a display is set; under ``xvfb-run`` it draws as on a screen).
 
 Targets and baselines (from issue 4): slider to frame <= 16.7 ms with 4 optimisers x 500
 steps in a 900 x 700 window and a 400 x 400 grid (a matplotlib notebook redraws the same
 landscape in ~100 ms); new function typed -> contours and paths on screen <= 50 ms; cold start
 to the first painted window <= 1.0 s (Qt and pyqtgraph alone import in ~0.45 s); 60 frames a
-second with 8 optimisers; GUI stalls <= 50 ms while a 100,000-step race computes.
+second with 8 optimisers; GUI stalls <= 50 ms while a 100,000-step race computes, and
+while a person drags a parameter of issue 10's soak function or the view (``--stalls``
+runs only these).
 
 "On screen" is literal: the window emits ``trajectories_updated`` after it has repainted the
 landscape with the new paths.
@@ -171,6 +173,115 @@ def long_race_stalls(app) -> tuple[float, float, float]:
     return gaps[-1] * 1e3, gaps[int(0.99 * (len(gaps) - 1))] * 1e3, took * 1e3
 
 
+SOAK = "6.781 abs(x) + 8.7694 abs(y) + w1 x + 57e-6 x"  # issue 10's soak edit
+
+
+def heartbeat_gaps(app, during) -> list[float]:
+    """The gaps between 10 ms heartbeats of the GUI thread while ``during()`` runs."""
+    from PySide6.QtCore import QTimer
+
+    ticks = []
+    heartbeat = QTimer()
+    heartbeat.setInterval(10)
+    heartbeat.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    heartbeat.start()
+    during()
+    spin(app, 0.05)
+    heartbeat.stop()
+    return sorted(b - a for a, b in itertools.pairwise(ticks))
+
+
+def soak_drag_stalls(app, optimizers: tuple[str, ...], steps: int) -> tuple[float, float]:
+    """Issue 10's freeze: the soak function typed, then ``param_w1`` dragged through 30
+    values while every path follows; the longest and 99th-percentile heartbeat gap."""
+    window = make_window(app, optimizers)
+    window.findChild(object, "stepsSpin").setValue(steps)
+    window.findChild(object, "functionEditor").set_text(SOAK)
+    wait_for(app, lambda: window.race_update.job.text == SOAK, timeout=60)
+    slider = window.findChild(object, "param_w1")
+
+    def drag() -> None:
+        for i in range(30):
+            slider.setValue(0.5 + 0.05 * i)
+            spin(app, 0.03)
+        wait_for(app, lambda: window.race_update.finished, timeout=120)
+
+    gaps = heartbeat_gaps(app, drag)
+    window.close()
+    return gaps[-1] * 1e3, gaps[int(0.99 * (len(gaps) - 1))] * 1e3
+
+
+def monkey_stalls(app) -> tuple[float, float]:
+    """The monkey's freeze: tick RMSprop, type 1e5 into its learning rate, drag the view."""
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QLineEdit
+
+    window = make_window(app, ("sgd", "momentum", "adam"))
+    view = window.findChild(object, "contourView").viewport()
+
+    def act() -> None:
+        window.findChild(object, "optimizer_rmsprop").click()
+        spin(app, 0.2)
+        box = window.findChild(object, "lr_rmsprop").findChildren(QLineEdit)[0]
+        box.setFocus()
+        box.selectAll()
+        QTest.keyClicks(box, "1e5")
+        QTest.keyClick(box, Qt.Key.Key_Return)
+        spin(app, 0.2)
+        for k in range(3):
+            QTest.mousePress(view, Qt.MouseButton.LeftButton, pos=QPoint(300, 300))
+            for i in range(15):
+                QTest.mouseMove(view, QPoint(300 + 12 * i, 300 + 5 * i * (-1) ** k))
+                spin(app, 0.02)
+            QTest.mouseRelease(view, Qt.MouseButton.LeftButton, pos=QPoint(480, 300))
+            spin(app, 0.3)
+
+    gaps = heartbeat_gaps(app, act)
+    window.close()
+    return gaps[-1] * 1e3, gaps[int(0.99 * (len(gaps) - 1))] * 1e3
+
+
+def stall_rows(app) -> list[tuple[str, float, float, str]]:
+    from gradient_studio.engine import OPTIMIZERS
+
+    rows = []
+    for optimizers, steps in (
+        (("sgd", "momentum", "adam"), 500),
+        (tuple(OPTIMIZERS), 1000),
+        (tuple(OPTIMIZERS), 10_000),
+    ):
+        runs = [soak_drag_stalls(app, optimizers, steps) for _ in range(1 if QUICK else 3)]
+        rows.append(
+            (
+                f"stall dragging w1 on the soak, {len(optimizers)} opt x {steps:,} (max)",
+                statistics.median(r[0] for r in runs),
+                50.0,
+                f"p99 {statistics.median(r[1] for r in runs):.0f} ms; median of {len(runs)}",
+            )
+        )
+    runs = [monkey_stalls(app) for _ in range(1 if QUICK else 3)]
+    rows.append(
+        (
+            "stall: tick RMSprop, lr 1e5, drag the view (max)",
+            statistics.median(r[0] for r in runs),
+            50.0,
+            f"p99 {statistics.median(r[1] for r in runs):.0f} ms; median of {len(runs)}",
+        )
+    )
+    return rows
+
+
+def print_rows(rows) -> None:
+    platform = os.environ.get("QT_QPA_PLATFORM", "display " + os.environ.get("DISPLAY", "?"))
+    print(f"platform: {platform}")
+    print(f"{'benchmark':<50} {'median':>9} {'target':>8}  notes")
+    for name, value, target, note in rows:
+        ok = value >= -target if target < 0 else value <= target
+        shown_target = f">={-target:g}" if target < 0 else f"<={target:g}"
+        print(f"{name:<50} {value:>9.1f} {shown_target:>8}  {note}  [{'ok' if ok else 'OVER'}]")
+
+
 COLD = textwrap.dedent(
     """
     import sys, time
@@ -221,6 +332,9 @@ def main() -> None:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    if "--stalls" in sys.argv:  # only the freezes of issue 10
+        print_rows(stall_rows(app))
+        return
     repeat = 15 if QUICK else 60
     rows = []
     slider = slider_to_frame(app, repeat)
@@ -273,13 +387,8 @@ def main() -> None:
             f"import PySide6+pyqtgraph alone {statistics.median(floor) * 1e3:.0f}",
         )
     )
-    platform = os.environ.get("QT_QPA_PLATFORM", "display " + os.environ.get("DISPLAY", "?"))
-    print(f"platform: {platform}")
-    print(f"{'benchmark':<50} {'median':>9} {'target':>8}  notes")
-    for name, value, target, note in rows:
-        ok = value >= -target if target < 0 else value <= target
-        shown_target = f">={-target:g}" if target < 0 else f"<={target:g}"
-        print(f"{name:<50} {value:>9.1f} {shown_target:>8}  {note}  [{'ok' if ok else 'OVER'}]")
+    rows += stall_rows(app)
+    print_rows(rows)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
-"""`gradient-studio render` with the gradient drawn: --arrows, --field, --curvature and
---colour-by make the picture carry them, and every bad value is one line and exit 2."""
+"""`gradient-studio render` with the gradient drawn: --arrows (the View menu's) and
+--arrow-length, --field, --curvature and --colour-by make the picture carry them, also over
+a session, and every bad value is one line and exit 2."""
 
 import argparse
 import contextlib
@@ -36,7 +37,7 @@ def test_each_flag_changes_the_picture(tmp_path, qapp):
     base = image(plain)
     for flags in (
         ["--arrows"],
-        ["--arrows", "true"],
+        ["--arrow-length", "true"],
         ["--field"],
         ["--field", "10x14"],
         ["--curvature", "-1,1"],
@@ -61,7 +62,7 @@ def test_all_together_in_an_svg_and_a_gif(tmp_path, qapp):
 @pytest.mark.parametrize(
     ("flags", "message"),
     [
-        (["--arrows", "long"], "--arrows: expected readable or true, got 'long'"),
+        (["--arrow-length", "long"], "--arrow-length: expected readable or true, got 'long'"),
         (["--field", "0x5"], "--field: expected ROWSxCOLS like 25x25"),
         (["--field", "300x300"], "at most 40000 arrows"),
         (["--field", "5"], "--field: expected ROWSxCOLS"),
@@ -92,27 +93,40 @@ def test_curvature_where_f_is_undefined_is_refused(tmp_path):
     assert code == 2 and "--curvature: f is not defined at (-1, 0)" in err
 
 
-def test_step_draws_the_race_there_with_its_step_arrows(tmp_path, qapp):
+def test_at_step_draws_the_race_there_with_its_step_arrows(tmp_path, qapp):
     args = [*RACE, "--arrows"]
-    _, at_10, _ = render(tmp_path, *args, "--step", "10", name="s10.png")
+    _, at_10, _ = render(tmp_path, *args, "--at-step", "10", name="s10.png")
     _, at_end, _ = render(tmp_path, *args, name="end.png")
-    _, again, _ = render(tmp_path, *args, "--step", "40", name="s40.png")
+    _, again, _ = render(tmp_path, *args, "--at-step", "40", name="s40.png")
     assert (image(at_10) != image(at_end)).any()
     assert (image(again) == image(at_end)).all()  # step 40 of 40 is the end
-    code, _, err = render(tmp_path, *args, "--step", "41")
-    assert code == 2 and "--step: the race has 40 steps, so 41 is past its end" in err
-    code, _, err = render(tmp_path, *args, "--step", "3", name="r.gif")
-    assert code == 2 and "--step applies only to .png and .svg, not .gif" in err
+
+
+def test_the_glyphs_draw_over_a_session_too(tmp_path, qapp):
+    code, session, _ = render(tmp_path, *RACE[:-2], name="race.json")  # a session's source
+    assert code == 0
+    over = ["--session", str(session), "--size", "320x240"]
+    _, plain, _ = render(tmp_path, *over, name="p.png")
+    code, out, err = render(tmp_path, *over, "--field", "--curvature", "head", name="g.png")
+    assert (code, err) == (0, "")
+    assert (image(out) != image(plain)).any()
+    code, _, err = render(tmp_path, *over, "--curvature", "9,9", name="bad.png")
+    assert code == 2 and "--curvature: the point (9, 9) is outside the view" in err
 
 
 def test_glyphs_apply_only_to_pictures(tmp_path):
-    for flag in (["--arrows"], ["--field"], ["--curvature", "0,0"], ["--colour-by", "f"]):
+    for flag in (
+        ["--arrow-length", "true"],
+        ["--field"],
+        ["--curvature", "0,0"],
+        ["--colour-by", "f"],
+    ):
         code, _out, err = render(tmp_path, *RACE[:-2], *flag, name="r.csv")
         assert code == 2 and "applies only to images (.png .svg .gif), not .csv" in err
 
 
 def namespace(**kw):
-    return argparse.Namespace(**{**dict.fromkeys((*cli._GLYPH_OPTIONS, "step")), **kw})
+    return argparse.Namespace(**{**dict.fromkeys(cli._GLYPH_OPTIONS), **kw})
 
 
 words = st.sampled_from(["readable", "true", "head", "grad", "f", "x", ",", "-", "1", "25", "e9"])
@@ -125,12 +139,9 @@ flag_text = st.lists(words | st.text(max_size=5), max_size=5).map("".join)
     field=st.none() | flag_text,
     curvature=st.none() | flag_text,
     colour_by=st.none() | flag_text,
-    step=st.none() | flag_text,
 )
-def test_any_flag_strings_give_a_style_or_one_usage_line(arrows, field, curvature, colour_by, step):
-    args = namespace(
-        arrows=arrows, field=field, curvature=curvature, colour_by=colour_by, step=step
-    )
+def test_any_flag_strings_give_a_style_or_one_usage_line(arrows, field, curvature, colour_by):
+    args = namespace(arrow_length=arrows, field=field, curvature=curvature, colour_by=colour_by)
     try:
         options = cli._glyph_options(args, ".png")
     except cli.UsageError as e:
@@ -138,7 +149,5 @@ def test_any_flag_strings_give_a_style_or_one_usage_line(arrows, field, curvatur
         return
     from gradient_studio.export import PictureStyle
 
-    assert isinstance(options.pop("step", 0), int)
-
     style = PictureStyle(**options)  # whatever the flags let through, a style can draw
-    assert style.arrows in ("off", "readable", "true")
+    assert style.arrow_mode in ("off", "readable", "true")

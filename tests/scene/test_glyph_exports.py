@@ -77,8 +77,8 @@ def test_gif_frames_follow_the_arrows_and_keep_the_field(tmp_path, qapp, bowl_re
 
 
 def test_old_arrows_keyword_and_switch_still_work(qapp, bowl_result):
-    assert PictureStyle(arrows=True).arrows == "readable"
-    assert PictureStyle(arrows=False).arrows == "off"
+    assert PictureStyle(arrows=True).arrow_mode == "readable"
+    assert PictureStyle(arrows=False).arrow_mode == "off"
     scene, _ = build_scene(bowl_result, size=(640, 480), step=3, arrows=True)
     assert scene.arrow_mode == "readable" and len(scene.arrows.arrows) == 6
 

@@ -62,6 +62,15 @@ def _dangling_qthreads_and_timers(monkeypatch, qapp):
         pytest.fail("\n".join(problems), pytrace=False)
 
 
+@pytest.fixture(autouse=True)
+def _own_settings(tmp_path):
+    """Every test remembers window sizes in its own empty folder, never a person's."""
+    from PySide6.QtCore import QSettings
+
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
+    yield tmp_path
+
+
 @pytest.fixture
 def window(qtbot):
     """The default window (Rosenbrock: sgd, momentum, adam), shown at 900 x 700, with its

@@ -7,6 +7,8 @@ import time
 import pytest
 from PySide6.QtCore import QObject, Qt
 
+from gradient_studio.ui.status import STEP
+
 
 def find(window, name: str):
     widget = window.findChild(QObject, name)
@@ -75,7 +77,7 @@ def test_scrubbing_the_playhead(qtbot, window):
     assert window.playback.step == 123
     assert window.scene.paths.step == 123
     assert window.loss.plot.playhead.value() == 123
-    assert find(window, "statusTable").item(0, 3).text() == "123"
+    assert find(window, "statusTable").item(0, STEP).text() == "123"
 
 
 def test_a_slider_moved_during_play_continues_from_the_current_step(qtbot, window):

@@ -8,6 +8,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QPlainTextEdit, QSlider, QSpinBox
 
 from gradient_studio.engine import OPTIMIZERS, PRESETS
+from gradient_studio.ui.status import OUTCOME, TO_MIN
 
 CONTRACT = [
     "functionEditor",
@@ -179,7 +180,7 @@ def test_choosing_a_preset_sets_function_view_start_and_rates(qtbot, window):
     assert window.session.view == (preset.xrange, preset.yrange)
     assert window.result.trajectories[0].start == preset.start
     assert find(window, "lr_adam").value() == pytest.approx(preset.suggested_lr("adam"))
-    assert find(window, "statusTable").isColumnHidden(5) is False  # distance to a minimum
+    assert find(window, "statusTable").isColumnHidden(TO_MIN) is False  # distance to a minimum
 
 
 def test_a_blow_up_is_reported_in_the_status(qtbot, window):
@@ -189,10 +190,10 @@ def test_a_blow_up_is_reported_in_the_status(qtbot, window):
     assert sgd.status == "diverged"
     table = find(window, "statusTable")
     # The table follows the picture on the next turn of the event loop.
-    qtbot.waitUntil(lambda: table.item(0, 4).text() == f"diverged at step {sgd.stop + 1}")
+    qtbot.waitUntil(lambda: table.item(0, OUTCOME).text() == f"diverged at step {sgd.stop + 1}")
     notes = find(window, "statusNotes").text()
     assert "Gradient descent diverged" in notes and "try a smaller learning rate" in notes
-    message = window.statusBar().currentMessage()
+    message = find(window, "raceSummary").text()  # in the status bar, from the same race
     assert message.startswith("Gradient descent diverged") and "smaller learning rate" in message
     assert window.isVisible()  # never a crash or a frozen window
     with qtbot.waitSignal(window.trajectories_updated, timeout=5000):
