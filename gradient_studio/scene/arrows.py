@@ -56,7 +56,23 @@ class Arrow:
     length: float = TRUE_LENGTH
 
 
-class ArrowItem(pg.GraphicsObject):  # type: ignore[misc]  # (pyqtgraph has no type hints)
+class ViewItem(pg.GraphicsObject):  # type: ignore[misc]  # (pyqtgraph has no type hints)
+    """An item that paints itself in pixels anywhere over the view: its bounds are the
+    view's (:meth:`set_view`), whatever it draws."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._bounds = QRectF()
+
+    def set_view(self, xrange: tuple[float, float], yrange: tuple[float, float]) -> None:
+        self.prepareGeometryChange()
+        self._bounds = QRectF(xrange[0], yrange[0], xrange[1] - xrange[0], yrange[1] - yrange[0])
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+
+class ArrowItem(ViewItem):
     """Arrows painted in logical pixels over the view, over an optional white line with a
     dark casing (the curvature glyph's shape). :meth:`set_arrows` replaces the arrows,
     :meth:`set_line` the line; :meth:`drawn` says where the last paint put the arrows."""
@@ -67,7 +83,6 @@ class ArrowItem(pg.GraphicsObject):  # type: ignore[misc]  # (pyqtgraph has no t
         self.arrows: tuple[Arrow, ...] = ()
         self.line = np.empty((0, 2))
         self.mark: tuple[float, float] | None = None
-        self._bounds = QRectF()
         self._drawn: list[tuple[Arrow, QPointF, QPointF]] = []
 
     def set_arrows(self, arrows: Sequence[Arrow]) -> None:
@@ -85,13 +100,6 @@ class ArrowItem(pg.GraphicsObject):  # type: ignore[misc]  # (pyqtgraph has no t
             return
         self.line, self.mark = line, mark
         self.update()
-
-    def set_view(self, xrange: tuple[float, float], yrange: tuple[float, float]) -> None:
-        self.prepareGeometryChange()
-        self._bounds = QRectF(xrange[0], yrange[0], xrange[1] - xrange[0], yrange[1] - yrange[0])
-
-    def boundingRect(self) -> QRectF:
-        return self._bounds
 
     def drawn(self) -> list[tuple[Arrow, QPointF, QPointF]]:
         """Every arrow the last paint drew, with its tail and tip in the painter's logical
@@ -111,7 +119,7 @@ class ArrowItem(pg.GraphicsObject):  # type: ignore[misc]  # (pyqtgraph has no t
         if self.mark is not None:
             at = transform.map(QPointF(*self.mark))
             r = MARK_PX / 2
-            p.setPen(_pen(CASING, 1.2))
+            p.setPen(logical_pen(CASING, 1.2))
             p.setBrush(QBrush(QColor("#ffffff")))
             p.drawPolygon(
                 QPolygonF(
@@ -161,7 +169,7 @@ def paint_line(p: QPainter, transform: Any, line: Array) -> None:
         for part in parts
     ]
     for colour, width in ((CASING, 3.8), ("#ffffff", 2.0)):
-        pen = _pen(colour, width)
+        pen = logical_pen(colour, width)
         pen.setCapStyle(Qt.PenCapStyle.RoundCap)
         pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
         p.setPen(pen)
@@ -185,13 +193,13 @@ def paint_arrow(p: QPainter, tail: QPointF, tip: QPointF, look: ArrowLook) -> No
     def at(along: float, across: float) -> QPointF:
         return QPointF(tail.x() + ux * along - uy * across, tail.y() + uy * along + ux * across)
 
-    rim = _pen(look.rim, 1.0)
+    rim = logical_pen(look.rim, 1.0)
     if look.dashed:
         # A dashed fill over a solid dark casing: the gaps show as dark, on any colour map.
         neck = at(length - head, 0)
-        casing = _pen(look.rim, look.shaft + 2.0)
+        casing = logical_pen(look.rim, look.shaft + 2.0)
         casing.setCapStyle(Qt.PenCapStyle.FlatCap)
-        dashes = _pen(look.fill, look.shaft)
+        dashes = logical_pen(look.fill, look.shaft)
         dashes.setDashPattern([2.0, 1.4])  # (in pen widths)
         dashes.setCapStyle(Qt.PenCapStyle.FlatCap)
         for pen in (casing, dashes):
@@ -213,11 +221,12 @@ def paint_arrow(p: QPainter, tail: QPointF, tip: QPointF, look: ArrowLook) -> No
     p.drawPolygon(QPolygonF(shape))
 
 
-def _pen(colour: str, width: float) -> QPen:
+def logical_pen(colour: str, width: float, cap: Qt.PenCapStyle = Qt.PenCapStyle.SquareCap) -> QPen:
     """A pen ``width`` logical pixels wide (not cosmetic: exports at 1.5x widen it too)."""
     pen = QPen(QColor(colour))
     pen.setWidthF(width)
     pen.setCosmetic(False)
+    pen.setCapStyle(cap)
     pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
     return pen
 

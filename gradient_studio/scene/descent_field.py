@@ -19,11 +19,12 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 import pyqtgraph as pg
 from numpy.typing import NDArray
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPainter, QPen
 
 from gradient_studio.engine.field import MAX_ARROWS, descent_field
 from gradient_studio.scene._pyqtgraph import LineArray
+from gradient_studio.scene.arrows import ViewItem, logical_pen
 from gradient_studio.scene.palette import CASING
 
 if TYPE_CHECKING:
@@ -87,7 +88,7 @@ def bins(magnitude: Array, count: int = len(FIELD_COLOURS)) -> FieldBins:
     return FieldBins(tuple(float(10.0**c) for c in cuts), classes)
 
 
-class FieldItem(pg.GraphicsObject):  # type: ignore[misc]  # (pyqtgraph has no type hints)
+class FieldItem(ViewItem):
     """The quiver, painted as lines in logical pixels: a dark casing under every arrow,
     then each colour class's cores."""
 
@@ -98,7 +99,6 @@ class FieldItem(pg.GraphicsObject):  # type: ignore[misc]  # (pyqtgraph has no t
         self.directions = np.empty((0, 2))
         self.classes = np.empty(0, dtype=np.intp)
         self.cell = (1.0, 1.0)
-        self._bounds = QRectF()
         self._lines: tuple[tuple[float, ...], list[LineArray], LineArray] | None = None
         self.drawn = 0  # arrows in the last paint
 
@@ -112,13 +112,6 @@ class FieldItem(pg.GraphicsObject):  # type: ignore[misc]  # (pyqtgraph has no t
         self.centres, self.directions, self.classes, self.cell = centres, directions, classes, cell
         self._lines = None
         self.update()
-
-    def set_view(self, xrange: tuple[float, float], yrange: tuple[float, float]) -> None:
-        self.prepareGeometryChange()
-        self._bounds = QRectF(xrange[0], yrange[0], xrange[1] - xrange[0], yrange[1] - yrange[0])
-
-    def boundingRect(self) -> QRectF:
-        return self._bounds
 
     def _strokes(self, m: Any) -> tuple[list[LineArray], LineArray]:
         key = (m.m11(), m.m12(), m.m21(), m.m22(), m.dx(), m.dy())
@@ -183,13 +176,9 @@ class FieldItem(pg.GraphicsObject):  # type: ignore[misc]  # (pyqtgraph has no t
 
 
 def _pen(colour: str, width: float) -> QPen:
-    pen = QPen(QColor(colour))
-    pen.setWidthF(width)
-    pen.setCosmetic(False)
     # Flat caps: Qt's line rasterizer draws them; round ones go through its stroker,
     # five times slower for the 1,875 strokes of a 25 x 25 field.
-    pen.setCapStyle(Qt.PenCapStyle.FlatCap)
-    return pen
+    return logical_pen(colour, width, Qt.PenCapStyle.FlatCap)
 
 
 class DescentFieldLayer:

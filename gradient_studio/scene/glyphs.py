@@ -29,12 +29,12 @@ from gradient_studio.scene.head_arrows import (
     GRADIENT_LOOK,
     ArrowMode,
     HeadArrows,
-    Run,
     arrow_mode,
     gradient_step_look,
     step_look,
 )
 from gradient_studio.scene.palette import format_value
+from gradient_studio.scene.paths import TrajectoryLike as Run
 
 Point = tuple[float, float]
 KEY_GREY = "#a8a8a8"  # the step's swatch in the key: every run draws it in its own colour
@@ -61,7 +61,7 @@ class Glyphs:
         self._view: tuple[tuple[float, float], tuple[float, float]] = ((-1.0, 1.0), (-1.0, 1.0))
         # Weakly: a scene that holds its glyphs and is held by them would live on until
         # the cycle collector ran — and that may be in the middle of another scene's paint.
-        self._on_key_changed = weakref.WeakMethod(on_key_changed)  # type: ignore[arg-type]
+        self._on_key_changed = weakref.WeakMethod(on_key_changed)
         self._stale: set[str] = set()  # the parts to redraw at the next flush
 
     def items(self, part: str) -> list[Any]:

@@ -29,6 +29,7 @@ from numpy.typing import NDArray
 
 from gradient_studio.scene.arrows import TRUE_LENGTH, Arrow, ArrowItem, ArrowLook
 from gradient_studio.scene.palette import optimizer_style
+from gradient_studio.scene.paths import TrajectoryLike as Run
 
 Array = NDArray[np.float64]
 ArrowMode = Literal["off", "readable", "true"]
@@ -62,19 +63,6 @@ def step_look(colour: str) -> ArrowLook:
 def gradient_step_look(colour: str) -> ArrowLook:
     """−η∇f beside a run's step: dashed, in its colour."""
     return ArrowLook(colour, dashed=True, shaft=2.8)
-
-
-class Run(Protocol):
-    """What the arrows read of an engine ``Trajectory`` (``lr`` is optional)."""
-
-    @property
-    def optimizer(self) -> str: ...
-    @property
-    def points(self) -> Array: ...
-    @property
-    def f(self) -> Array: ...
-    @property
-    def status(self) -> str: ...
 
 
 class Gradient(Protocol):
