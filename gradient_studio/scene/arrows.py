@@ -119,7 +119,7 @@ class ArrowItem(ViewItem):
         if self.mark is not None:
             at = transform.map(QPointF(*self.mark))
             r = MARK_PX / 2
-            p.setPen(logical_pen(CASING, 1.2))
+            p.setPen(pixel_pen(CASING, 1.2))
             p.setBrush(QBrush(QColor("#ffffff")))
             p.drawPolygon(
                 QPolygonF(
@@ -169,7 +169,7 @@ def paint_line(p: QPainter, transform: Any, line: Array) -> None:
         for part in parts
     ]
     for colour, width in ((CASING, 3.8), ("#ffffff", 2.0)):
-        pen = logical_pen(colour, width)
+        pen = pixel_pen(colour, width)
         pen.setCapStyle(Qt.PenCapStyle.RoundCap)
         pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
         p.setPen(pen)
@@ -193,13 +193,13 @@ def paint_arrow(p: QPainter, tail: QPointF, tip: QPointF, look: ArrowLook) -> No
     def at(along: float, across: float) -> QPointF:
         return QPointF(tail.x() + ux * along - uy * across, tail.y() + uy * along + ux * across)
 
-    rim = logical_pen(look.rim, 1.0)
+    rim = pixel_pen(look.rim, 1.0)
     if look.dashed:
         # A dashed fill over a solid dark casing: the gaps show as dark, on any colour map.
         neck = at(length - head, 0)
-        casing = logical_pen(look.rim, look.shaft + 2.0)
+        casing = pixel_pen(look.rim, look.shaft + 2.0)
         casing.setCapStyle(Qt.PenCapStyle.FlatCap)
-        dashes = logical_pen(look.fill, look.shaft)
+        dashes = pixel_pen(look.fill, look.shaft)
         dashes.setDashPattern([2.0, 1.4])  # (in pen widths)
         dashes.setCapStyle(Qt.PenCapStyle.FlatCap)
         for pen in (casing, dashes):
@@ -221,7 +221,7 @@ def paint_arrow(p: QPainter, tail: QPointF, tip: QPointF, look: ArrowLook) -> No
     p.drawPolygon(QPolygonF(shape))
 
 
-def logical_pen(colour: str, width: float, cap: Qt.PenCapStyle = Qt.PenCapStyle.SquareCap) -> QPen:
+def pixel_pen(colour: str, width: float, cap: Qt.PenCapStyle = Qt.PenCapStyle.SquareCap) -> QPen:
     """A pen ``width`` logical pixels wide (not cosmetic: exports at 1.5x widen it too)."""
     pen = QPen(QColor(colour))
     pen.setWidthF(width)

@@ -24,7 +24,7 @@ from PySide6.QtGui import QPainter, QPen
 
 from gradient_studio.engine.field import MAX_ARROWS, descent_field
 from gradient_studio.scene._pyqtgraph import LineArray
-from gradient_studio.scene.arrows import ViewItem, logical_pen
+from gradient_studio.scene.arrows import ViewItem, pixel_pen
 from gradient_studio.scene.palette import CASING
 
 if TYPE_CHECKING:
@@ -178,7 +178,7 @@ class FieldItem(ViewItem):
 def _pen(colour: str, width: float) -> QPen:
     # Flat caps: Qt's line rasterizer draws them; round ones go through its stroker,
     # five times slower for the 1,875 strokes of a 25 x 25 field.
-    return logical_pen(colour, width, Qt.PenCapStyle.FlatCap)
+    return pixel_pen(colour, width, Qt.PenCapStyle.FlatCap)
 
 
 class DescentFieldLayer:
