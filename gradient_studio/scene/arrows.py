@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -22,6 +23,7 @@ from numpy.typing import NDArray
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QPolygonF
 
+from gradient_studio.scene._pyqtgraph import LineArray
 from gradient_studio.scene.palette import CASING
 
 Array = NDArray[np.float64]
@@ -83,6 +85,7 @@ class ArrowItem(ViewItem):
         self.arrows: tuple[Arrow, ...] = ()
         self.line = np.empty((0, 2))
         self.mark: tuple[float, float] | None = None
+        self._polylines: tuple[tuple[float, ...], LineArray] | None = None
         self._drawn: list[tuple[Arrow, QPointF, QPointF]] = []
 
     def set_arrows(self, arrows: Sequence[Arrow]) -> None:
@@ -99,6 +102,7 @@ class ArrowItem(ViewItem):
         if np.array_equal(line, self.line, equal_nan=True) and mark == self.mark:
             return
         self.line, self.mark = line, mark
+        self._polylines = None
         self.update()
 
     def drawn(self) -> list[tuple[Arrow, QPointF, QPointF]]:
@@ -115,12 +119,13 @@ class ArrowItem(ViewItem):
         p.resetTransform()
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         if len(self.line):
-            paint_line(p, transform, self.line)
+            paint_line(p, self._screen_line(transform))
         if self.mark is not None:
             at = transform.map(QPointF(*self.mark))
             r = MARK_PX / 2
-            p.setPen(pixel_pen(CASING, 1.2))
-            p.setBrush(QBrush(QColor("#ffffff")))
+            rim, white = _mark_tools()
+            p.setPen(rim)
+            p.setBrush(white)
             p.drawPolygon(
                 QPolygonF(
                     [
@@ -137,6 +142,14 @@ class ArrowItem(ViewItem):
                 paint_arrow(p, *placed, arrow.look)
                 self._drawn.append((arrow, *placed))
         p.restore()
+
+    def _screen_line(self, m: Any) -> LineArray:
+        """The line in logical pixels under the transform ``m`` (kept while neither
+        changes: a repaint of the same picture builds no points)."""
+        key = (m.m11(), m.m12(), m.m21(), m.m22(), m.dx(), m.dy())
+        if self._polylines is None or self._polylines[0] != key:
+            self._polylines = (key, screen_segments(m, self.line))
+        return self._polylines[1]
 
 
 def screen_arrow(transform: Any, arrow: Arrow) -> tuple[QPointF, QPointF] | None:
@@ -157,26 +170,23 @@ def screen_arrow(transform: Any, arrow: Arrow) -> tuple[QPointF, QPointF] | None
     return tail, QPointF(tail.x() + dx / size * length, tail.y() + dy / size * length)
 
 
-def paint_line(p: QPainter, transform: Any, line: Array) -> None:
-    """``line`` (the plane, NaN-separated) in white over a dark casing, in logical pixels."""
-    m = transform
+def screen_segments(m: Any, line: Array) -> LineArray:
+    """``line`` (the plane, NaN-separated) as its segments ``(x0, y0, x1, y1)`` in logical
+    pixels under ``m``."""
     x = m.m11() * line[:, 0] + m.m21() * line[:, 1] + m.dx()
     y = m.m12() * line[:, 0] + m.m22() * line[:, 1] + m.dy()
-    gaps = np.flatnonzero(~(np.isfinite(x) & np.isfinite(y)))
-    parts = np.split(np.column_stack([x, y]), gaps)
-    polygons = [
-        QPolygonF([QPointF(*xy) for xy in part[np.isfinite(part).all(axis=1)].tolist()])
-        for part in parts
-    ]
-    for colour, width in ((CASING, 3.8), ("#ffffff", 2.0)):
-        pen = pixel_pen(colour, width)
-        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-        pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    points = np.column_stack([x, y])
+    ends = np.hstack([points[:-1], points[1:]])
+    return LineArray(ends[np.isfinite(ends).all(axis=1)])
+
+
+def paint_line(p: QPainter, segments: LineArray) -> None:
+    """``segments`` (logical pixels) in white over a dark casing. Flat-capped segments
+    go through Qt's line rasterizer; a round-joined polyline, through its stroker, took
+    five times as long (a glyph's bends are a few degrees: the joins do not show)."""
+    for pen in _line_pens():
         p.setPen(pen)
-        p.setBrush(QBrush())
-        for polygon in polygons:
-            if polygon.size() > 1:
-                p.drawPolyline(polygon)
+        p.drawLines(*segments.drawargs())
 
 
 def paint_arrow(p: QPainter, tail: QPointF, tip: QPointF, look: ArrowLook) -> None:
@@ -193,15 +203,10 @@ def paint_arrow(p: QPainter, tail: QPointF, tip: QPointF, look: ArrowLook) -> No
     def at(along: float, across: float) -> QPointF:
         return QPointF(tail.x() + ux * along - uy * across, tail.y() + uy * along + ux * across)
 
-    rim = pixel_pen(look.rim, 1.0)
+    rim, fill, casing, dashes = _tools(look)
     if look.dashed:
         # A dashed fill over a solid dark casing: the gaps show as dark, on any colour map.
         neck = at(length - head, 0)
-        casing = pixel_pen(look.rim, look.shaft + 2.0)
-        casing.setCapStyle(Qt.PenCapStyle.FlatCap)
-        dashes = pixel_pen(look.fill, look.shaft)
-        dashes.setDashPattern([2.0, 1.4])  # (in pen widths)
-        dashes.setCapStyle(Qt.PenCapStyle.FlatCap)
         for pen in (casing, dashes):
             p.setPen(pen)
             p.drawLine(tail, neck)
@@ -217,8 +222,28 @@ def paint_arrow(p: QPainter, tail: QPointF, tip: QPointF, look: ArrowLook) -> No
             at(0, half_shaft),
         ]
     p.setPen(rim)
-    p.setBrush(QBrush(QColor(look.fill)))
+    p.setBrush(fill)
     p.drawPolygon(QPolygonF(shape))
+
+
+@cache
+def _tools(look: ArrowLook) -> tuple[QPen, QBrush, QPen, QPen]:
+    """The rim, fill, casing and dashes of ``look``'s arrows, made once."""
+    casing = pixel_pen(look.rim, look.shaft + 2.0, Qt.PenCapStyle.FlatCap)
+    dashes = pixel_pen(look.fill, look.shaft, Qt.PenCapStyle.FlatCap)
+    dashes.setDashPattern([2.0, 1.4])  # (in pen widths)
+    return pixel_pen(look.rim, 1.0), QBrush(QColor(look.fill)), casing, dashes
+
+
+@cache
+def _line_pens() -> tuple[QPen, QPen]:
+    flat = Qt.PenCapStyle.FlatCap
+    return pixel_pen(CASING, 3.8, flat), pixel_pen("#ffffff", 2.0, flat)
+
+
+@cache
+def _mark_tools() -> tuple[QPen, QBrush]:
+    return pixel_pen(CASING, 1.2), QBrush(QColor("#ffffff"))
 
 
 def pixel_pen(colour: str, width: float, cap: Qt.PenCapStyle = Qt.PenCapStyle.SquareCap) -> QPen:

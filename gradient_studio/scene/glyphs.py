@@ -134,7 +134,10 @@ class Glyphs:
             self.heads.item.set_view(*view)
         if objective is not ... or view is not None:
             self._stale.add("field")
-        self._stale |= {"heads", "curvature", "key"}
+        self._stale.add("heads")
+        # A fixed point's glyph (and so the key) stays as it is while only the step moves.
+        if objective is not ... or view is not None or runs is not None or self.run is not None:
+            self._stale |= {"curvature", "key"}
 
     def flush(self) -> None:
         """Redraw what is out of date — before a paint, or for a test to look at it."""

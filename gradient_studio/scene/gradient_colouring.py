@@ -46,7 +46,13 @@ def norm_grid(objective: Any, xs: Array, ys: Array) -> Array:
     lowest finite value, so that it takes the bottom colour rather than none."""
     with np.errstate(all="ignore"):
         g = np.asarray(objective.gradient(xs[np.newaxis, :], ys[:, np.newaxis]), dtype=float)
-        u: Array = np.log10(np.hypot(g[..., 0], g[..., 1]))
+        u: Array = np.square(g[..., 0])
+        u += np.square(g[..., 1])
+        np.log10(u, out=u)
+        u *= 0.5  # log₁₀ √(gx² + gy²), without hypot's care for overflow: half the time
+        overflowed = np.isposinf(u) & np.isfinite(g).all(axis=-1)  # |g| beyond 1e154
+        if overflowed.any():
+            u[overflowed] = np.log10(np.hypot(g[..., 0], g[..., 1]))[overflowed]
     zero = np.isneginf(u)
     if zero.any():
         finite = u[np.isfinite(u)]
@@ -105,37 +111,44 @@ class GradientNormScale(ColourScale):
         return list(zip(us, same_notation([10.0**u for u in us]), strict=True))
 
 
-def dark_ground(scale: ColourScale, u: Array, colormap: str) -> NDArray[np.bool_]:
-    """Which cells of the grid ``u`` (in ``scale``'s units) are coloured dark, for
-    choosing each contour stretch's shade."""
-    lut = colormap_lut(colormap)
-    with np.errstate(invalid="ignore"):
-        where = np.nan_to_num((u - scale.low) / (scale.high - scale.low), nan=1.0)
-    index = (np.clip(where, 0, 1) * (len(lut) - 1)).round().astype(np.intp)
-    dark_colours = luminance(lut) < DARK_BELOW
-    return np.asarray(dark_colours[index], dtype=np.bool_)
+class DarkGround:
+    """Which points of the plane are coloured dark by the image of ``u`` (a grid over
+    ``xs``, ``ys`` in ``scale``'s units, drawn with ``colormap``): for shading each
+    stretch of a contour line by what lies beneath it. Looked up only at the lines'
+    vertices — a few thousand, not the grid's 160,000 cells."""
 
+    def __init__(self, scale: ColourScale, u: Array, xs: Array, ys: Array, colormap: str) -> None:
+        self.scale, self.u, self.xs, self.ys = scale, u, xs, ys
+        self.dark_colours = luminance(colormap_lut(colormap)) < DARK_BELOW
 
-def split_by_ground(
-    line: Array, xs: Array, ys: Array, dark: NDArray[np.bool_]
-) -> tuple[Array, Array]:
-    """A NaN-separated polyline cut into the stretches over dark cells (drawn light) and
-    over the rest (drawn dark), as two NaN-separated polylines."""
-    if len(line) == 0:
-        return line, line
-    cols, rows = len(xs), len(ys)
-    dx = (xs[-1] - xs[0]) / max(cols - 1, 1)
-    dy = (ys[-1] - ys[0]) / max(rows - 1, 1)
-    with np.errstate(invalid="ignore"):
-        j = np.clip(np.nan_to_num((line[:, 0] - xs[0]) / (dx or 1.0)).round(), 0, cols - 1)
-        i = np.clip(np.nan_to_num((line[:, 1] - ys[0]) / (dy or 1.0)).round(), 0, rows - 1)
-    over_dark = dark[i.astype(np.intp), j.astype(np.intp)]
-    light, shaded = line.copy(), line.copy()
-    # Each keeps one vertex beyond its stretch, so that the two meet instead of leaving
-    # the segment between them undrawn.
-    light[~_widened(over_dark)] = np.nan
-    shaded[~_widened(~over_dark)] = np.nan
-    return light, shaded
+    def at(self, points: Array) -> NDArray[np.bool_]:
+        xs, ys = self.xs, self.ys
+        cols, rows = len(xs), len(ys)
+        dx = (xs[-1] - xs[0]) / max(cols - 1, 1) or 1.0
+        dy = (ys[-1] - ys[0]) / max(rows - 1, 1) or 1.0
+        with np.errstate(invalid="ignore"):
+            j = np.clip(np.nan_to_num((points[:, 0] - xs[0]) / dx).round(), 0, cols - 1)
+            i = np.clip(np.nan_to_num((points[:, 1] - ys[0]) / dy).round(), 0, rows - 1)
+            u = self.u[i.astype(np.intp), j.astype(np.intp)]
+            where = np.nan_to_num(
+                (u - self.scale.low) / (self.scale.high - self.scale.low), nan=1.0
+            )
+        n = len(self.dark_colours)
+        index = (np.clip(where, 0, 1) * (n - 1)).round().astype(np.intp)
+        return np.asarray(self.dark_colours[index], dtype=np.bool_)
+
+    def split(self, line: Array) -> tuple[Array, Array]:
+        """A NaN-separated polyline cut into the stretches over dark colours (drawn light)
+        and over the rest (drawn dark), as two NaN-separated polylines."""
+        if len(line) == 0:
+            return line, line
+        over_dark = self.at(line)
+        light, shaded = line.copy(), line.copy()
+        # Each keeps one vertex beyond its stretch, so that the two meet instead of
+        # leaving the segment between them undrawn.
+        light[~_widened(over_dark)] = np.nan
+        shaded[~_widened(~over_dark)] = np.nan
+        return light, shaded
 
 
 def _widened(mask: NDArray[np.bool_]) -> NDArray[np.bool_]:

@@ -17,7 +17,7 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QFont, QPainter
 
 from gradient_studio.scene._pyqtgraph import make_native, native_images
-from gradient_studio.scene.gradient_colouring import split_by_ground
+from gradient_studio.scene.gradient_colouring import DarkGround
 from gradient_studio.scene.palette import ColourScale, colormap_lut, colormap_pixels, luminance
 
 Array = NDArray[np.float64]
@@ -159,15 +159,14 @@ class ContourLayer:
         u: Array,
         scale: ColourScale,
         colormap: str,
-        dark_ground: NDArray[np.bool_] | None = None,
+        ground: DarkGround | None = None,
     ) -> Array:
         """Trace about ``self.count`` levels of ``u``; returns the levels (scale units).
 
-        ``dark_ground`` (a grid like ``u``) says which cells are coloured dark when the
-        image shows something other than ``u`` (‖∇f‖): each stretch of line is then shaded
-        by the cell beneath it rather than by its level."""
+        ``ground`` says where the image is dark when it shows something other than ``u``
+        (‖∇f‖): each stretch of line is then shaded by the colour beneath it rather than by
+        its level."""
         levels = scale.contour_levels(self.count)
-        full = (xs, ys)
         stride = max(1, -(-max(u.shape) // self.detail))
         if stride > 1:
             # Keep the last row/column so the lines reach the edge of the image.
@@ -181,8 +180,8 @@ class ContourLayer:
             if u.shape[0] > 1 and u.shape[1] > 1
             else None
         )
-        if dark_ground is not None:
-            lines = split_by_ground(_trace(generator, levels), *full, dark_ground)
+        if ground is not None:
+            lines = ground.split(_trace(generator, levels))
         else:
             light, dark = _split_by_background(levels, scale, colormap)
             lines = (_trace(generator, light), _trace(generator, dark))

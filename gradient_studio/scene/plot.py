@@ -19,9 +19,9 @@ from gradient_studio.scene.drawing import Drawing
 from gradient_studio.scene.glyphs import GlyphFlusher, Glyphs
 from gradient_studio.scene.gradient_colouring import (
     Colouring,
+    DarkGround,
     GradientNormScale,
     colouring,
-    dark_ground,
     norm_grid,
 )
 from gradient_studio.scene.head_arrows import ArrowMode
@@ -343,7 +343,8 @@ class PlotScene(Drawing):
             return
         steep = GradientNormScale.of(norm)
         self.landscape.show(xs, ys, norm, steep)
-        self.contours.show(xs, ys, u, scale, colormap, dark_ground(steep, norm, colormap))
+        ground = DarkGround(steep, norm, xs, ys, colormap)
+        self.contours.show(xs, ys, u, scale, colormap, ground)
 
     def _norm_of_grid(self) -> Array | None:
         """log₁₀‖∇f‖ on the grid shown (evaluated once per grid), or None without an f."""

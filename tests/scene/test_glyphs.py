@@ -371,3 +371,21 @@ def test_a_scene_with_glyphs_is_freed_as_soon_as_it_is_dropped(qapp, bowl_result
         assert gone() is None
     finally:
         gc.enable()
+
+
+def test_norm_grid_is_log10_of_the_gradients_length():
+    from gradient_studio.scene.gradient_colouring import norm_grid
+
+    class Steep:  # ∇f = (x·1e200, y): beyond 1e154 its square overflows
+        def gradient(self, x, y):
+            x, y = np.broadcast_arrays(x, y)
+            return np.stack([x * 1e200, y], axis=-1)
+
+    u = norm_grid(Steep(), np.array([1.0, 2.0, 0.0]), np.array([0.0, 3.0]))
+    np.testing.assert_allclose(u[:, :2], [[200.0, 200 + math.log10(2)]] * 2)
+    assert u[1, 2] == pytest.approx(math.log10(3.0))
+    assert u[0, 2] == u[1, 2]  # ∇f = 0 exactly: the lowest finite value, not −∞
+    bowl = Objective.from_text("x^2 + 3*y^2")
+    xs, ys = np.linspace(-1, 1, 6), np.linspace(-2, 2, 4)  # (no point on the minimum)
+    g = np.hypot(2 * xs[None, :], 6 * ys[:, None])
+    np.testing.assert_allclose(norm_grid(bowl, xs, ys), np.log10(g), rtol=1e-12)
