@@ -94,62 +94,66 @@ class CurvatureGlyph:
         self.arrows.set_line(line, mark)
         self.arrows.set_arrows(arrows)
 
-    def key_rows(self) -> list[KeyRow]:
+    def key_rows(self, brief: bool = False) -> list[KeyRow]:
         """What the key says of the glyph: where, what kind of point, the numbers, the
-        stability edge, then a row per mark drawn."""
+        stability edge, then a row per mark drawn (``brief``: fewer words)."""
         c = self.curvature
         if c is None:
             return [row(None, Run(f"Curvature: {self.failure}"))] if self.failure else []
         x, y = c.point
-        kind = c.kind.value
+        where = f"Curvature at ({_n(x)}, {_n(y)})"
         if not c.defined:
-            return [row(diamond_swatch, f"Curvature at ({_n(x)}, {_n(y)}): {self.failure}")]
+            return [row(diamond_swatch, f"{where}: {self.failure}")]
         l1, l2 = c.eigenvalues
-        kappa = c.condition_number
+        kappa = "∞" if c.condition_number is None else _n(c.condition_number)
         rows = [
-            row(diamond_swatch, f"Curvature at ({_n(x)}, {_n(y)}): a {kind}"),
-            row(
-                None,
-                f"λ₁ = {_n(l1)}, λ₂ = {_n(l2)}, κ = " + ("∞" if kappa is None else _n(kappa)),
-            ),
+            row(diamond_swatch, f"a {c.kind.value}" if brief else f"{where}: a {c.kind.value}"),
+            row(None, f"λ₁ = {_n(l1)}, λ₂ = {_n(l2)}, κ = {kappa}"),
         ]
-        sentence = c.stability[0].upper() + c.stability[1:] + "."
-        rows += [row(None, part) for part in textwrap.wrap(sentence, SENTENCE_WIDTH)]
-        shape = {
-            PointKind.BOWL: (ellipse_swatch, "the bowl's shape (long where f curves gently)"),
-            PointKind.DOME: (ellipse_swatch, "the dome's shape (long where f curves gently)"),
-            PointKind.SADDLE: (cross_swatch, "the saddle: f does not curve along these"),
-            PointKind.TROUGH: (cross_swatch, "f is flat along this line"),
-            PointKind.RIDGE: (cross_swatch, "f is flat along this line"),
-        }.get(c.kind)
-        if shape is not None:
-            rows.append(row(*shape))
+        edge = c.stable_lr
+        if brief:
+            rows.append(
+                row(None, "no stability edge" if edge is None else f"GD unstable: η > {_n(edge)}")
+            )
+        else:
+            sentence = c.stability[0].upper() + c.stability[1:] + "."
+            rows += [row(None, part) for part in textwrap.wrap(sentence, SENTENCE_WIDTH)]
+            shape = _SHAPES.get(c.kind)
+            if shape is not None:
+                rows.append(row(*shape))
         if self.lr is not None:
             step = c.gradient_step(self.lr)
-            rows.append(
-                row(
-                    arrow_swatch(GRADIENT_STEP_LOOK),
-                    f"gradient step −η∇f, η = {_n(self.lr)}: {_length(step)} long",
-                )
-            )
+            text = f"gradient step −η∇f, η = {_n(self.lr)}: {_length(step)} long"
+            rows.append(row(arrow_swatch(GRADIENT_STEP_LOOK), "−η∇f" if brief else text))
         rate, best = c.best_rate, c.best_step
         if rate is not None and best is not None:
+            text = f"best step along −∇f, ε* = {_n(rate)}: {_length(best)} long"
+            rows.append(row(arrow_swatch(BEST_STEP_LOOK), "best step" if brief else text))
+        else:
             rows.append(
                 row(
-                    arrow_swatch(BEST_STEP_LOOK),
-                    f"best step along −∇f, ε* = {_n(rate)}: {_length(best)} long",
+                    None,
+                    "no best step" if brief else "no best step along −∇f (f curves down or ∇f = 0)",
                 )
             )
-        else:
-            rows.append(row(None, "no best step along −∇f (f curves down or ∇f = 0)"))
         newton = c.newton_step
         if newton is not None:
-            rows.append(
-                row(arrow_swatch(NEWTON_LOOK), f"Newton's step −H⁻¹∇f: {_length(newton)} long")
-            )
+            text = f"Newton's step −H⁻¹∇f: {_length(newton)} long"
+            rows.append(row(arrow_swatch(NEWTON_LOOK), "Newton's step" if brief else text))
         else:
-            rows.append(row(None, "no Newton step: the Hessian is singular"))
+            rows.append(
+                row(None, "no Newton step" if brief else "no Newton step: the Hessian is singular")
+            )
         return rows
+
+
+_SHAPES = {
+    PointKind.BOWL: (ellipse_swatch, "the bowl's shape (long where f curves gently)"),
+    PointKind.DOME: (ellipse_swatch, "the dome's shape (long where f curves gently)"),
+    PointKind.SADDLE: (cross_swatch, "the saddle: f does not curve along these"),
+    PointKind.TROUGH: (cross_swatch, "f is flat along this line"),
+    PointKind.RIDGE: (cross_swatch, "f is flat along this line"),
+}
 
 
 def glyph_arrows(c: Curvature, lr: float | None) -> list[Arrow]:

@@ -37,6 +37,7 @@ from gradient_studio.scene.palette import format_value
 from gradient_studio.scene.paths import TrajectoryLike as Run
 
 Point = tuple[float, float]
+KEY_ROW_PX = 18  # a row of the key, about
 KEY_GREY = "#a8a8a8"  # the step's swatch in the key: every run draws it in its own colour
 
 
@@ -139,6 +140,10 @@ class Glyphs:
         if objective is not ... or view is not None or runs is not None or self.run is not None:
             self._stale |= {"curvature", "key"}
 
+    def resized(self) -> None:
+        """The view changed size: the key may need to be brief, or may be full again."""
+        self._stale.add("key")
+
     def flush(self) -> None:
         """Redraw what is out of date — before a paint, or for a test to look at it."""
         stale, self._stale = self._stale, set()
@@ -148,7 +153,7 @@ class Glyphs:
             self._show_heads()
         if "curvature" in stale:
             self._show_curvature()
-        if "key" in stale and self.key.set_rows(self.key_rows()):
+        if "key" in stale and self.key.set_rows(self._key_rows_that_fit()):
             placing = self._on_key_changed()
             if placing is not None:
                 placing()
@@ -187,29 +192,51 @@ class Glyphs:
         return (x, y), lr if lr is not None else _rate(run, k)
 
     # -- the key ----------------------------------------------------------------------------
-    def key_rows(self) -> list[KeyRow]:
+    def key_rows(self, brief: bool = False) -> list[KeyRow]:
+        """The key's rows for what is shown; ``brief``: a few words a row, for a small
+        view (a picture of 480 x 360 with every glyph on)."""
         rows: list[KeyRow] = []
         if self.arrow_mode != "off":
+            lengths = (
+                "lengths as in the plane (∇f: direction only)"
+                if self.arrow_mode == "true"
+                else "lengths not to scale: directions only"
+            )
             rows += [
-                row(arrow_swatch(GRADIENT_LOOK), "∇f: uphill, the direction of fastest increase"),
-                row(arrow_swatch(step_look(KEY_GREY)), "the step each run took (in its colour)"),
+                row(
+                    arrow_swatch(GRADIENT_LOOK),
+                    "∇f: uphill" if brief else "∇f: uphill, the direction of fastest increase",
+                ),
+                row(
+                    arrow_swatch(step_look(KEY_GREY)),
+                    "the step taken" if brief else "the step each run took (in its colour)",
+                ),
                 row(
                     arrow_swatch(gradient_step_look(KEY_GREY)),
-                    "−η∇f: where plain gradient descent would go",
+                    "−η∇f: plain descent"
+                    if brief
+                    else "−η∇f: where plain gradient descent would go",
                 ),
-                row(
-                    None,
-                    "lengths as in the plane (∇f: direction only)"
-                    if self.arrow_mode == "true"
-                    else "lengths not to scale: directions only",
-                ),
+                *([] if brief else [row(None, lengths)]),
             ]
         edges = self.field.bins.edges
         if self.field_on and edges:
             low, high = format_value(edges[0]), format_value(edges[-1])
-            rows.append(row(ramp_swatch(FIELD_COLOURS), "−∇f field: the way downhill"))
-            rows.append(row(None, f"colour: ‖∇f‖ from {low} (pale) to {high} (deep)"))
-        return rows + self.curvature.key_rows()
+            if brief:
+                rows.append(row(ramp_swatch(FIELD_COLOURS), f"−∇f, ‖∇f‖ {low} to {high}"))
+            else:
+                rows.append(row(ramp_swatch(FIELD_COLOURS), "−∇f field: the way downhill"))
+                rows.append(row(None, f"colour: ‖∇f‖ from {low} (pale) to {high} (deep)"))
+        return rows + self.curvature.key_rows(brief)
+
+    def _key_rows_that_fit(self) -> list[KeyRow]:
+        """The full key, or the brief one where the full one would cover more than half
+        the view's height."""
+        rows = self.key_rows()
+        view = self.key.parentItem()
+        if view is not None and view.height() > 1 and len(rows) * KEY_ROW_PX > 0.5 * view.height():
+            return self.key_rows(brief=True)
+        return rows
 
 
 class GlyphFlusher(pg.GraphicsObject):  # type: ignore[misc]  # (pyqtgraph has no type hints)

@@ -305,6 +305,7 @@ class PlotScene(Drawing):
 
     # -- internals ---------------------------------------------------------------------------
     def _on_view_resized(self, *_: Any) -> None:
+        self.glyphs.resized()
         self._fit_title()
         self._place_overlays()  # the legend's room, and how much of the race it covers
 

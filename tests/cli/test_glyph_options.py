@@ -51,10 +51,14 @@ def test_each_flag_changes_the_picture(tmp_path, qapp):
 
 def test_all_together_in_an_svg_and_a_gif(tmp_path, qapp):
     flags = ["--arrows", "--field", "--curvature", "0.5,0.5", "--colour-by", "grad"]
-    code, out, err = render(tmp_path, *RACE, *flags, name="all.svg")
+    code, out, err = render(tmp_path, *RACE, *flags, "--size", "1000x750", name="all.svg")
     assert (code, err) == (0, "")
     text = out.read_text()
     assert "‖∇f‖" in text and "Curvature at (0.5, 0.5)" in text and "fastest increase" in text
+    # At 320 x 240 every glyph's full key would cover most of the picture: a brief one.
+    code, out, err = render(tmp_path, *RACE, *flags, name="small.svg")
+    text = out.read_text()
+    assert "∇f: uphill" in text and "fastest increase" not in text and "a saddle" in text
     code, out, err = render(tmp_path, *RACE, *flags, "--frames", "3", name="all.gif")
     assert (code, err) == (0, "") and out.stat().st_size > 0
 

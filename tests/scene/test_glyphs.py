@@ -389,3 +389,17 @@ def test_norm_grid_is_log10_of_the_gradients_length():
     xs, ys = np.linspace(-1, 1, 6), np.linspace(-2, 2, 4)  # (no point on the minimum)
     g = np.hypot(2 * xs[None, :], 6 * ys[:, None])
     np.testing.assert_allclose(norm_grid(bowl, xs, ys), np.log10(g), rtol=1e-12)
+
+
+def test_a_small_view_gets_a_brief_key(race_scene):
+    race_scene.set_arrows("readable")
+    race_scene.set_field(True)
+    race_scene.set_curvature(run=0)
+    race_scene.render(1200, 900)
+    full = race_scene.overlays.key.texts()
+    assert "∇f: uphill, the direction of fastest increase" in full
+    race_scene.render(480, 360)  # (a resize re-words the key at the next paint)
+    race_scene.render(480, 360)
+    brief = race_scene.overlays.key.texts()
+    assert "∇f: uphill" in brief and len(brief) < len(full)
+    assert race_scene.overlays.key.size().height() < race_scene.plot.vb.height() - 20
