@@ -27,6 +27,7 @@ Array = NDArray[np.float64]
 NOTE_PX = 13
 KEY_MARGIN_PX = 60.0  # room kept between the glyph key and the race (an arrow's length)
 GAP = 6.0  # between the legend and the glyph key stacked on it
+STACK_MOST = 0.55  # the most of the view's height the two stacked may take (with margin)
 LEGEND_PX = 13
 Corner = tuple[int, int]
 
@@ -74,22 +75,28 @@ class Overlays:
     ) -> None:
         """Put the legend where it covers the least of the race (``lines``, NaN-separated
         polylines) and of ``marks`` (starts, minima), the glyph key (when shown) stacked
-        beside it, the counter in the next best corner. A legend the person moved leaves
-        the key a corner of its own."""
+        under it — or, if the two would be too tall or the person moved the legend, in a
+        corner of its own — and the counter in the next best corner."""
         view, legend, key = self.view, self.legend, self.key
         legend.set_room(view.width() - 20, view.height() - 20)
         corners = emptiest_corners(lines, marks, xrange, yrange, self._cover(legend))
         placed: list[tuple[Any, Corner, tuple[float, float]]] = []
+        together = self._cover(legend, extra=key, margin=KEY_MARGIN_PX)
+        stack = key.isVisible() and not legend.placed_by_hand and together[1] <= STACK_MOST
+        if stack:  # the corner that suits the two cards together
+            corners = emptiest_corners(lines, marks, xrange, yrange, together)
         if not legend.placed_by_hand:
-            if key.isVisible():  # the corner that suits the two cards together
-                together = self._cover(legend, extra=key, margin=KEY_MARGIN_PX)
-                corners = emptiest_corners(lines, marks, xrange, yrange, together)
             placed.append((legend, corners[0], _offset(corners[0])))
-            if key.isVisible():
-                placed.append((key, corners[0], _offset(corners[0], below=legend)))
-        elif key.isVisible():
+        if stack:
+            placed.append((key, corners[0], _offset(corners[0], below=legend)))
+        elif key.isVisible():  # too tall to stack: a corner of its own, clear of the legend
             cover = self._cover(key, margin=KEY_MARGIN_PX)
-            corner = emptiest_corners(lines, marks, xrange, yrange, cover)[0]
+            free = [
+                c
+                for c in emptiest_corners(lines, marks, xrange, yrange, cover)
+                if all(c != at and not self._clash(c, item, at) for item, at, _ in placed)
+            ]
+            corner = (free or [c for c in _CORNERS if c not in [at for _, at, _ in placed]])[0]
             placed.append((key, corner, _offset(corner)))
         taken = [corner for _, corner, _ in placed]
         corner = next(c for c in corners if c not in taken)
@@ -107,6 +114,14 @@ class Overlays:
                 offset = _offset(corner, below=self.legend)
                 self._placed[i] = (item, corner, offset)
                 item.anchor(itemPos=corner, parentPos=corner, offset=offset)
+
+    def _clash(self, corner: Corner, card: Any, at: Corner) -> bool:
+        """Whether the key in ``corner`` would overlap ``card`` in the corner ``at``: two
+        cards along one edge that together are wider (or taller) than the view."""
+        key, other, room = self.key.size(), card.size(), 30.0
+        if corner[1] == at[1] and key.width() + other.width() + room > self.view.width():
+            return True
+        return corner[0] == at[0] and key.height() + other.height() + room > self.view.height()
 
     def _cover(self, card: Any, extra: Any = None, margin: float = 0.0) -> tuple[float, float]:
         """How much of the view ``card`` covers (with ``extra`` stacked on it, and
