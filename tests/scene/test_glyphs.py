@@ -403,3 +403,28 @@ def test_a_small_view_gets_a_brief_key(race_scene):
     brief = race_scene.overlays.key.texts()
     assert "∇f: uphill" in brief and len(brief) < len(full)
     assert race_scene.overlays.key.size().height() < race_scene.plot.vb.height() - 20
+
+
+@pytest.mark.parametrize("size", [(640, 480), (800, 600), (1600, 1000)])
+def test_the_key_never_covers_the_legend_and_stays_in_view(race_scene, size):
+    race_scene.set_arrows("readable")
+    race_scene.set_field(True)
+    race_scene.set_curvature((-1.0, 1.0))
+    for _ in range(2):  # (the second paint places the key re-worded for the size)
+        race_scene.render(*size)
+    key, legend = race_scene.overlays.key, race_scene.legend
+    view = race_scene.plot.vb.sceneBoundingRect()
+    for card in (key, legend):
+        assert view.contains(card.sceneBoundingRect())
+    assert not key.sceneBoundingRect().intersects(legend.sceneBoundingRect())
+
+
+def test_a_key_stacked_on_the_legend_follows_it_when_it_folds(scene):
+    scene.set_arrows("readable")
+    scene.render(1200, 900)
+    key, legend = scene.overlays.key, scene.legend
+    assert scene.overlays._placed[1][0] is key  # stacked on the legend
+    gap = key.sceneBoundingRect().top() - legend.sceneBoundingRect().bottom()
+    legend.set_collapsed(True)
+    scene.render(1200, 900)
+    assert key.sceneBoundingRect().top() - legend.sceneBoundingRect().bottom() == pytest.approx(gap)
