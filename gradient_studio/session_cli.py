@@ -59,7 +59,10 @@ def add_options(render: argparse.ArgumentParser) -> None:
         help="automatic (by f's span, the default), logarithmic or linear",
     )
     group.add_argument(
-        "--arrows", action="store_true", default=None, help="draw −∇f at each moving head"
+        "--arrows",
+        action="store_true",
+        default=None,
+        help="draw ∇f, the step taken and −η∇f at each moving head",
     )
     group.add_argument(
         "--at-step", metavar="K", help="draw the race at step K (.png .svg; default: all of it)"
