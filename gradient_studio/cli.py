@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from gradient_studio import __version__, inspect_cli
+from gradient_studio import __version__, inspect_cli, maps_cli, model_cli
 
 PROG = "gradient-studio"
 # Options whose value may start with a minus sign: "--start -1.5,2" must work as typed.
@@ -91,10 +91,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_training_options(render)
     session_cli.add_options(render)
+    model_cli.add_model_options(render, source)
     _add_glyph_options(render)
 
     inspect_cli.add_parser(commands)
-    commands.add_parser("list", help="list the presets and the optimisers")
+    maps_cli.add_parsers(commands)
+    commands.add_parser("list", help="list the presets, the optimisers and the datasets")
     return parser
 
 
@@ -293,12 +295,34 @@ def _render(args: argparse.Namespace) -> int:
     if args.session is not None:
         from gradient_studio import session_cli
 
+        model_cli.refuse_model_options(args)
         return session_cli.render(args)
     out = _check_out(args.out)
     ext = out.suffix.lower()
     image_options = _picture_options(args, ext)
     glyphs = _glyph_options(args, ext)
 
+    race = model_cli.model_race(args) or _function_race(args)
+    given = {_assignment(p, "--param")[0] for p in args.param}
+    unknown = sorted(given - set(race.objective().parameters))
+    if unknown:
+        has = ", ".join(race.objective().parameters) or "none"
+        what = "model" if model_cli.wants_model(args) else "function"
+        raise UsageError(f"--param: the {what} has no parameter {unknown[0]!r} (it has: {has})")
+
+    _check_work(race, ext)
+    if ext in _IMAGE_FORMATS:
+        _check_view(args)  # (after the engine is loaded: Qt first costs 30 MB more)
+    from gradient_studio import session_cli
+
+    image_options |= session_cli.picture_options(args, ext, race.steps)
+    image_options = _with_glyphs(image_options, glyphs, race)
+    result = race.run()
+    _write(out, result, image_options)
+    return 0
+
+
+def _function_race(args: argparse.Namespace) -> Any:
     from gradient_studio.engine import ExpressionError, Race
 
     parameters = dict(_assignment(p, "--param") for p in args.param)
@@ -319,21 +343,7 @@ def _render(args: argparse.Namespace) -> int:
         raise UsageError(f"--function: {e.message}") from None
     except (KeyError, ValueError) as e:
         raise UsageError(str(e.args[0]) if e.args else str(e)) from None
-    unknown = sorted(set(parameters) - set(race.objective().parameters))
-    if unknown:
-        has = ", ".join(race.objective().parameters) or "none"
-        raise UsageError(f"--param: the function has no parameter {unknown[0]!r} (it has: {has})")
-
-    _check_work(race, ext)
-    if ext in _IMAGE_FORMATS:
-        _check_view(args)  # (after the engine is loaded: Qt first costs 30 MB more)
-    from gradient_studio import session_cli
-
-    image_options |= session_cli.picture_options(args, ext, race.steps)
-    image_options = _with_glyphs(image_options, glyphs, race)
-    result = race.run()
-    _write(out, result, image_options)
-    return 0
+    return race
 
 
 def _add_training_options(render: argparse.ArgumentParser) -> None:
@@ -353,7 +363,9 @@ def _add_training_options(render: argparse.ArgumentParser) -> None:
         metavar="ETA[,GAMMA]",
         help="add Gaussian noise of variance ETA/(1+t)^GAMMA to the gradient (default 0.3,0.55)",
     )
-    group.add_argument("--seed", metavar="S", help="seed of the noise (default 0: runs repeat)")
+    group.add_argument(
+        "--seed", metavar="S", help="seed of the noise and the minibatches (default 0: runs repeat)"
+    )
 
 
 def _training(args: argparse.Namespace) -> Any:
@@ -482,7 +494,9 @@ def _with_glyphs(options: dict[str, Any], glyphs: dict[str, Any], race: Any) -> 
 
         try:
             defined = curvature_at(race.objective(), point).defined
-        except (ArithmeticError, NotImplementedError, ValueError):
+        except NotImplementedError:
+            raise UsageError("--curvature: this loss has no Hessian to draw") from None
+        except (ArithmeticError, ValueError):
             defined = False
         if not defined:
             raise UsageError(f"--curvature: f is not defined at ({x:g}, {y:g})")
@@ -505,6 +519,7 @@ def _list() -> int:
         hyper = ", ".join(f"{h.name}={h.default:g}" for h in spec.hyperparameters)
         print(f"  {spec.name:<10} {spec.display_name:<22} {hyper}")
     _list_schedules()
+    model_cli.list_models()
     return 0
 
 
@@ -568,6 +583,7 @@ def main(argv: Sequence[str] | None = None, *, quick_exit: bool = False) -> int:
         if args.command is None:
             return _window()
         command = {"render": _render, "inspect": inspect_cli.run}.get(args.command, _list)
+        command = maps_cli.run if args.command in maps_cli.COMMANDS else command
         code = command(args) if command is not _list else _list()
     except UsageError as e:
         print(f"{PROG}: error: {e}", file=sys.stderr)

@@ -37,9 +37,15 @@ _WHERE = {
     "OptimizerSpec": "kernel",
     "Objective": "objective",
     "Race": "race",
+    "Model": "models",
+    "ModelObjective": "models",
+    "ModelRace": "models",
+    "MODEL_PRESETS": "models",
+    "Minibatches": "minibatches",
 }
 
 __all__ = [
+    "MODEL_PRESETS",
     "OPTIMIZERS",
     "PRESETS",
     "SCHEDULES",
@@ -49,6 +55,10 @@ __all__ = [
     "ExpressionError",
     "GradientNoise",
     "Hyperparameter",
+    "Minibatches",
+    "Model",
+    "ModelObjective",
+    "ModelRace",
     "Objective",
     "Optimizer",
     "OptimizerChoice",
@@ -81,6 +91,8 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:
     from gradient_studio.engine.expression import Expression, ExpressionError, parse_expression
     from gradient_studio.engine.kernel import Hyperparameter, Optimizer, OptimizerSpec
+    from gradient_studio.engine.minibatches import Minibatches
+    from gradient_studio.engine.models import MODEL_PRESETS, Model, ModelObjective, ModelRace
     from gradient_studio.engine.objective import Objective
     from gradient_studio.engine.optimizers import OPTIMIZERS
     from gradient_studio.engine.presets import PRESETS, Preset

@@ -109,7 +109,7 @@ def _statements(text: str) -> list[str]:
     return [line.strip() for line in text.strip().splitlines() if line.strip()]
 
 
-def _inline(text: str, renames: dict[str, str]) -> list[str]:
+def inline(text: str, renames: dict[str, str]) -> list[str]:
     tree = _Inline(renames).visit(ast.parse("\n".join(_statements(text))))
     return ast.unparse(ast.fix_missing_locations(tree)).splitlines()
 
@@ -135,15 +135,15 @@ def _per_coord(text: str, local: set[str], prefix: str = "") -> list[str]:
         renames = {name: f"{name}_{c}" for name in local}
         renames.update({name: f"{prefix}{name}_{c}" for name in scratch})
         renames.update({"g": f"g{c}", "p": f"p{c}", "u": f"u{c}"})
-        lines += _inline(text, renames)
+        lines += inline(text, renames)
     return lines
 
 
-def _per_coord_lines(spec: OptimizerSpec) -> list[str]:
+def per_coord_lines(spec: OptimizerSpec) -> list[str]:
     return _per_coord(spec.per_coord, set(state_names(spec)))
 
 
-def _transform_lines(rules: tuple[TransformRule, ...]) -> list[str]:
+def transform_lines(rules: tuple[TransformRule, ...]) -> list[str]:
     """The gradient transforms, in order, on ``gx, gy``; ``n2`` is ‖g‖² as evaluated."""
     lines: list[str] = []
     for i, rule in enumerate(rules):
@@ -155,18 +155,29 @@ def _transform_lines(rules: tuple[TransformRule, ...]) -> list[str]:
             scratch = _assigned(rule.joint) - {"gx", "gy"}
             lines.append(f"{prefix}_norm = {norm}")
             renames = {name: f"{prefix}_{name}" for name in scratch | {"norm"}}
-            lines += _inline(rule.joint, renames)
+            lines += inline(rule.joint, renames)
     return lines
 
 
-def _objective_lines(derivatives: Derivatives, hessian: bool) -> list[str]:
-    exprs = [derivatives.value, *derivatives.gradient]
-    outputs = ["fv", "gx", "gy"]
-    if hessian:
-        exprs += list(derivatives.hessian)
-        outputs += ["hxx", "hxy", "hyy"]
+def objective_lines(derivatives: Derivatives, hessian: bool) -> list[str]:
+    """f, ∇f (and the Hessian) at ``px, py`` as ``fv, gx, gy`` (``hxx, hxy, hyy``): printed
+    in the same two groups as the numpy code (value and gradient, then the Hessian), so
+    that their common subexpressions, and so every rounding, are the same."""
+    own = getattr(derivatives, "scalar_lines", None)  # a loss over data rows (engine/models)
+    if own is not None:
+        lines: list[str] = own(hessian)
+        return lines
     names = {"_x": "px", "_y": "py", **{p: p for p in derivatives.parameter_names}}
-    return codegen.lines(exprs, outputs, codegen.Printer(names, "math"))
+    out = codegen.lines(
+        [derivatives.value, *derivatives.gradient],
+        ["fv", "gx", "gy"],
+        codegen.Printer(names, "math"),
+    )
+    if hessian:
+        out += codegen.lines(
+            list(derivatives.hessian), ["hxx", "hxy", "hyy"], codegen.Printer(names, "math"), "_k"
+        )
+    return out
 
 
 class _Hoist(ast.NodeTransformer):
@@ -267,13 +278,13 @@ def source(
     data = [f"_{d}_{c}" for rule in rules for d in rule.data for c in "xy"]
     if spec.joint:
         state = state_names(spec)
-        update = _inline(spec.joint, {})
+        update = inline(spec.joint, {})
     else:
         state = [f"{n}_{c}" for c in "xy" for n in state_names(spec)]
-        update = _per_coord_lines(spec)
-    per_step = _inline(spec.per_step, {"sqrt": "math_sqrt"}) if spec.per_step.strip() else []
+        update = per_coord_lines(spec)
+    per_step = inline(spec.per_step, {"sqrt": "math_sqrt"}) if spec.per_step.strip() else []
     fixed = {h.name for h in spec.hyperparameters} - scheduled
-    transforms = _transform_lines(rules)
+    transforms = transform_lines(rules)
     before, lines = _hoisted([*transforms, *per_step, *update], fixed | set(constants))
     # Arithmetic on step-wide values (a scheduled beta1, step_size) once a step, not once
     # per coordinate; placed after the step-wide lines it reads.
@@ -287,7 +298,7 @@ def source(
     loop = ", ".join(["k", *(d[1:] for d in data)])
     over = f"zip(range(k0, k1), {', '.join(data)})" if data else "range(k0, k1)"
     body = [
-        *_objective_lines(derivatives, spec.needs_hessian),
+        *objective_lines(derivatives, spec.needs_hessian),
         "n2 = gx * gx + gy * gy",
         "xs_append(px); ys_append(py); fs_append(fv); ns_append(n2)",
         "if not (tol2 <= n2 < inf and -inf < fv < inf"
@@ -336,9 +347,12 @@ def compile_run(
     if key not in cache:
         try:
             text = source(derivatives, spec, rules, scheduled)
-            namespace = dict(_NAMESPACE)
+            namespace = {**_NAMESPACE, **getattr(derivatives, "scalar_namespace", {})}
             exec(compile(text, f"<fast {key}>", "exec"), namespace)  # generated, see above
             cache[key] = namespace["scalar_run"]
         except (SyntaxError, TypeError, ValueError, NotImplementedError):
             cache[key] = None
     return cache[key]
+
+
+_objective_lines = objective_lines  # the name engine/replay.py reads

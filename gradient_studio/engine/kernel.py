@@ -197,7 +197,7 @@ def state_names(spec: OptimizerSpec) -> list[str]:
     return [name for name, _ in spec.state]
 
 
-def _indent(text: str, spaces: int) -> str:
+def indent(text: str, spaces: int) -> str:
     pad = " " * spaces
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
     return "\n".join(pad + line for line in lines) or pad + "pass"
@@ -205,7 +205,7 @@ def _indent(text: str, spaces: int) -> str:
 
 def _per_step_source(spec: OptimizerSpec) -> str:
     # Step-wide scalars are plain Python floats in both implementations.
-    return _indent(ast.unparse(_ScalarSqrt().visit(ast.parse(statements(spec.per_step)))), 8)
+    return indent(ast.unparse(_ScalarSqrt().visit(ast.parse(statements(spec.per_step)))), 8)
 
 
 def statements(text: str) -> str:
@@ -223,7 +223,7 @@ class _ScalarSqrt(ast.NodeTransformer):
 
 
 @functools.cache
-def _state_type(spec: OptimizerSpec) -> type:
+def state_type(spec: OptimizerSpec) -> type:
     return namedtuple(f"{spec.name.title()}State", ["count", *state_names(spec)])
 
 
@@ -243,16 +243,7 @@ def _compiled(spec: OptimizerSpec, scheduled: frozenset[str]) -> Callable[..., U
     )
     unpack = "".join(f"        {n} = state.{n}\n" for n in names)
     pack = ", ".join(names)
-    if spec.joint:
-        body = (
-            "        gx = grads[..., 0]; gy = grads[..., 1]\n"
-            "        px = params[..., 0]; py = params[..., 1]\n"
-            "        hxx = hessian[..., 0, 0]; hxy = hessian[..., 0, 1]; hyy = hessian[..., 1, 1]\n"
-            f"{_indent(spec.joint, 8)}\n"
-            "        u = np.stack(np.broadcast_arrays(ux, uy), axis=-1)\n"
-        )
-    else:
-        body = f"        g = grads\n        p = params\n{_indent(spec.per_coord, 8)}\n"
+    body = rule_body(spec)
     source = (
         f"def _factory({hyper_args}):\n"
         "    def update(grads, state, params, hessian=None):\n"
@@ -264,7 +255,7 @@ def _compiled(spec: OptimizerSpec, scheduled: frozenset[str]) -> Callable[..., U
         f"        return u, _State(count, {pack})\n"
         "    return update\n"
     )
-    namespace: dict[str, Any] = {"np": np, "_State": _state_type(spec), **NUMPY_FUNCTIONS}
+    namespace: dict[str, Any] = {"np": np, "_State": state_type(spec), **NUMPY_FUNCTIONS}
     exec(compile(source, f"<optimizer {spec.name}>", "exec"), namespace)  # our rule text only
     factory: Callable[..., Update] = namespace["_factory"]
     return factory
@@ -289,7 +280,7 @@ def build(
         spec.hyperparameter(key)  # KeyError for a name the optimiser does not have
         if not values:
             raise ValueError(f"the schedule of {key} has no steps")
-    state_type = _state_type(spec)
+    made = state_type(spec)
     factory = _compiled(spec, frozenset(per_step))
     update = factory(
         **{(f"_steps_{k}" if k in per_step else k): per_step.get(k, v) for k, v in hyper.items()}
@@ -304,10 +295,30 @@ def build(
         # Per-coordinate state takes the layout of the points, so elementwise updates run
         # in memory order whichever way the runner stores them.
         like = params[..., 0] if spec.joint else params
-        state: OptimizerState = state_type(
+        state: OptimizerState = made(
             0, **{name: np.full_like(like, v) for name, v in initial.items()}
         )
         return state
+
+    return Optimizer(spec, hyper, init, checked(spec, update), per_step)
+
+
+def rule_body(spec: OptimizerSpec) -> str:
+    """The rule's statements inside a generated ``update``, on the arrays it is given."""
+    if spec.joint:
+        return (
+            "        gx = grads[..., 0]; gy = grads[..., 1]\n"
+            "        px = params[..., 0]; py = params[..., 1]\n"
+            "        hxx = hessian[..., 0, 0]; hxy = hessian[..., 0, 1]; hyy = hessian[..., 1, 1]\n"
+            f"{indent(spec.joint, 8)}\n"
+            "        u = np.stack(np.broadcast_arrays(ux, uy), axis=-1)\n"
+        )
+    return f"        g = grads\n        p = params\n{indent(spec.per_coord, 8)}\n"
+
+
+def checked(spec: OptimizerSpec, update: Update) -> Update:
+    """``update`` that asks for the Hessian where the rule needs it, and is quiet about
+    numpy's floating-point warnings (a run that overflows is diagnosed, not warned of)."""
 
     def checked_update(
         grads: Array, state: OptimizerState, params: Array, hessian: Array | None = None
@@ -317,4 +328,4 @@ def build(
         with np.errstate(all="ignore"):
             return update(grads, state, params, hessian)
 
-    return Optimizer(spec, hyper, init, checked_update, per_step)
+    return checked_update

@@ -174,6 +174,21 @@ class Objective:
         """∂f/∂x and ∂f/∂y as text in the function language (``2*x - 400*x*(y - x^2)``)."""
         return self._d.formula_texts
 
+    # -- what the two coordinates are and which loss a step descends -------------------------
+    #: The names of the two coordinates (a model's loss names them after its weights).
+    axes: tuple[str, str] = ("x", "y")
+
+    @property
+    def stochastic(self) -> bool:
+        """Whether each step sees its own sample of the function (a model's minibatches):
+        :meth:`at_step` is then the sample the numpy path descends, and the derivatives'
+        own lines for the straight-line path (``scalar_lines``) draw the same one."""
+        return False
+
+    def at_step(self, step: int) -> Objective:
+        """The function step ``step`` descends: this one, unless it is stochastic."""
+        return self
+
     def __repr__(self) -> str:
         bound = ", ".join(f"{k}={v:g}" for k, v in self.values.items())
         return f"Objective({self.text!r}{', ' + bound if bound else ''})"

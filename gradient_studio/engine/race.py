@@ -104,36 +104,43 @@ class Race:
         return result
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "function": self.function,
-            "parameters": dict(self.objective().values),
-            "optimizers": [
-                {"name": c.name, "hyperparameters": c.resolved} for c in self.optimizers
-            ],
-            "starts": [list(s) for s in self.starts],
-            "steps": self.steps,
-            "xrange": list(self.xrange),
-            "yrange": list(self.yrange),
-            "preset": self.preset,
-            "training": self.training.to_dict(self.steps),
-        }
+        return {"function": self.function, **inputs_record(self)}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Race:
-        return cls.create(
-            function=data["function"],
-            preset=data.get("preset"),
-            parameters=data.get("parameters"),
-            optimizers=[
-                OptimizerChoice(o["name"], o.get("hyperparameters", {}))
-                for o in data.get("optimizers", [])
-            ],
-            starts=[tuple(s) for s in data.get("starts", [])],
-            steps=data.get("steps"),
-            xrange=tuple(data["xrange"]) if data.get("xrange") else None,
-            yrange=tuple(data["yrange"]) if data.get("yrange") else None,
-            training=Training.from_dict(data.get("training") or {}),
-        )
+        return cls.create(function=data["function"], **inputs_from_record(data))
+
+
+def inputs_record(race: Any) -> dict[str, Any]:
+    """A race's inputs besides what it runs on (the function, or a model and its data), as
+    JSON takes them: a Race's and a model's race share this part of their records."""
+    return {
+        "parameters": dict(race.objective().values),
+        "optimizers": [{"name": c.name, "hyperparameters": c.resolved} for c in race.optimizers],
+        "starts": [list(s) for s in race.starts],
+        "steps": race.steps,
+        "xrange": list(race.xrange),
+        "yrange": list(race.yrange),
+        "preset": race.preset,
+        "training": race.training.to_dict(race.steps),
+    }
+
+
+def inputs_from_record(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The keywords of ``create`` that :func:`inputs_record` wrote."""
+    return {
+        "preset": data.get("preset"),
+        "parameters": data.get("parameters"),
+        "optimizers": [
+            OptimizerChoice(o["name"], o.get("hyperparameters", {}))
+            for o in data.get("optimizers", [])
+        ],
+        "starts": [tuple(s) for s in data.get("starts", [])],
+        "steps": data.get("steps"),
+        "xrange": tuple(data["xrange"]) if data.get("xrange") else None,
+        "yrange": tuple(data["yrange"]) if data.get("yrange") else None,
+        "training": Training.from_dict(data.get("training") or {}),
+    }
 
 
 def _with_lr(choice: OptimizerChoice, lr: float | None, preset: Preset | None) -> OptimizerChoice:

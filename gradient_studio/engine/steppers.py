@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Protocol
 
 import numpy as np
+from numpy.typing import NDArray
 
 from gradient_studio.engine import fastpath
 from gradient_studio.engine.diagnosis import BOUND, Ending, Event, diagnose
@@ -56,7 +57,7 @@ class ArrayStepper:
         noise: NoiseDraws | None,
     ) -> None:
         self.objective = objective
-        self.optimizer: Optimizer = batch.optimizer
+        self.optimizer: Optimizer = batch.optimizer_for(lo, hi, training)
         self.batch = batch
         self.columns = range(lo, hi)
         self.cols = slice(lo, hi)
@@ -81,8 +82,7 @@ class ArrayStepper:
 
     def _advance(self, k0: int, k1: int, noise: Array | None) -> list[Event]:
         b, cols, grad, tol = self.batch, self.cols, self.grad, self.tol
-        d = self.objective.derivatives
-        args = tuple(self.objective.values.values())
+        objective, stochastic = self.objective, self.objective.stochastic
         needs_hessian = self.optimizer.spec.needs_hessian
         transform = self.transform
         events: list[Event] = []
@@ -91,34 +91,16 @@ class ArrayStepper:
                 if not self.all_live and not self.live.any():
                     break
                 p = b.store[k, :, cols]
-                f, grad[0], grad[1] = d.value_and_gradient_function(p[0], p[1], *args)
-                b.f[k, cols] = f
+                here = objective.at_step(k) if stochastic else objective  # a minibatch's loss
+                b.f[k, cols] = evaluate(here, p, grad, b.grad_norm[k, cols])
                 f = b.f[k, cols]
                 norm = b.grad_norm[k, cols]
-                np.multiply(grad[0], grad[0], out=norm)
-                norm += grad[1] * grad[1]
-                np.sqrt(norm, out=norm)
-                # One cheap look per step (nan and inf spread into the sums and extremes);
-                # a closer one only when something may have ended.
-                if self.all_live:
-                    fine = (
-                        np.isfinite(np.add.reduce(f) + np.add.reduce(norm))
-                        and p.min() >= -BOUND
-                        and p.max() <= BOUND
-                        and norm.min() >= tol
-                    )
-                else:
-                    live = self.live
-                    fine = (
-                        np.isfinite(np.add.reduce(f, where=live) + np.add.reduce(norm, where=live))
-                        and np.abs(p).max(initial=0.0, where=live) <= BOUND
-                        and norm.min(initial=np.inf, where=live) >= tol
-                    )
+                fine = looks_fine(p, f, norm, tol, None if self.all_live else self.live)
                 if not fine:
                     events += self._close(k, p, f, norm)
                 if k == b.steps:
                     break
-                hessian = self.objective.hessian(p[0], p[1]) if needs_hessian else None
+                hessian = here.hessian(p[0], p[1]) if needs_hessian else None
                 g = grad.T
                 if transform is not None:
                     g = transform(g, norm, None if noise is None else noise[k - k0].T)
@@ -141,6 +123,33 @@ class ArrayStepper:
         }
 
 
+def evaluate(objective: Objective, p: Array, grad: Array, norm: Array) -> Array:
+    """f at the points ``p`` (2, m); their gradient into ``grad`` (2, m), ‖∇f‖ into ``norm``."""
+    d, args = objective.derivatives, objective.values.values()
+    f, grad[0], grad[1] = d.value_and_gradient_function(p[0], p[1], *args)
+    np.multiply(grad[0], grad[0], out=norm)
+    norm += grad[1] * grad[1]
+    np.sqrt(norm, out=norm)
+    return np.asarray(f)
+
+
+def looks_fine(p: Array, f: Array, norm: Array, tol: float, live: NDArray[np.bool_] | None) -> bool:
+    """Whether no run (of those ``live``; None: all) can have ended at this step: one cheap
+    look (nan and inf spread into the sums and extremes); a closer one only if not."""
+    if live is None:
+        return bool(
+            np.isfinite(np.add.reduce(f) + np.add.reduce(norm))
+            and p.min() >= -BOUND
+            and p.max() <= BOUND
+            and norm.min() >= tol
+        )
+    return bool(
+        np.isfinite(np.add.reduce(f, where=live) + np.add.reduce(norm, where=live))
+        and np.abs(p).max(initial=0.0, where=live) <= BOUND
+        and norm.min(initial=np.inf, where=live) >= tol
+    )
+
+
 class ScalarStepper:
     """Steps one start with the generated straight-line loop."""
 
@@ -155,7 +164,7 @@ class ScalarStepper:
         noise: NoiseDraws | None,
     ) -> None:
         self.objective, self.batch, self.j = objective, batch, j
-        self.optimizer = batch.optimizer
+        self.optimizer = batch.optimizer_for(j, j + 1, training)
         self.columns = range(j, j + 1)
         self.compiled = compiled
         self.tol = tol
@@ -252,11 +261,12 @@ def steppers(
     n = batch.store.shape[2]
     spec = batch.optimizer.spec
     fast = n <= fast_path_max_starts
+    tol = 0.0 if objective.stochastic else tol  # a minibatch's gradient can vanish by chance
     noise = None
     if training.noise is not None:
         noise = NoiseDraws(training.noise, n, batch.steps, keep=fast)
     if fast:
-        scheduled = frozenset(batch.optimizer.scheduled)
+        scheduled = frozenset(batch.optimizer_for(0, 1, training).scheduled)
         compiled = fastpath.compile_run(objective.derivatives, spec, training.rules, scheduled)
         if compiled is not None:
             return [

@@ -86,6 +86,11 @@ def write_svg(
 
     width, height = check_size(size)
     scene, scale = build_scene(result, size=size, step=step, style=PictureStyle.of(style, keywords))
+    from gradient_studio.export.model_picture import ModelFigure, figure_svg
+
+    if isinstance(scene, ModelFigure):  # a model's landscape with its model pane
+        text = figure_svg(scene, width, height, scale, _plain_title(result))
+        return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     w, h = width / scale, height / scale
     scene.lay_out(w, h)
     text = svg_text(scene.plot, w, h, width, height, title=_plain_title(result))
@@ -109,16 +114,25 @@ def build_scene(
     size: tuple[int, int] = (1200, 900),
     step: float | None = None,
     style: PictureStyle | None = None,
+    scale: float | None = None,
+    model_pane: bool = True,
     **keywords: Any,
 ) -> tuple[PlotScene, float]:
     """The scene the writers draw for ``result`` at ``size`` and ``step``, laid out, and its
-    scale (device pixels per logical pixel): for a window's own exports, and for checking
-    pictures."""
+    scale (device pixels per logical pixel; ``scale`` imposes one): for a window's own
+    exports, and for checking pictures. A race on a model's loss gives, with
+    ``model_pane``, the landscape with the model pane beside it (see ``model_picture``)."""
+    from gradient_studio.export import model_picture
     from gradient_studio.scene import PlotScene
 
-    width, height = check_size(size)
     style = PictureStyle.of(style, keywords)
-    scale = picture_scale(width, height)
+    if model_pane and model_picture.is_model_result(result):
+        figure, scale = model_picture.build_model_figure(
+            result, build_scene, size=size, step=step, style=style
+        )
+        return figure, scale  # type: ignore[return-value]  # (it draws as a PlotScene does)
+    width, height = check_size(size)
+    scale = scale or picture_scale(width, height)
     scene = PlotScene(
         colormap=style.colormap,
         levels=style.levels or 20,
@@ -133,9 +147,9 @@ def build_scene(
     cols, rows = scene.view_pixels(width / scale, height / scale)
     # Thinned and placed for the view's size in pixels, at the step asked for.
     scene.set_trajectories(result.trajectories, step=step)
-    scene.set_grid_shape(
-        min(GRID_LIMIT, math.ceil(rows * scale)), min(GRID_LIMIT, math.ceil(cols * scale))
-    )
+    shape = min(GRID_LIMIT, math.ceil(rows * scale)), min(GRID_LIMIT, math.ceil(cols * scale))
+    affordable = getattr(result.objective, "picture_shape", None)  # a model over many rows
+    scene.set_grid_shape(*(affordable(shape) if affordable is not None else shape))
     # Trace contours finer for big pictures, where a cell of the tracing grid would show.
     scene.contours.detail = round(CONTOUR_DETAIL * min(2.0, max(1.0, scale / 1.5)))
     text = race.function if race is not None else None
@@ -175,6 +189,11 @@ def png_bytes(image: QImage) -> bytes:
 
 def _plain_title(result: ResultLike) -> str:
     race = getattr(result, "race", None)
+    model = getattr(result.objective, "model", None)
+    if model is not None:
+        from gradient_studio.export.model_picture import plain_title
+
+        return plain_title(result)
     preset = _preset_of(race)
     text = race.function if race is not None else getattr(result.objective, "text", "")
     return f"{preset.title}: f(x, y) = {text}" if preset else f"f(x, y) = {text}"

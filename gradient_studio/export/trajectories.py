@@ -2,9 +2,12 @@
 
 The CSV has one row per optimiser, start and step, from step 0 (the start) to the step the
 run stopped at; its ``lr`` is the learning rate the step to that row used (a schedule changes
-it; row 0 shows the first step's). The JSON holds the race's inputs (enough to run it again,
-the schedule, clipping, noise and seed included) and, per run, the points, f, ‖∇f‖, lr,
-status and notes; values that are not finite are written as null.
+it; row 0 shows the first step's). Its two coordinate columns are named after the axes:
+``x,y`` for a function, the weights (``w,b``) for a model's loss. The JSON holds the race's
+inputs (enough to run it again, the schedule, clipping, noise and seed included; for a model,
+the dataset's name, source and checksum, the batch size and seed, and the names of the axes
+its points are in), and, per run, the points, f, ‖∇f‖, lr, status and notes; values that are
+not finite are written as null.
 """
 
 from __future__ import annotations
@@ -30,11 +33,30 @@ def _cell(v: float) -> str:
     return repr(float(v)) if math.isfinite(v) else ""
 
 
+_COLUMNS = ("optimizer", "lr", "step", "f", "grad_norm", "status")
+
+
+def axis_names(result: RunResult) -> tuple[str, str]:
+    """The names of the two coordinates: the objective's axes (``x, y`` for a function)."""
+    a, b = getattr(result.objective, "axes", ("x", "y"))
+    return str(a), str(b)
+
+
+def _columns(result: RunResult) -> tuple[str, str]:
+    """The coordinate columns: the axes' names, or ``axis_<name>`` for a name that is
+    already a column's (a weight called ``f`` or ``lr``)."""
+    a, b = axis_names(result)
+    return tuple(  # type: ignore[return-value]
+        f"axis_{n}" if n in _COLUMNS or n.startswith("start_") else n for n in (a, b)
+    )
+
+
 def write_csv(path: str | Path, result: RunResult) -> Path:
     several = len(result.starts) > 1
+    a, b = _columns(result)
     header = ["optimizer", "lr"]
-    header += ["start_x", "start_y"] if several else []
-    header += ["step", "x", "y", "f", "grad_norm", "status"]
+    header += [f"start_{a}", f"start_{b}"] if several else []
+    header += ["step", a, b, "f", "grad_norm", "status"]
 
     def write(tmp: Path) -> None:
         with tmp.open("w", newline="", encoding="utf-8") as fh:
@@ -62,9 +84,12 @@ def _numbers(values: ArrayLike) -> list[Any]:
 def run_record(result: RunResult) -> dict[str, Any]:
     """The whole result as plain data: the race's inputs and every run."""
     race = result.race.to_dict() if result.race is not None else None
+    axes = axis_names(result)
+    named = {"axes": list(axes)} if axes != ("x", "y") else {}  # a model's weights
     return {
         "gradient_studio": __version__,
         "race": race,
+        **named,
         "runs": [
             {
                 "optimizer": t.optimizer,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF
@@ -83,17 +83,7 @@ class Drawing:
         """The picture as a ``width x height`` image; ``scale`` is device pixels per logical
         pixel, so every line, marker and letter is ``scale`` times its size on screen.
         ``over`` is an image (of that size) to paint onto instead of a white ground."""
-        if over is not None:
-            image = over.copy()
-        else:
-            image = QImage(int(width), int(height), QImage.Format.Format_RGB32)
-        image.setDevicePixelRatio(scale)
-        painter = QPainter(image)
-        try:
-            self.paint(painter, width / scale, height / scale, background=over is None)
-        finally:
-            painter.end()
-        return image
+        return render_painted(self.paint, width, height, scale=scale, over=over)
 
     @contextlib.contextmanager
     def without(self, part: str) -> Iterator[None]:
@@ -150,3 +140,28 @@ class Drawing:
         self.legend.layout.activate()  # labels' new widths, before the legend sizes itself
         self.legend.updateSize()
         self.widget.scene().prepareForPaint()
+
+
+class Painting(Protocol):
+    def __call__(
+        self, painter: QPainter, width: float, height: float, *, background: bool = True
+    ) -> None: ...
+
+
+def render_painted(
+    paint: Painting, width: int, height: int, *, scale: float = 1.0, over: QImage | None = None
+) -> QImage:
+    """What ``paint(painter, w, h, background=…)`` paints, as a ``width x height`` image at
+    ``scale`` device pixels per logical one: on a white ground, or over a copy of ``over``."""
+    if over is not None:
+        image = over.copy()
+    else:
+        image = QImage(int(width), int(height), QImage.Format.Format_RGB32)
+        image.fill(QColor(BACKGROUND))
+    image.setDevicePixelRatio(scale)
+    painter = QPainter(image)
+    try:
+        paint(painter, width / scale, height / scale, background=over is None)
+    finally:
+        painter.end()
+    return image

@@ -78,9 +78,17 @@ def _expression(tokens: list[tuple[str, str]], i: int, top: bool = False) -> tup
         elif value == "-" and previous in (None, "operator"):
             out.append("−")  # unary minus hugs its operand
         elif value == "*":
-            # Juxtapose like a textbook (2x, b(y − x²)); a dot only before a number.
+            # Juxtapose like a textbook (2x, b(y − x²), w₁x); a dot before a number, a space
+            # between names when one is a word (w₂ tanh(w₁x), alpha beta).
             after = tokens[i + 1] if i + 1 < len(tokens) else ("other", "")
-            out.append("·" if after[0] == "number" else "")
+            before = tokens[i - 1] if i else ("other", "")
+            out.append(
+                "·"
+                if after[0] == "number"
+                else " "
+                if after[0] == before[0] == "name" and _word(after[1]) + _word(before[1])
+                else ""
+            )
             previous = "operator"
             i += 1
             continue
@@ -114,9 +122,20 @@ def _operand(tokens: list[tuple[str, str]], i: int) -> tuple[str, int]:
     raise ValueError
 
 
+_INDEXED = re.compile(r"([A-Za-z])([0-9]+)")
+
+
 def _name(value: str) -> str:
     if value in _SYMBOLS:
         return _SYMBOLS[value]
+    indexed = _INDEXED.fullmatch(value)
+    if indexed:  # w1 is w with the subscript 1, as a weight is written
+        return f"<i>{indexed[1]}</i><sub>{indexed[2]}</sub>"
     if value in FUNCTIONS or len(value) > 1:
         return value
     return f"<i>{value}</i>"
+
+
+def _word(value: str) -> bool:
+    """Whether a name is set as a word (``tanh``, ``alpha``), not a letter (``x``, ``w1``)."""
+    return value not in _SYMBOLS and len(value) > 1 and not _INDEXED.fullmatch(value)

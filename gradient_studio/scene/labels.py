@@ -91,8 +91,22 @@ def frame_plot(plot: pg.PlotItem) -> Title:
     return title
 
 
-def style_axes(plot: pg.PlotItem, landscape: Any) -> None:
-    """Fonts in pixels (so a picture scales as a whole) and ticks pointing inwards."""
+def fit_title(plot: pg.PlotItem, title: Title, height: int) -> int:
+    """Fit ``title`` (in row 0 of ``plot``, centred over its view) to the plot's width, as a
+    live window resizes too; returns its row's height, setting it if it is not ``height``."""
+    width = plot.geometry().width()
+    # The title is centred over the view, so it has twice the nearer margin to spread in.
+    centre = plot.vb.geometry().center().x()
+    needed = title.fit(2 * min(centre, width - centre) - 16)
+    if needed != height:
+        title.setMaximumHeight(needed)
+        plot.layout.setRowFixedHeight(0, needed)
+    return needed
+
+
+def style_axes(plot: pg.PlotItem, landscape: Any = None) -> None:
+    """Fonts in pixels (so a picture scales as a whole) and ticks pointing inwards; the
+    colour bar's too, given the ``landscape`` it belongs to."""
     tick = QFont()
     tick.setPixelSize(TICK_PX)
     label = QFont()
@@ -107,13 +121,23 @@ def style_axes(plot: pg.PlotItem, landscape: Any) -> None:
     # A label at the very end of the x axis may reach a little past it, into the empty
     # corner below the y axis (else a zoom to −0.0065 … 0.0095 would show no −0.006).
     plot.getAxis("bottom").setStyle(hideOverlappingLabels=24)
-    landscape.style(tick, TEXT)
+    if landscape is not None:
+        landscape.style(tick, TEXT)
 
 
-def title_texts(text: str, name: str = "", values: Mapping[str, float] | None = None) -> list[str]:
+FUNCTION_OF_XY = "<i>f</i>(<i>x</i>, <i>y</i>)"
+
+
+def title_texts(
+    text: str,
+    name: str = "",
+    values: Mapping[str, float] | None = None,
+    lhs: str = FUNCTION_OF_XY,
+) -> list[str]:
     """The title as rich text, one line then (if there is a name) broken after the name:
-    ``name:  f(x, y) = text,  a = 1, b = 100``."""
-    body = f"<i>f</i>(<i>x</i>, <i>y</i>) = {formula_html(text)}" if text else ""
+    ``name:  f(x, y) = text,  a = 1, b = 100`` (``lhs``: what stands before the ``=``, as
+    rich text; a model's loss says ``L(w, b)``)."""
+    body = f"{lhs} = {formula_html(text)}" if text else ""
     body += "".join(
         f"<i>{html.escape(run.text)}</i>" if run.italic else html.escape(run.text)
         for run in title_values(values, after=bool(body))
@@ -162,18 +186,23 @@ class Title(SteadyLabel):
         self._end: tuple[float, float] | None = None  # where the shown rich text ends
 
     def show_title(
-        self, text: str, name: str = "", values: Mapping[str, float] | None = None
+        self,
+        text: str,
+        name: str = "",
+        values: Mapping[str, float] | None = None,
+        lhs: str = FUNCTION_OF_XY,
     ) -> None:
         """Show ``name:  f(x, y) = text,  a = 1, b = 100`` on one line (:meth:`fit` shrinks
-        or wraps it to the room there is)."""
-        wanted = (text, name, tuple((values or {}).items()))
+        or wraps it to the room there is); ``lhs`` replaces ``f(x, y)``."""
+        wanted = (text, name, tuple((values or {}).items()), lhs)
         if wanted == self._wanted:
             return
         self._wanted = wanted
-        self.texts = title_texts(text, name, values)
+        self.texts = title_texts(text, name, values, lhs)
         # Values after a formula are drawn apart: texts[0] is head + values, by construction.
         self._value_runs = title_values(values) if text else ()
-        self.head = title_texts(text, name)[0] if self._value_runs else next(iter(self.texts), "")
+        head = title_texts(text, name, lhs=lhs)[0] if self._value_runs else None
+        self.head = head if head is not None else next(iter(self.texts), "")
         self._fitted = None
         self.setVisible(bool(self.texts))
         self._show_line(TITLE_PX)

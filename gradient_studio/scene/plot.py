@@ -25,7 +25,13 @@ from gradient_studio.scene.gradient_colouring import (
     norm_grid,
 )
 from gradient_studio.scene.head_arrows import ArrowMode
-from gradient_studio.scene.labels import LEFT_AXIS_WIDTH, Axis, frame_plot, style_axes
+from gradient_studio.scene.labels import (
+    LEFT_AXIS_WIDTH,
+    Axis,
+    fit_title,
+    frame_plot,
+    style_axes,
+)
 from gradient_studio.scene.landscape import ContourLayer, LandscapeLayer
 from gradient_studio.scene.markers import MinimaMarkers, StartMarkers
 from gradient_studio.scene.overlays import Overlays
@@ -156,11 +162,20 @@ class PlotScene(Drawing):
         self._show_grid()
 
     def set_title(
-        self, text: str, *, name: str = "", values: Mapping[str, float] | None = None
+        self,
+        text: str,
+        *,
+        name: str = "",
+        values: Mapping[str, float] | None = None,
+        lhs: str | None = None,
     ) -> None:
-        """The title: ``name:  f(x, y) = text,  a = 1, b = 100`` with powers as superscripts.
-        When the picture is laid out it shrinks to fit, breaking after the name if need be."""
-        self.title.show_title(text, name, values)
+        """The title: ``name:  f(x, y) = text,  a = 1, b = 100`` with powers as superscripts
+        (``lhs``: rich text for what stands before the ``=`` instead of f(x, y)). When the
+        picture is laid out it shrinks to fit, breaking after the name if need be."""
+        if lhs is None:
+            self.title.show_title(text, name, values)
+        else:
+            self.title.show_title(text, name, values, lhs)
         self._fit_title()  # now: a live window would otherwise wait for its next resize
 
     def set_view(
@@ -312,16 +327,11 @@ class PlotScene(Drawing):
     def _fit_title(self) -> bool:
         """Fit the title to the plot's width (also as a live window resizes); returns whether
         its row changed height."""
-        width = self.plot.geometry().width()
-        # The title is centred over the view, so it has twice the nearer margin to spread in.
-        centre = self.plot.vb.geometry().center().x()
-        height = self.title.fit(2 * min(centre, width - centre) - 16)
-        if height == self._title_height:
-            return False
-        self._title_height = height
-        self.title.setMaximumHeight(height)
-        self.plot.layout.setRowFixedHeight(0, height)
-        return True
+        height, self._title_height = (
+            self._title_height,
+            fit_title(self.plot, self.title, self._title_height),
+        )
+        return height != self._title_height
 
     def _evaluate(self) -> None:
         if self.objective is None:

@@ -143,7 +143,7 @@ def test_json_holds_inputs_and_runs(tmp_path):
         (["--preset", "booth", "--lr", "1e999"], "not a finite number"),
         (["--preset", "booth", "--size", "0x100", "--frames", "3"], None),
         (["--function", "x", "--preset", "booth"], "not allowed with"),
-        ([], "one of the arguments --function --preset --session is required"),
+        ([], "one of the arguments --function --preset --session --model is required"),
     ],
 )
 def test_bad_input_exits_2_with_one_line_and_no_file(tmp_path, args, message):

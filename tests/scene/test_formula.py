@@ -40,7 +40,7 @@ def test_text_it_cannot_lay_out_is_shown_as_typed():
 def test_any_text_gives_markup_without_raw_angle_brackets(text):
     out = formula_html(text)
     stripped = out
-    for tag in ("<i>", "</i>", "<sup>", "</sup>"):
+    for tag in ("<i>", "</i>", "<sup>", "</sup>", "<sub>", "</sub>"):
         stripped = stripped.replace(tag, "")
     assert "<" not in stripped and ">" not in stripped
     assert isinstance(html.unescape(stripped), str)
@@ -55,3 +55,12 @@ def test_the_title_reads_the_languages_own_tokens():
     """scene/formula lays out the tokens the parser reads (engine/expression/tokens)."""
     assert formula_html("2e3x + .5y**2") == "2e3<i>x</i> + .5<i>y</i><sup>2</sup>"
     assert formula_html("log10(x) + relu(y)") == "log10(<i>x</i>) + relu(<i>y</i>)"
+
+
+def test_weights_with_a_number_are_subscripted_and_words_kept_apart():
+    """A model's weights read as a textbook writes them: w₂ tanh(w₁x), not w2tanh(w1x)."""
+    assert formula_html("w2*tanh(w1*x)") == (
+        "<i>w</i><sub>2</sub> tanh(<i>w</i><sub>1</sub><i>x</i>)"
+    )
+    assert formula_html("alpha*beta") == "alpha beta"
+    assert formula_html("2*sin(x)") == "2sin(<i>x</i>)"
