@@ -123,19 +123,6 @@ def test_an_optimiser_keeps_its_colour_whatever_else_is_ticked(qapp):
     assert adam_pen("sgd", "momentum", "adam") == adam_pen("nesterov", "adam") == adam_pen("adam")
 
 
-def test_arrows_follow_the_moving_heads(scene, bowl_result):
-    scene.set_arrows(True)
-    scene.set_step(4)
-    origins = scene.arrows._origins
-    assert len(origins) == len(bowl_result.trajectories)
-    directions = scene.arrows._directions
-    expected = -bowl_result.objective.gradient(origins[:, 0], origins[:, 1])
-    np.testing.assert_allclose(directions, expected)
-    scene.render(600, 450)  # the arrows paint
-    scene.set_arrows(False)
-    assert len(scene.arrows._origins) == 0
-
-
 def test_nan_outside_the_domain_is_transparent(qapp):
     class HalfPlane:
         text = "sqrt(x)"
