@@ -22,6 +22,7 @@ from PySide6.QtCore import Qt
 
 from gradient_studio.ui import theme
 from gradient_studio.ui.loss_plot import LossAxis
+from gradient_studio.ui.loss_plot import _positive as positive  # one cleaning for both plots
 from gradient_studio.ui.styles import Style, pen
 
 DASH_DOT = (6.0, 3.0, 1.5, 3.0)  # the lr curve's pattern, in line widths
@@ -38,7 +39,7 @@ def lr_curve_items(trajectories: Sequence[Any], styles: Sequence[Style]) -> list
         item = pg.PlotDataItem(antialias=False)
         item.setPen(pen(style, WIDTH, DASH_DOT))
         item.setLogMode(False, True)
-        item.setData(np.arange(t.stop + 1, dtype=np.float64), _positive(t.lr[: t.stop + 1]))
+        item.setData(np.arange(t.stop + 1, dtype=np.float64), positive(t.lr[: t.stop + 1]))
         item.setZValue(8)
         items.append(item)
     return items
@@ -51,12 +52,6 @@ def _per_optimizer(trajectories: Sequence[Any], styles: Sequence[Style]) -> list
         if t.optimizer not in longest or t.stop > longest[t.optimizer][0].stop:
             longest[t.optimizer] = (t, style)
     return list(longest.values())
-
-
-def _positive(values: Any) -> Any:
-    out = np.asarray(values, dtype=np.float64).copy()
-    out[~(out > 0) | ~np.isfinite(out)] = np.nan
-    return out
 
 
 class LearningRateAxis:

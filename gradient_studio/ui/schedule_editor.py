@@ -104,6 +104,7 @@ class ScheduleEditor(QWidget):
             control.setMinimumWidth(SLIDER_MIN)
             control.valueChanged.connect(functools.partial(self._on_option_changed, key))
         control.setObjectName(f"schedule_{key}")
+        _name(control, words.option_words(kind, option))
         self.options[key] = control
         if isinstance(control, QCheckBox):
             self.form.addRow(control)  # its own text says what it is
@@ -143,8 +144,7 @@ class ScheduleEditor(QWidget):
 
     def _show_option(self, kind: ScheduleKind, option: Option, control: Control) -> None:
         text = words.option_words(kind, option)
-        control.setToolTip(text.tip)
-        control.setAccessibleName(f"Schedule {text.label}")
+        _name(control, text)
         shown = _value(self.schedule, option)
         if isinstance(control, QCheckBox):
             control.setText(text.label)
@@ -160,7 +160,6 @@ class ScheduleEditor(QWidget):
         else:
             low, high, _ = words.drag_range(kind, option)
             show_slider(control, float(shown) if shown is not None else low, (low, high))
-            control.set_names(f"Schedule {text.label}")
 
     # -- what a person does ----------------------------------------------------------------
     def _edit(self, control: str, make: MakeSchedule) -> None:
@@ -210,6 +209,15 @@ class ScheduleEditor(QWidget):
             return
         problem = f"{self.labels[key].text()}: {box.text().strip()!r} is not a number"
         self._edit(f"schedule_{key}", functools.partial(refuse, problem))
+
+
+def _name(control: Control, text: words.Words) -> None:
+    """The control's accessible name and tooltip, from its option's words."""
+    control.setToolTip(text.tip)
+    if isinstance(control, FloatSlider):
+        control.set_names(f"Schedule {text.label}")
+    else:
+        control.setAccessibleName(f"Schedule {text.label}")
 
 
 def _value(schedule: Schedule, option: Option) -> Any:

@@ -8,7 +8,7 @@ and a step count whose lowest position means "follow the run's steps".
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import NoReturn
+from typing import NoReturn, cast
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QWheelEvent
@@ -18,13 +18,24 @@ from gradient_studio.session.limits import MAX_STEPS
 from gradient_studio.ui.sliders import FloatSlider
 
 # px: the narrowest a slider with its value box gets. Narrower than the optimiser panel's:
-# in the side panel of an 800 x 600 window (~226 px inside, beside its scroll bar) a label and a slider still fit
-# on one line, so one-cycle's seven options do not take fourteen.
+# in the side panel of an 800 x 600 window (~226 px inside, beside its scroll bar) a label
+# and a slider still fit on one line, so one-cycle's seven options do not take fourteen.
 SLIDER_MIN = 110
 COMBO_CHARACTERS = 10  # a combo box is at least this many characters wide, not its longest
 
 
-class QuietCombo(QComboBox):
+class WheelWhenFocused:
+    """Mixed into a Qt control (first): the wheel changes it only while it has the focus,
+    as the sliders' tracks do; otherwise the event goes on to the scroll area."""
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if cast(QWidget, self).hasFocus():
+            super().wheelEvent(event)  # type: ignore[misc]
+        else:
+            event.ignore()
+
+
+class QuietCombo(WheelWhenFocused, QComboBox):
     """A combo box the wheel changes only while it has the focus."""
 
     def __init__(self, name: str, accessible: str) -> None:
@@ -35,14 +46,8 @@ class QuietCombo(QComboBox):
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.setMinimumContentsLength(COMBO_CHARACTERS)
 
-    def wheelEvent(self, event: QWheelEvent) -> None:
-        if self.hasFocus():
-            super().wheelEvent(event)
-        else:
-            event.ignore()
 
-
-class StepsBox(QSpinBox):
+class StepsBox(WheelWhenFocused, QSpinBox):
     """A number of steps from ``low``; with ``follows_run``, its lowest position reads
     "the run's (N)" and means "not set: follow the run's steps" (:meth:`steps` is None)."""
 
@@ -73,12 +78,6 @@ class StepsBox(QSpinBox):
             self.setValue(self.run_steps + steps - 1)  # up from "the run's" starts there
         else:
             super().stepBy(steps)
-
-    def wheelEvent(self, event: QWheelEvent) -> None:
-        if self.hasFocus():
-            super().wheelEvent(event)
-        else:
-            event.ignore()
 
 
 def form(parent: QWidget) -> QFormLayout:

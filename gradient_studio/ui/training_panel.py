@@ -244,7 +244,7 @@ class TrainingPanel(QWidget):
             check(training.schedule, self.steps, self.base_lr)
         except (KeyError, ValueError) as e:
             text = str(e.args[0]) if e.args else type(e).__name__
-            self._say(f"{_sentence(text)} — kept the last good value.")
+            self._say(f"Not applied: {text}. The last good value stays.")
             self._show(self.training)
             return
         self._say("")
