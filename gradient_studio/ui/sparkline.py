@@ -17,6 +17,7 @@ import functools
 import math
 
 import numpy as np
+import pyqtgraph.functions as fn
 from numpy.typing import NDArray
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen, QPolygonF
@@ -30,6 +31,7 @@ CURVE = "#1f5fa8"  # the lr: a blue that reads on white (7:1)
 MOMENTUM = "#8a5a00"  # one-cycle's momentum, dashed
 BACKGROUND = "#ffffff"
 HEIGHT = 64  # px, the whole widget
+QUIET = QColor(theme.quiet_colour(theme.TEXT, BACKGROUND))  # the step labels
 MARGIN = (30, 6, 6, 14)  # px: left (the "1×" labels), top, right, bottom (the step labels)
 
 
@@ -178,9 +180,11 @@ class ScheduleSparkline(QWidget):
 
         def polygon(values: Array, scale: float) -> QPolygonF:
             x, y = column_peaks(values, width)
-            px = rect.left() + (x - 1) / max(1, n - 1) * rect.width()
-            py = rect.bottom() - y / scale * rect.height()
-            return QPolygonF([QPointF(a, b) for a, b in zip(px.tolist(), py.tolist(), strict=True)])
+            out = fn.create_qpolygonf(len(x))  # filled through numpy, not point by point
+            xy = fn.ndarray_from_qpolygonf(out)
+            xy[:, 0] = rect.left() + (x - 1) / max(1, n - 1) * rect.width()
+            xy[:, 1] = rect.bottom() - y / scale * rect.height()
+            return out
 
         lr = polygon(self.values, top)
         moments = polygon(self.momenta, 1.0) if self.momenta is not None else None
@@ -196,7 +200,7 @@ class ScheduleSparkline(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         rect = self._plot_rect()
         painter.fillRect(rect.adjusted(-1, -1, 1, 1), QColor(BACKGROUND))
-        quiet = QColor(theme.quiet_colour(theme.TEXT, BACKGROUND))
+        quiet = QUIET
         grid = QPen(QColor("#d0d0d0"), 1)
         painter.setPen(grid)
         one = rect.bottom() - rect.height() / self.top
