@@ -26,6 +26,7 @@ from typing import Any, Literal
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -55,6 +56,14 @@ PARTS = ("training.schedule", "training.clip", "training.noise")
 CLIP_BY: tuple[Literal["norm", "value"] | None, ...] = (None, "norm", "value")
 LOCKED_TIP = "This exercise fixes it"
 SEED_DRAW = 1_000_000  # "New seed" picks one below this: short enough to read and type
+
+
+def _rule() -> QFrame:
+    """A thin line between two parts of the panel."""
+    line = QFrame()
+    line.setFrameShape(QFrame.Shape.HLine)
+    line.setFrameShadow(QFrame.Shadow.Sunken)
+    return line
 
 
 def _sentence(text: str) -> str:
@@ -118,6 +127,7 @@ class TrainingPanel(QWidget):
         self.clip_value.setMinimumWidth(SLIDER_MIN)
         self.clip_value.valueChanged.connect(self._on_clip_value_changed)
         self.labels["clipValue"] = QLabel(words.CLIP_THRESHOLD.label)
+        self.clip_form.addRow(_rule())
         self.clip_form.addRow(self.clip_combo)  # "no clipping", "clip by norm", …
         self.clip_form.addRow(self.labels["clipValue"], self.clip_value)
 
@@ -149,6 +159,12 @@ class TrainingPanel(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.noise_seed, 1)
         row.addWidget(self.new_seed)
+        self.noise_summary = QLabel()
+        self.noise_summary.setObjectName("noiseSummary")
+        self.noise_summary.setWordWrap(True)
+        self.noise_summary.setStyleSheet(theme.quiet_style())
+        self.noise_summary.setToolTip("The noise's standard deviation σₜ = √(η / (1 + t)^γ)")
+        self.noise_form.addRow(_rule())
         self.noise_form.addRow(self.noise_box)
         for key, text, field in (
             ("noiseEta", words.NOISE_ETA, self.noise_eta),
@@ -158,6 +174,7 @@ class TrainingPanel(QWidget):
             self.labels[key] = QLabel(text.label)
             self.labels[key].setToolTip(_sentence(text.tip))
             self.noise_form.addRow(self.labels[key], field)
+        self.noise_form.addRow(self.noise_summary)
 
     def _noise_slider(self, name: str, drag: words.DragRange, text: words.Words) -> FloatSlider:
         slider = FloatSlider(drag.low, drag.high, drag.low, log=drag.log, name=text.label)
@@ -224,8 +241,12 @@ class TrainingPanel(QWidget):
         shown = noise if noise is not None else self._noise
         show_slider(self.noise_eta, shown.eta, words.ETA_RANGE[:2])
         show_slider(self.noise_gamma, shown.gamma, words.GAMMA_RANGE[:2])
-        for field in (self.noise_eta, self.noise_gamma, self._seed_row):
+        for field in (self.noise_eta, self.noise_gamma, self._seed_row, self.noise_summary):
             self.noise_form.setRowVisible(field, noise is not None)
+        sigma = shown.sigma(0, self.steps)
+        self.noise_summary.setText(
+            f"σ: {sigma[0]:.2g} at the first step → {sigma[-1]:.2g} at step {self.steps:,}"
+        )
         if self.noise_seed.text() != str(shown.seed):
             self.noise_seed.setText(str(shown.seed))
 

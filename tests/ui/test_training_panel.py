@@ -208,6 +208,10 @@ def test_noise_emits_what_the_command_line_builds(qtbot, panel):
     training = emitted(qtbot, panel, lambda: find(panel, "noiseGamma").setValue(0.7))
     training = emitted(qtbot, panel, lambda: type_into(qtbot, find(panel, "noiseSeed"), "42"))
     assert training == from_cli("--noise", "1,0.7", "--seed", "42")
+    sigma_end = math.sqrt(1.0 / STEPS**0.7)  # σ of the gradient at t = 199, by hand
+    assert find(panel, "noiseSummary").text() == (
+        f"σ: 1 at the first step → {sigma_end:.2g} at step 200"
+    )
     assert panel.changed_by == "noiseSeed"
     training = emitted(qtbot, panel, lambda: find(panel, "newSeedButton").click())
     assert training.noise.seed != 42 and training.noise.eta == 1.0
