@@ -45,6 +45,7 @@ from gradient_studio.ui.sparkline import check
 from gradient_studio.ui.training_controls import (
     SLIDER_MIN,
     QuietCombo,
+    StepsBox,
     align,
     form,
     refuse,
@@ -205,6 +206,14 @@ class TrainingPanel(QWidget):
             part.setEnabled(self._access[path] == Access.FREE)
             part.setToolTip(LOCKED_TIP if self._access[path] == Access.LOCKED else "")
         self.locked_note.setVisible(Access.LOCKED in self._access.values())
+
+    @property
+    def merge_key(self) -> str | None:
+        """What the last change may merge with in Undo: the objectName of the slider or
+        step count that made it (the values of one drag are one undo step), or None for
+        a choice, a switch or a new seed (each its own step)."""
+        control = self.findChild(QWidget, self.changed_by) if self.changed_by else None
+        return self.changed_by if isinstance(control, FloatSlider | StepsBox) else None
 
     @property
     def hidden_by_exercise(self) -> bool:

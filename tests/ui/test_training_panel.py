@@ -322,8 +322,12 @@ def test_dragging_a_slider_emits_every_value_it_passes(qtbot, panel):
     assert all(t.schedule.name == "onecycle" for t in seen)
     pcts = [t.schedule.options.get("pct_start", 0.3) for t in seen]
     assert pcts == sorted(pcts) and pcts[-1] == 1.0
-    assert panel.changed_by == "schedule_pct_start"
+    assert panel.changed_by == panel.merge_key == "schedule_pct_start"  # one undo step
     assert find(panel, "lrSparkline").values[-1] == pytest.approx(1.0)  # all rising
+    emitted(qtbot, panel, lambda: find(panel, "schedule_cycle_momentum").setChecked(False))
+    assert panel.merge_key is None  # a switch is its own undo step
+    emitted(qtbot, panel, lambda: find(panel, "schedule_total_steps").setValue(400))
+    assert panel.merge_key == "schedule_total_steps"
 
 
 def test_arrowing_up_from_the_runs_steps_starts_at_them(qtbot, panel):
