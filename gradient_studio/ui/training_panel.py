@@ -40,7 +40,7 @@ from gradient_studio.session.exercise import Access
 from gradient_studio.ui import theme
 from gradient_studio.ui import training_words as words
 from gradient_studio.ui.schedule_editor import MakeSchedule, ScheduleEditor
-from gradient_studio.ui.sliders import FloatSlider
+from gradient_studio.ui.sliders import FloatSlider, format_number
 from gradient_studio.ui.sparkline import check
 from gradient_studio.ui.training_controls import (
     SLIDER_MIN,
@@ -57,6 +57,17 @@ PARTS = ("training.schedule", "training.clip", "training.noise")
 CLIP_BY: tuple[Literal["norm", "value"] | None, ...] = (None, "norm", "value")
 LOCKED_TIP = "This exercise fixes it"
 SEED_DRAW = 1_000_000  # "New seed" picks one below this: short enough to read and type
+
+
+def describe(training: Training) -> str:
+    """The training in a few words, for a folded section's title or a status line:
+    "constant lr", "cosine annealing · clip norm at 1 · noise η 0.3"."""
+    parts = [words.SCHEDULE_WORDS.get(training.schedule.name, training.schedule.name)]
+    if training.clip is not None:
+        parts.append(f"clip {training.clip.by} at {format_number(training.clip.threshold)}")
+    if training.noise is not None:
+        parts.append(f"noise η {format_number(training.noise.eta)}")
+    return " · ".join(parts)
 
 
 def _rule() -> QFrame:

@@ -22,7 +22,7 @@ from gradient_studio.ui import training_words as words
 from gradient_studio.ui.sliders import FloatSlider
 from gradient_studio.ui.sparkline import column_peaks, summary
 from gradient_studio.ui.training_controls import StepsBox
-from gradient_studio.ui.training_panel import TrainingPanel
+from gradient_studio.ui.training_panel import TrainingPanel, describe
 
 STEPS = 200
 
@@ -462,3 +462,11 @@ def test_controls_are_the_kind_their_option_needs(panel):
             expected = QLineEdit if (kind.name, option.name) in words.TYPED else kinds[option.type]
             assert isinstance(control, expected), option.name
     assert math.isclose(find(panel, "clipValue").minimum(), words.CLIP_RANGE.low)
+
+
+def test_a_folded_section_can_say_what_the_training_is():
+    assert describe(Training()) == "constant lr"
+    assert describe(FULL) == "one-cycle · clip value at 2.5 · noise η 0.05"
+    assert describe(Training(Schedule("cosine"), Clipping("norm", 1.0))) == (
+        "cosine annealing · clip norm at 1"
+    )
