@@ -290,6 +290,7 @@ class TrainingPanel(QWidget):
             return
         self._say("")
         if training == self.training:
+            self._show(training)  # as it is: "00" typed reads "0" again
             return
         self.training = training
         self.changed_by = control

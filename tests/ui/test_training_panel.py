@@ -470,3 +470,26 @@ def test_a_folded_section_can_say_what_the_training_is():
     assert describe(Training(Schedule("cosine"), Clipping("norm", 1.0))) == (
         "cosine annealing · clip norm at 1"
     )
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(max_size=12) | st.floats(allow_nan=True).map(repr))
+def test_any_lowest_lr_typed_is_taken_exactly_or_refused_with_a_message(qtbot, panel, text):
+    panel.set_training(Training(Schedule("cosine")), steps=STEPS)
+    box = find(panel, "schedule_eta_min")
+    box.setText(text)
+    seen = []
+    panel.training_changed.connect(seen.append)
+    box.editingFinished.emit()
+    panel.training_changed.disconnect(seen.append)
+    try:
+        value = float(text.strip().replace("−", "-").replace(",", "."))
+    except ValueError:
+        value = math.nan
+    if math.isfinite(value) and value > 0:
+        assert seen == [Training(Schedule("cosine", {"eta_min": value}))]
+    else:
+        assert seen == []
+        assert box.text() == "0"
+        if value != 0:
+            assert message(panel).startswith("Not applied: ")
