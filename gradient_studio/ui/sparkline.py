@@ -180,7 +180,7 @@ class ScheduleSparkline(QWidget):
 
         def polygon(values: Array, scale: float) -> QPolygonF:
             x, y = column_peaks(values, width)
-            out = fn.create_qpolygonf(len(x))  # filled through numpy, not point by point
+            out: QPolygonF = fn.create_qpolygonf(len(x))  # filled through numpy, not by point
             xy = fn.ndarray_from_qpolygonf(out)
             xy[:, 0] = rect.left() + (x - 1) / max(1, n - 1) * rect.width()
             xy[:, 1] = rect.bottom() - y / scale * rect.height()

@@ -338,6 +338,16 @@ def test_arrowing_up_from_the_runs_steps_starts_at_them(qtbot, panel):
 
 
 # -- refusing ------------------------------------------------------------------------------
+def finish_typing(panel, box: QLineEdit, text: str) -> list[Training]:
+    """What the panel emits when ``text`` is typed into ``box`` and the typing ends."""
+    box.setText(text)
+    seen: list[Training] = []
+    panel.training_changed.connect(seen.append)
+    box.editingFinished.emit()
+    panel.training_changed.disconnect(seen.append)
+    return seen
+
+
 def message(panel) -> str:
     label = find(panel, "trainingMessage")
     return label.text() if label.isVisible() else ""
@@ -394,11 +404,7 @@ def test_a_files_schedule_that_overflows_is_shown_with_why_not_a_crash(panel):
 def test_any_seed_typed_is_taken_exactly_or_refused_with_a_message(qtbot, panel, text):
     panel.set_training(Training(noise=GradientNoise(seed=5)), steps=STEPS)
     box = find(panel, "noiseSeed")
-    box.setText(text)
-    seen = []
-    panel.training_changed.connect(seen.append)
-    box.editingFinished.emit()
-    panel.training_changed.disconnect(seen.append)
+    seen = finish_typing(panel, box, text)
     try:
         seed = int(text.strip())
     except ValueError:
@@ -477,11 +483,7 @@ def test_a_folded_section_can_say_what_the_training_is():
 def test_any_lowest_lr_typed_is_taken_exactly_or_refused_with_a_message(qtbot, panel, text):
     panel.set_training(Training(Schedule("cosine")), steps=STEPS)
     box = find(panel, "schedule_eta_min")
-    box.setText(text)
-    seen = []
-    panel.training_changed.connect(seen.append)
-    box.editingFinished.emit()
-    panel.training_changed.disconnect(seen.append)
+    seen = finish_typing(panel, box, text)
     try:
         value = float(text.strip().replace("−", "-").replace(",", "."))
     except ValueError:
