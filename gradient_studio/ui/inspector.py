@@ -200,8 +200,14 @@ class StepInspectorDock(QDockWidget):
         self.inspection = inspection
         k = inspection.step
         steps = inspector.result.steps
-        past = f" (the run stopped at {k})" if self._step > k else ""
-        self.step_label.setText(f"step {k} of {steps}{past}")
+        if self._step > k:  # the playhead is past the run's end
+            self.step_label.setText(f"step {k}: its end")
+            self.step_label.setToolTip(
+                f"The playhead is at step {self._step}; this run stopped at step {k}"
+            )
+        else:
+            self.step_label.setText(f"step {k} of {steps}")
+            self.step_label.setToolTip(f"The playhead's step (the race has {steps} steps)")
         self.back.setEnabled(k > 0)
         self.forward.setEnabled(k < last)
         for control in (self.copy_action, self.exact):

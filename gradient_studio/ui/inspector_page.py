@@ -12,9 +12,9 @@ and the symbols explained once, at the end. Every number and statement is the in
 own text (the engine's :class:`~gradient_studio.engine.rule_text.Line`): nothing is computed
 here, so the page cannot disagree with what ran or with ``StepInspection.text()``.
 
-The page is a list of :class:`Block` (plain data, no Qt); the dock lays them out. (Rich text
-through ``setHtml`` cost 2–14 ms a step, most of it in Qt's table layout; blocks written into
-the document directly cost ~0.3 ms.)
+The page is a list of :class:`Block` (plain data, no Qt); :mod:`~gradient_studio.ui.page_writer`
+lays them out. (This page as HTML tables cost 1.4–14 ms a step through ``setHtml``, most of it
+Qt's table layout; written block by block it costs 0.3–0.8 ms.)
 """
 
 from __future__ import annotations
@@ -79,11 +79,11 @@ def equation(line: Line, digits: int) -> list[str]:
     if not text.startswith(head):
         return [text]
     parts, rest = [line.symbol], text[len(head) :]
-    for part in (line.formula(), line.numbers(digits)):
-        if rest.startswith(f"{part} = "):
-            parts.append(part)
-            rest = rest[len(part) + 3 :]
-    return [*parts, rest]
+    formula = line.formula()  # (a formula may hold "=": a comparison)
+    if rest.startswith(f"{formula} = "):
+        parts.append(formula)
+        rest = rest[len(formula) + 3 :]
+    return [*parts, *rest.rsplit(" = ", 1)]  # the numbers, then the result (never an "=")
 
 
 def _value(v: tuple[float, float] | float, digits: int) -> str:
@@ -130,7 +130,13 @@ def blocks(s: StepInspection, digits: int = DIGITS) -> list[Block]:
     """The page of inspection ``s``, top to bottom."""
     k, p = s.step, _Page()
     x, y = f"x{_subscript(k)}", f"y{_subscript(k)}"
-    if s.next_point is not None:
+    if s.next_point is not None and k == 0:
+        p.add(
+            Kind.NOTE,
+            "Where the run starts (point 0), the gradient there, and its first step "
+            "(t = 1), to point 1.",
+        )
+    elif s.next_point is not None:
         p.add(
             Kind.NOTE,
             f"Where the run is after {_plural(k)} (point {k}), the gradient there, and the "
@@ -228,7 +234,7 @@ def _hyperparameter_words(s: StepInspection, v: Value) -> str:
 
 def _symbols(p: _Page, s: StepInspection, x: str, y: str) -> None:
     k = s.step
-    rows = [(f"{x}, {y}", f"the point after {_plural(k)}")]
+    rows = [(f"{x}, {y}", f"the point after {_plural(k)}" if k else "the start")]
     if s.next_point is not None:
         following = f"x{_subscript(k + 1)}, y{_subscript(k + 1)}"
         rows.append((following, f"where this step lands: point {k + 1}"))

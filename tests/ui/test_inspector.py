@@ -151,8 +151,9 @@ def test_it_follows_the_playhead_and_a_run_that_stopped_shows_why(dock):
         shows_inspection(dock, StepInspector(result, 0, 0).at(k))
     dock.set_step(100)  # the playhead past the run's end: its last point
     assert dock.shown_step == stop
-    label = dock.findChild(QLabel, "inspectorStep").text()
-    assert label == f"step {stop} of 100 (the run stopped at {stop})"
+    label = dock.findChild(QLabel, "inspectorStep")
+    assert label.text() == f"step {stop}: its end"
+    assert label.toolTip() == f"The playhead is at step 100; this run stopped at step {stop}"
     text = page_text(dock)
     assert "Why the run stops here" in text and "the run converged here" in text
     assert "The step, worked out" not in text  # there is no next step
