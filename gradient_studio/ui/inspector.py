@@ -19,7 +19,7 @@ import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPalette, QShowEvent
+from PySide6.QtGui import QAction, QGuiApplication, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QHBoxLayout,
@@ -100,12 +100,10 @@ class StepInspectorDock(QDockWidget):
         self.exact.toggled.connect(self._on_exact_toggled)
         self.copy_action = QAction("Copy as Text", self)
         self.copy_action.setObjectName("action_copyInspection")
-        self.copy_action.setShortcut(QKeySequence("Ctrl+Shift+C"))
-        self.copy_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.copy_action.setStatusTip("Copy this step's numbers and working as plain text")
+        self.copy_action.setToolTip("Copy this step as plain text")
         self.copy_action.triggered.connect(self.copy_text)
-        self.addAction(self.copy_action)
-        self.copy = self._button("inspectorCopy", "Copy", "Copy as text (Ctrl+Shift+C)")
+        self.copy = self._button("inspectorCopy", "Copy", "Copy this step as plain text")
         self.copy_action.setIconText("Copy")
         self.copy.setDefaultAction(self.copy_action)
         for widget in (self.back, self.step_label, self.forward):
