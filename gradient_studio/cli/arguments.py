@@ -21,6 +21,7 @@ PROG = "gradient-studio"
 NEGATIVE_OK = {"--start", "--xrange", "--yrange", "--lr", "--param"}
 NEGATIVE_OK |= {"--clip-norm", "--clip-value", "--noise", "--seed"}  # named, then refused
 NEGATIVE_OK |= {"--at"}  # gradient-studio inspect --at -1,2
+NEGATIVE_OK |= {"--curvature"}  # render --curvature -1,2
 
 
 class UsageError(Exception):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from gradient_studio.cli import model, session, training
+from gradient_studio.cli import glyphs, model, session, training
 from gradient_studio.cli.arguments import (
     UsageError,
     assignment,
@@ -73,6 +73,7 @@ def add_parser(commands: Any) -> None:
     training.add_options(render)
     session.add_options(render)
     model.add_model_options(render, source)
+    glyphs.add_options(render)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -83,6 +84,7 @@ def run(args: argparse.Namespace) -> int:
     out = check_out(args.out)
     ext = out.suffix.lower()
     image_options = picture_options(args, ext)
+    drawn = glyphs.from_args(args, ext)
 
     race = model.model_race(args) or function_race(args)
     given = {assignment(p, "--param")[0] for p in args.param}
@@ -96,6 +98,7 @@ def run(args: argparse.Namespace) -> int:
     if ext in IMAGE_FORMATS:
         check_view(args)  # (after the engine is loaded: Qt first costs 30 MB more)
     image_options |= session.picture_options(args, ext, race.steps)
+    image_options = glyphs.with_glyphs(image_options, drawn, race)
     result = race.run()
     write(out, result, image_options)
     return 0

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from gradient_studio.cli import output
+from gradient_studio.cli import glyphs, output
 from gradient_studio.cli.arguments import UsageError, assignment, integer, number, optimizer, pair
 from gradient_studio.cli.training import from_args as training_from_args
 
@@ -59,7 +59,10 @@ def add_options(render: argparse.ArgumentParser) -> None:
         help="automatic (by f's span, the default), logarithmic or linear",
     )
     group.add_argument(
-        "--arrows", action="store_true", default=None, help="draw −∇f at each moving head"
+        "--arrows",
+        action="store_true",
+        default=None,
+        help="draw ∇f, the step taken and −η∇f at each moving head",
     )
     group.add_argument(
         "--at-step", metavar="K", help="draw the race at step K (.png .svg; default: all of it)"
@@ -150,6 +153,7 @@ def render(args: argparse.Namespace) -> int:
     ext = out.suffix.lower()
     image_options = output.picture_options(args, ext)
     _check_picture_target(args, ext)
+    drawn = glyphs.from_args(args, ext)
     s = _overridden(opened(args.session, "--session"), args)
     from gradient_studio.session import SessionError
 
@@ -160,7 +164,8 @@ def render(args: argparse.Namespace) -> int:
     except ValueError as e:  # the function, compiled (the file's text has been parsed)
         raise UsageError(f"--session: {args.session}: function: {e}") from None
     output.check_work(race, ext)
-    output.write(out, race.run(), {**image_options, **_drawing(s, ext)})
+    options = glyphs.with_glyphs({**image_options, **_drawing(s, ext)}, drawn, race)
+    output.write(out, race.run(), options)
     return 0
 
 

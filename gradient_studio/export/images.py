@@ -138,6 +138,7 @@ def build_scene(
         levels=style.levels or 20,
         arrows=style.arrows,
         log_colour=style.log_colour,
+        colour_by=style.colour_by,
     )
     race = getattr(result, "race", None)
     scene.set_view(*_view_of(result))
@@ -153,8 +154,22 @@ def build_scene(
     scene.contours.detail = round(CONTOUR_DETAIL * min(2.0, max(1.0, scale / 1.5)))
     text = race.function if race is not None else None
     scene.set_objective(result.objective, title=text, name=preset.title if preset else "")
+    _show_glyphs(scene, style)
     scene.lay_out(width / scale, height / scale)
     return scene, scale
+
+
+def _show_glyphs(scene: PlotScene, style: PictureStyle) -> None:
+    """The field and the curvature glyph the style asks for (the arrows came with the
+    scene): after f and the runs, which they are drawn from."""
+    shape = style.field_shape
+    if shape is not None:
+        scene.set_field(True, shape)
+    point = style.curvature
+    if isinstance(point, int):
+        scene.set_curvature(run=point)
+    elif point is not None:
+        scene.set_curvature(point)
 
 
 def png_bytes(image: QImage) -> bytes:

@@ -18,10 +18,12 @@ from PySide6.QtGui import QColor, QImage, QPainter
 from gradient_studio.scene.palette import BACKGROUND
 
 if TYPE_CHECKING:
+    from gradient_studio.scene.arrows import ArrowItem
+    from gradient_studio.scene.glyphs import Glyphs
     from gradient_studio.scene.labels import Title
     from gradient_studio.scene.landscape import ContourLayer, LandscapeLayer
     from gradient_studio.scene.legend import Legend
-    from gradient_studio.scene.markers import DescentArrows, MinimaMarkers, StartMarkers
+    from gradient_studio.scene.markers import MinimaMarkers, StartMarkers
     from gradient_studio.scene.overlays import CornerNote
     from gradient_studio.scene.paths import PathLayer
 
@@ -36,7 +38,8 @@ class Drawing:
     contours: ContourLayer
     minima: MinimaMarkers
     starts: StartMarkers
-    arrows: DescentArrows
+    arrows: ArrowItem
+    glyphs: Glyphs
     legend: Legend
     step_note: CornerNote
     paths: PathLayer
@@ -86,7 +89,8 @@ class Drawing:
     def without(self, part: str) -> Iterator[None]:
         """Leave ``part`` out of what is painted, for the duration: ``"landscape"`` (the
         image, contours, colour bar, axes, title and minima — what stays the same from
-        step to step) or ``"race"`` (paths, markers, arrows, legend, step counter).
+        step to step, and the −∇f field) or ``"race"`` (paths, markers, the arrows and
+        curvature glyph, the legend, glyph key and step counter).
 
         An animation paints its landscape once and each frame's race over a copy of it.
         """
@@ -111,6 +115,7 @@ class Drawing:
                 self.minima,
                 self.title,
                 *axes,
+                *self.glyphs.items("landscape"),
             ],
             "race": [
                 self.paths.casing,
@@ -118,7 +123,7 @@ class Drawing:
                 self.paths.heads,
                 self.paths.ends,
                 self.starts,
-                self.arrows,
+                *self.glyphs.items("race"),
                 self.legend,
                 self.step_note,
             ],

@@ -17,6 +17,7 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QFont, QPainter
 
 from gradient_studio.scene._pyqtgraph import make_native, native_images
+from gradient_studio.scene.gradient_colouring import DarkGround
 from gradient_studio.scene.palette import ColourScale, colormap_lut, colormap_pixels, luminance
 
 Array = NDArray[np.float64]
@@ -151,8 +152,20 @@ class ContourLayer:
         for curve in (self.light, self.dark):
             curve.setData([], [])
 
-    def show(self, xs: Array, ys: Array, u: Array, scale: ColourScale, colormap: str) -> Array:
-        """Trace about ``self.count`` levels of ``u``; returns the levels (scale units)."""
+    def show(
+        self,
+        xs: Array,
+        ys: Array,
+        u: Array,
+        scale: ColourScale,
+        colormap: str,
+        ground: DarkGround | None = None,
+    ) -> Array:
+        """Trace about ``self.count`` levels of ``u``; returns the levels (scale units).
+
+        ``ground`` says where the image is dark when it shows something other than ``u``
+        (‖∇f‖): each stretch of line is then shaded by the colour beneath it rather than by
+        its level."""
         levels = scale.contour_levels(self.count)
         stride = max(1, -(-max(u.shape) // self.detail))
         if stride > 1:
@@ -162,14 +175,17 @@ class ContourLayer:
             xs, ys, u = xs[cols], ys[rows], _take(u, rows, cols)
         if not np.isfinite(u).all():
             u = np.ma.masked_invalid(u)
-        light, dark = _split_by_background(levels, scale, colormap)
         generator = (
             contour_generator(xs, ys, u, line_type=LineType.ChunkCombinedNan)
             if u.shape[0] > 1 and u.shape[1] > 1
             else None
         )
-        for curve, chosen in ((self.light, light), (self.dark, dark)):
-            line = _trace(generator, chosen)
+        if ground is not None:
+            lines = ground.split(_trace(generator, levels))
+        else:
+            light, dark = _split_by_background(levels, scale, colormap)
+            lines = (_trace(generator, light), _trace(generator, dark))
+        for curve, line in zip((self.light, self.dark), lines, strict=True):
             curve.setData(line[:, 0], line[:, 1], connect="finite")
         return levels
 

@@ -157,9 +157,10 @@ class Legend(pg.GraphicsWidgetAnchor, pg.GraphicsWidget):  # type: ignore[misc] 
     # -- content ---------------------------------------------------------------------------
     def set_entries(self, entries: Sequence[tuple[QGraphicsWidget, Sequence[Run]]]) -> None:
         """One row per ``(swatch, text)``, replacing any there were."""
+        while self.layout.count():  # (a folded card's rows are not in the layout)
+            self.layout.removeAt(self.layout.count() - 1)
         for sample, line in self.items:
             for item in (sample, line):
-                self.layout.removeItem(item)
                 item.setParentItem(None)  # type: ignore[arg-type]  # (Qt takes None)
                 if item.scene() is not None:
                     item.scene().removeItem(item)

@@ -287,6 +287,7 @@ def _log_ticks(scale: ColourScale) -> list[tuple[float, str]]:
     # Round values from just under the bar's foot (f - floor = 10**low) to above its top.
     k_low = math.floor(min(scale.low, math.log10(max(abs(f_low), 1e-300)))) - 1
     k_high = math.ceil(math.log10(max(abs(f_low), abs(f_high), 1e-300))) + 1
+    k_low, k_high = max(k_low, -323), min(k_high, 308)  # 10.0**309 overflows
     for k in range(k_low, k_high + 1):
         for rank, m in ((1, 1.0), (2, 5.0), (3, 2.0)):
             for sign in (1.0, -1.0):

@@ -16,6 +16,15 @@ from numpy.typing import NDArray
 from PySide6.QtCore import QPointF
 
 from gradient_studio.scene.drawing import Drawing
+from gradient_studio.scene.glyphs import GlyphFlusher, Glyphs
+from gradient_studio.scene.gradient_colouring import (
+    Colouring,
+    DarkGround,
+    GradientNormScale,
+    colouring,
+    norm_grid,
+)
+from gradient_studio.scene.head_arrows import ArrowMode
 from gradient_studio.scene.labels import (
     LEFT_AXIS_WIDTH,
     Axis,
@@ -24,7 +33,7 @@ from gradient_studio.scene.labels import (
     style_axes,
 )
 from gradient_studio.scene.landscape import ContourLayer, LandscapeLayer
-from gradient_studio.scene.markers import DescentArrows, MinimaMarkers, StartMarkers
+from gradient_studio.scene.markers import MinimaMarkers, StartMarkers
 from gradient_studio.scene.overlays import Overlays
 from gradient_studio.scene.palette import BACKGROUND, CASING, COLORMAPS, TEXT, ColourScale
 from gradient_studio.scene.paths import KEEP, Keep, PathLayer, TrajectoryLike
@@ -64,7 +73,9 @@ class PlotScene(Drawing):
     The parts are public for a window to reach: :attr:`widget` (a ``pg.PlotWidget`` to embed),
     :attr:`plot` (its ``PlotItem``), :attr:`landscape`, :attr:`contours`, :attr:`paths`,
     :attr:`starts` (the start markers, draggable with ``starts.set_draggable(True)``),
-    :attr:`minima`, :attr:`arrows`, :attr:`legend`.
+    :attr:`minima`, :attr:`legend`, and :attr:`glyphs` (the arrows at the heads, the −∇f
+    field, the curvature glyph and their key, switched by :meth:`set_arrows`,
+    :meth:`set_field` and :meth:`set_curvature`).
     """
 
     def __init__(
@@ -74,7 +85,9 @@ class PlotScene(Drawing):
         levels: int = 20,
         grid: tuple[int, int] = DEFAULT_GRID,
         log_colour: bool | None = None,
-        arrows: bool = False,
+        arrows: bool | str = False,
+        field: bool = False,
+        colour_by: str = "f",
     ) -> None:
         ensure_app()
         self.widget = pg.PlotWidget(background=BACKGROUND)
@@ -86,13 +99,14 @@ class PlotScene(Drawing):
         self.contours = ContourLayer(self.plot)
         self.minima = MinimaMarkers()
         self.starts = StartMarkers()
-        self.arrows = DescentArrows()
-        for item in (self.minima, self.starts, self.arrows):
+        for item in (self.minima, self.starts):
             self.plot.addItem(item)
         self.overlays = Overlays(self.plot.vb)
         self.legend = self.overlays.legend
         self.step_note = self.overlays.step_note
         self.paths = PathLayer(self.plot, self.legend)
+        self.glyphs = Glyphs(self.plot, self.overlays.key, self._place_overlays)
+        self.arrows = self.glyphs.heads.item
         style_axes(self.plot, self.landscape)
 
         self.objective: ObjectiveLike | None = None
@@ -101,12 +115,16 @@ class PlotScene(Drawing):
         self.yrange: tuple[float, float] = (-1.0, 1.0)
         self.grid_shape = grid
         self.log_colour = log_colour
-        self.show_arrows = arrows
+        self.colouring: Colouring = colouring(colour_by)
         self._grid: tuple[Array, Array, Array] | None = None
+        self._norm: tuple[Any, Array] | None = None  # (the grid it is of, log10 ‖∇f‖)
         self.contours.count = levels
         self.landscape.set_colormap(colormap)
         self.set_view(self.xrange, self.yrange)
+        self.glyphs.set_arrows(arrows)
+        self.glyphs.set_field(field)
         self.plot.vb.sigResized.connect(self._on_view_resized)
+        self.plot.addItem(GlyphFlusher(self.glyphs))
 
     # -- what to show ------------------------------------------------------------------------
     def set_objective(
@@ -133,7 +151,9 @@ class PlotScene(Drawing):
             self.contours.clear()
         elif evaluate:
             self._evaluate()
-        self._update_arrows()
+        else:
+            self._norm = None  # a new f: the grid handed over next is coloured afresh
+        self.glyphs.update(objective=objective)
 
     def set_grid(self, xs: Array, ys: Array, z: Array) -> None:
         """Show an already evaluated grid (``z[i, j] = f(xs[j], ys[i])``), e.g. from a worker
@@ -176,9 +196,9 @@ class PlotScene(Drawing):
         if isinstance(left, Axis):
             left.fit_width(LEFT_AXIS_WIDTH)
         self.paths.set_view(self.xrange, self.yrange)
-        self.arrows.set_view(self.xrange, self.yrange)
         if self.objective is not None and evaluate:
             self._evaluate()
+        self.glyphs.update(view=(self.xrange, self.yrange))
         self._place_overlays()
 
     def set_grid_shape(self, rows: int, cols: int) -> None:
@@ -199,7 +219,7 @@ class PlotScene(Drawing):
             if start not in starts:
                 starts.append(start)
         self.starts.set_starts(starts)
-        self._update_arrows()
+        self.glyphs.update(runs=trajectories, step=self.paths.step)
         self._update_step_note()
         self._place_overlays()
 
@@ -211,7 +231,7 @@ class PlotScene(Drawing):
         """Draw every path up to ``step`` (``None``: to its end). A fractional step puts the
         heads part-way to the next point, for smooth animation."""
         self.paths.set_step(step)
-        self._update_arrows()
+        self.glyphs.update(step=step)
         self._update_step_note()
 
     @property
@@ -238,10 +258,46 @@ class PlotScene(Drawing):
         self.log_colour = log
         self._show_grid()
 
-    def set_arrows(self, show: bool) -> None:
-        """Show an arrow of −∇f at every moving head."""
-        self.show_arrows = bool(show)
-        self._update_arrows()
+    def set_arrows(self, mode: bool | str) -> None:
+        """Arrows at every moving head: ∇f (uphill) and the step the optimiser took beside
+        −η∇f. ``mode`` is ``"readable"`` (directions, at lengths that read), ``"true"``
+        (the steps as long as they are) or ``"off"``; ``True``/``False`` (the View menu's
+        switch) are ``"readable"``/``"off"``. An unknown mode is a ``ValueError``."""
+        self.glyphs.set_arrows(mode)
+
+    @property
+    def arrow_mode(self) -> ArrowMode:
+        return self.glyphs.arrow_mode
+
+    @property
+    def show_arrows(self) -> bool:
+        """Whether the head arrows are on (in either mode)."""
+        return self.glyphs.arrow_mode != "off"
+
+    def set_field(self, on: bool, shape: tuple[int, int] | None = None) -> None:
+        """The −∇f field over the view: ``shape`` (rows, cols; default 25 x 25) arrows of
+        one length pointing downhill, coloured by ‖∇f‖; it follows the view and f. More
+        than 40,000 arrows is a ``ValueError``."""
+        self.glyphs.set_field(on, shape)
+
+    def set_curvature(
+        self,
+        point: Sequence[float] | None = None,
+        *,
+        run: int | None = None,
+        lr: float | None = None,
+    ) -> None:
+        """The curvature glyph at ``point`` (x, y), or at the head of run ``run`` (its
+        index in the trajectories shown; it follows the playhead), or nowhere (both None).
+        Its gradient step uses ``lr`` (default: that run's learning rate, or the first
+        run's at a fixed point). The glyph follows f (a parameter's slider) and the view."""
+        self.glyphs.set_curvature(point, run, lr)
+
+    def set_colouring(self, colour_by: str) -> None:
+        """Colour the landscape by ``"f"`` or by ``"gradient_norm"`` (log₁₀‖∇f‖: plateaus
+        dark, cliffs bright; the colour bar says which). The contour lines stay f's."""
+        self.colouring = colouring(colour_by)
+        self._show_grid()
 
     def set_minima(self, minima: Sequence[Sequence[float]]) -> None:
         """Mark known minimisers with stars."""
@@ -255,7 +311,7 @@ class PlotScene(Drawing):
 
     def path_colours(self) -> list[str]:
         """Every colour the picture draws with besides the colour map (for GIF palettes)."""
-        return [TEXT, CASING, *(g.colour for g in self.paths.groups)]
+        return [TEXT, CASING, *(g.colour for g in self.paths.groups), *self.glyphs.colours()]
 
     @property
     def scale(self) -> ColourScale:
@@ -264,6 +320,7 @@ class PlotScene(Drawing):
 
     # -- internals ---------------------------------------------------------------------------
     def _on_view_resized(self, *_: Any) -> None:
+        self.glyphs.resized()
         self._fit_title()
         self._place_overlays()  # the legend's room, and how much of the race it covers
 
@@ -280,6 +337,7 @@ class PlotScene(Drawing):
         if self.objective is None:
             return
         self._grid = self.objective.grid(self.xrange, self.yrange, shape=self.grid_shape)
+        self._norm = None
         self._show_grid()
 
     def _show_grid(self) -> None:
@@ -288,19 +346,24 @@ class PlotScene(Drawing):
         xs, ys, z = self._grid
         scale = ColourScale.fit(z, self.log_colour)
         u = scale.u(z)
-        self.landscape.show(xs, ys, u, scale)
-        self.contours.show(xs, ys, u, scale, self.landscape.colormap)
-
-    def _update_arrows(self) -> None:
-        if not (self.show_arrows and self.objective is not None):
-            self.arrows.set_arrows(np.empty((0, 2)), np.empty((0, 2)), [])
+        colormap = self.landscape.colormap
+        norm = self._norm_of_grid() if self.colouring == "gradient_norm" else None
+        if norm is None:
+            self.landscape.show(xs, ys, u, scale)
+            self.contours.show(xs, ys, u, scale, colormap)
             return
-        heads, colours = self.paths.head_points()
-        if len(heads):
-            g = np.asarray(self.objective.gradient(heads[:, 0], heads[:, 1])).reshape(-1, 2)
-        else:
-            g = np.empty((0, 2))
-        self.arrows.set_arrows(heads, -g, colours)
+        steep = GradientNormScale.of(norm)
+        self.landscape.show(xs, ys, norm, steep)
+        ground = DarkGround(steep, norm, xs, ys, colormap)
+        self.contours.show(xs, ys, u, scale, colormap, ground)
+
+    def _norm_of_grid(self) -> Array | None:
+        """log₁₀‖∇f‖ on the grid shown (evaluated once per grid), or None without an f."""
+        if self._grid is None or self.objective is None:
+            return None
+        if self._norm is None or self._norm[0] is not self._grid:
+            self._norm = (self._grid, norm_grid(self.objective, self._grid[0], self._grid[1]))
+        return self._norm[1]
 
     def _update_step_note(self) -> None:
         if not self.step_note.isVisible():
@@ -310,10 +373,16 @@ class PlotScene(Drawing):
         self.step_note.setText(f"&nbsp;step {step} / {last}&nbsp;")
 
     def _place_overlays(self) -> None:
-        """Put the legend where it covers the least of the race and of its starts, ends and
-        known minima, the step counter in the next best corner."""
+        """Put the legend where it covers the least of the race and of its starts, ends,
+        known minima and the curvature glyph's point, the step counter in the next best
+        corner."""
         marks = np.concatenate(
-            [self.starts.starts, self.paths.ends_reached(), self.minima_points()]
+            [
+                self.starts.starts,
+                self.paths.ends_reached(),
+                self.minima_points(),
+                self.glyphs.marks(),
+            ]
         )
         self.overlays.place(self.paths.outline(), marks, self.xrange, self.yrange)
 

@@ -214,3 +214,11 @@ def test_all_fourteen_optimisers_are_told_apart():
 def test_an_unknown_optimiser_always_gets_the_same_style():
     assert optimizer_style("lion") == optimizer_style("lion")
     assert optimizer_style("lion") in OPTIMIZER_STYLES.values()
+
+
+@pytest.mark.parametrize("top", [300.0, 307.9, 308.25])
+def test_a_log_bar_reaching_the_top_of_the_float_range_still_has_ticks(top):
+    # f up to ~1e308 (an exp that nearly overflows): the candidates stop at 10^308.
+    ticks = ColourScale(-3.0, top, log=True).ticks()
+    assert len(ticks) >= 3
+    assert all(math.isfinite(u) for u, _ in ticks)

@@ -123,19 +123,6 @@ def test_an_optimiser_keeps_its_colour_whatever_else_is_ticked(qapp):
     assert adam_pen("sgd", "momentum", "adam") == adam_pen("nesterov", "adam") == adam_pen("adam")
 
 
-def test_arrows_follow_the_moving_heads(scene, bowl_result):
-    scene.set_arrows(True)
-    scene.set_step(4)
-    origins = scene.arrows._origins
-    assert len(origins) == len(bowl_result.trajectories)
-    directions = scene.arrows._directions
-    expected = -bowl_result.objective.gradient(origins[:, 0], origins[:, 1])
-    np.testing.assert_allclose(directions, expected)
-    scene.render(600, 450)  # the arrows paint
-    scene.set_arrows(False)
-    assert len(scene.arrows._origins) == 0
-
-
 def test_nan_outside_the_domain_is_transparent(qapp):
     class HalfPlane:
         text = "sqrt(x)"
@@ -322,6 +309,31 @@ def test_a_legend_too_big_for_its_view_folds_and_a_click_opens_it(qapp):
     assert not any(line.isVisible() for line in legend.lines())
     legend.set_collapsed(False)  # what a click does
     assert not legend.collapsed and all(line.isVisible() for line in legend.lines())
+
+
+def test_new_rows_for_a_folded_legend_replace_the_old_without_a_qt_warning(qapp):
+    from PySide6.QtCore import qInstallMessageHandler
+
+    from gradient_studio.scene import PlotScene
+
+    scene = PlotScene(grid=(40, 40))
+    result = _fourteen()
+    scene.set_view(result.race.xrange, result.race.yrange)
+    scene.view_pixels(360, 260)
+    scene.set_trajectories(result.trajectories)
+    scene.lay_out(360, 260)
+    assert scene.legend.collapsed
+    said: list[str] = []
+    previous = qInstallMessageHandler(lambda _kind, _where, text: said.append(text))
+    try:
+        scene.set_trajectories(result.trajectories[:3])  # a new race while folded
+        scene.lay_out(800, 600)
+    finally:
+        qInstallMessageHandler(previous)
+    assert said == []
+    assert len(scene.legend.lines()) == 3
+    scene.legend.set_collapsed(False)
+    assert all(line.isVisible() for line in scene.legend.lines())
 
 
 def test_a_click_on_the_legend_is_the_legends(qapp, scene):

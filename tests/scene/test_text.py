@@ -293,9 +293,15 @@ def test_every_text_in_the_picture_reaches_a_contrast_of_4_5(qapp, rosenbrock_re
     scene.set_trajectories(rosenbrock_result.trajectories)
     scene.set_step_counter(True)
     scene.set_step(40)
+    # Every glyph on, so that the key beside the legend holds all its lines.
+    scene.set_arrows("readable")
+    scene.set_field(True)
+    scene.set_curvature((-1.0, 1.0))
     scene.render(800, 600)
     axes = [scene.plot.getAxis(k) for k in ("left", "bottom")] + [scene.landscape.colour_bar.axis]
     texts = [(line, line.colour) for line in scene.legend.lines()]
+    texts += [(line, line.colour) for line in scene.overlays.key.lines()]
+    assert len(scene.overlays.key.lines()) > 10
     texts += [(scene.title, QColor(TEXT)), (scene.step_note.item, QColor(TEXT))]  # not its card
     texts += [(axis, axis.textPen().color()) for axis in axes]
     for item, _ in texts:

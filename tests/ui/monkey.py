@@ -76,10 +76,6 @@ EXTENSIONS = (".png", ".svg", ".gif", ".csv", ".json", ".txt", "", ".PNG", ".gif
 WHEEL = (120, -120, 240, -240, 1200, -1200, 120_000, -120_000, 2**31 - 1, -(2**31))
 IGNORED_MESSAGES = (
     "propagateSizeHints",  # the offscreen platform's, at show()
-    # scene/legend.py's set_entries removes the rows of a folded legend from a layout they
-    # are not in (harmless: Qt does nothing but say so); reported to the scene's owner.
-    # Remove this line once the legend checks first.
-    "QGraphicsGridLayout::removeAt: invalid index -1",
 )
 
 
