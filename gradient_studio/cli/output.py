@@ -91,7 +91,7 @@ def check_view(args: argparse.Namespace) -> None:
     for option, text in (("--xrange", args.xrange), ("--yrange", args.yrange)):
         value = pair(text, option)
         if value is not None:
-            from gradient_studio.scene.view import check_range
+            from gradient_studio.engine.view import check_range
 
             try:
                 check_range(value, option[2:3] + " range")

@@ -15,6 +15,7 @@ import pyqtgraph as pg
 from numpy.typing import NDArray
 from PySide6.QtCore import QPointF
 
+from gradient_studio.engine.view import check_view
 from gradient_studio.scene.drawing import Drawing
 from gradient_studio.scene.glyphs import GlyphFlusher, Glyphs
 from gradient_studio.scene.gradient_colouring import (
@@ -38,7 +39,6 @@ from gradient_studio.scene.overlays import Overlays
 from gradient_studio.scene.palette import BACKGROUND, CASING, COLORMAPS, TEXT, ColourScale
 from gradient_studio.scene.paths import KEEP, Keep, PathLayer, TrajectoryLike
 from gradient_studio.scene.qt import ensure_app
-from gradient_studio.scene.view import check_view
 
 Array = NDArray[np.float64]
 
