@@ -12,7 +12,7 @@ import json
 import math
 from typing import Any
 
-from gradient_studio.cli import arguments, training
+from gradient_studio.cli import arguments, races, training
 from gradient_studio.cli.arguments import UsageError
 
 
@@ -51,9 +51,7 @@ def add_parser(commands: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``gradient-studio inspect`` with its parsed arguments."""
-    from gradient_studio.engine import ExpressionError, Race
-
-    parameters = dict(arguments.assignment(p, "--param") for p in args.param)
+    values = races.parameters(args)
     at = arguments.pair(args.at, "--at")
     if at is not None:
         given = [f"--{n}" for n in ("optimizer", "start", "steps") if getattr(args, n) is not None]
@@ -68,25 +66,15 @@ def run(args: argparse.Namespace) -> int:
     steps = arguments.integer(args.steps, "--steps", step + 1, 1, 1_000_000)
     if at is None and step >= steps:
         raise UsageError(f"--step {step} needs a run of more steps than --steps {steps}")
-    try:
-        race = Race.create(
-            function=args.function,
-            preset=args.preset,
-            parameters=parameters,
-            optimizers=[arguments.optimizer(args.optimizer or "sgd")],
-            starts=[p for p in (arguments.pair(args.start, "--start"),) if p],
-            steps=steps,
-            training=training.from_args(args) if at is None else None,
-        )
-    except ExpressionError as e:
-        raise UsageError(f"--function: {e.message}") from None
-    except (KeyError, ValueError) as e:
-        raise UsageError(str(e.args[0]) if e.args else str(e)) from None
+    race = races.function_race(
+        args,
+        values,
+        optimizers=[arguments.optimizer(args.optimizer or "sgd")],
+        starts=[p for p in (arguments.pair(args.start, "--start"),) if p],
+        steps=steps,
+        training=training.from_args(args) if at is None else None,
+    )
     objective = race.objective()
-    unknown = sorted(set(parameters) - set(objective.parameters))
-    if unknown:
-        has = ", ".join(objective.parameters) or "none"
-        raise UsageError(f"--param: the function has no parameter {unknown[0]!r} (it has: {has})")
     if at is not None:
         return _at(objective, at, args.format)
     return _step(race, step, args.format)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from gradient_studio.cli import arguments, output, training
+from gradient_studio.cli import arguments, output, races, training
 from gradient_studio.cli.arguments import UsageError
 
 COMMANDS = ("basins", "sweep", "hypermap")
@@ -162,32 +162,21 @@ def run(args: argparse.Namespace) -> int:
     if args.size is not None and ext not in (".png", ".svg"):
         raise UsageError(f"--size applies only to pictures (.png .svg), not {ext}")
     size = arguments.size(args.size, (1200, 900))
-    from gradient_studio.engine import ExpressionError, Race
 
-    parameters = dict(arguments.assignment(p, "--param") for p in args.param)
+    values = races.parameters(args)
     chosen = [args.optimizer] if isinstance(args.optimizer, str) else args.optimizer
     choices = [arguments.optimizer(o) for o in chosen]
     tools = training.from_args(args)
-    try:
-        race = Race.create(
-            function=args.function,
-            preset=args.preset,
-            parameters=parameters,
-            optimizers=choices if args.command != "sweep" else [],
-            starts=[p for p in (arguments.pair(getattr(args, "start", None), "--start"),) if p],
-            xrange=arguments.pair(getattr(args, "xrange", None), "--xrange"),
-            yrange=arguments.pair(getattr(args, "yrange", None), "--yrange"),
-            training=tools,
-        )
-    except ExpressionError as e:
-        raise UsageError(f"--function: {e.message}") from None
-    except (KeyError, ValueError) as e:
-        raise UsageError(str(e.args[0]) if e.args else str(e)) from None
+    race = races.function_race(
+        args,
+        values,
+        optimizers=choices if args.command != "sweep" else [],
+        starts=[p for p in (arguments.pair(getattr(args, "start", None), "--start"),) if p],
+        xrange=arguments.pair(getattr(args, "xrange", None), "--xrange"),
+        yrange=arguments.pair(getattr(args, "yrange", None), "--yrange"),
+        training=tools,
+    )
     objective = race.objective()
-    unknown = sorted(set(parameters) - set(objective.parameters))
-    if unknown:
-        has = ", ".join(objective.parameters) or "none"
-        raise UsageError(f"--param: the function has no parameter {unknown[0]!r} (it has: {has})")
     try:
         m = {"basins": _basins, "sweep": _sweep, "hypermap": _hypermap}[args.command](
             args, race, choices

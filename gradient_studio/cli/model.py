@@ -20,7 +20,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from gradient_studio.cli import arguments, training
+from gradient_studio.cli import arguments, races, training
 from gradient_studio.cli.arguments import UsageError
 
 _MODEL_OPTIONS = ("loss", "data", "dataset", "axes", "batch_size", "x_column", "y_column")
@@ -108,7 +108,7 @@ def _build(args: argparse.Namespace) -> Any:
             preset=args.preset,
             axes=_axes(args.axes),
             normalize=args.normalize,
-            parameters=dict(arguments.assignment(p, "--param") for p in args.param),
+            parameters=races.parameters(args),
             optimizers=[arguments.optimizer(o) for o in args.optimizer],
             lr=arguments.number(args.lr, "--lr") if args.lr is not None else None,
             starts=[p for p in (arguments.pair(s, "--start") for s in args.start) if p],

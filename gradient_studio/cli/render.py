@@ -12,9 +12,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from gradient_studio.cli import glyphs, model, session, training
+from gradient_studio.cli import glyphs, model, races, session, training
 from gradient_studio.cli.arguments import (
-    UsageError,
     assignment,
     integer,
     number,
@@ -86,13 +85,12 @@ def run(args: argparse.Namespace) -> int:
     image_options = picture_options(args, ext)
     drawn = glyphs.from_args(args, ext)
 
-    race = model.model_race(args) or function_race(args)
-    given = {assignment(p, "--param")[0] for p in args.param}
-    unknown = sorted(given - set(race.objective().parameters))
-    if unknown:
-        has = ", ".join(race.objective().parameters) or "none"
-        what = "model" if model.wants_model(args) else "function"
-        raise UsageError(f"--param: the {what} has no parameter {unknown[0]!r} (it has: {has})")
+    race = model.model_race(args)
+    if race is not None:
+        given = [assignment(p, "--param")[0] for p in args.param]
+        races.check_parameters(given, race.objective().parameters, "model")
+    else:
+        race = function_race(args)
 
     check_work(race, ext)
     if ext in IMAGE_FORMATS:
@@ -106,24 +104,14 @@ def run(args: argparse.Namespace) -> int:
 
 def function_race(args: argparse.Namespace) -> Race:
     """The race on ``--function`` or ``--preset`` the options ask for."""
-    from gradient_studio.engine import ExpressionError, Race
-
-    parameters = dict(assignment(p, "--param") for p in args.param)
-    try:
-        race = Race.create(
-            function=args.function,
-            preset=args.preset,
-            parameters=parameters,
-            optimizers=[optimizer(o) for o in args.optimizer],
-            lr=number(args.lr, "--lr") if args.lr is not None else None,
-            starts=[p for p in (pair(s, "--start") for s in args.start) if p],
-            steps=integer(args.steps, "--steps", 0, 1, 1_000_000) if args.steps else None,
-            xrange=pair(args.xrange, "--xrange"),
-            yrange=pair(args.yrange, "--yrange"),
-            training=training.from_args(args),
-        )
-    except ExpressionError as e:
-        raise UsageError(f"--function: {e.message}") from None
-    except (KeyError, ValueError) as e:
-        raise UsageError(str(e.args[0]) if e.args else str(e)) from None
-    return race
+    return races.function_race(
+        args,
+        races.parameters(args),
+        optimizers=[optimizer(o) for o in args.optimizer],
+        lr=number(args.lr, "--lr") if args.lr is not None else None,
+        starts=[p for p in (pair(s, "--start") for s in args.start) if p],
+        steps=integer(args.steps, "--steps", 0, 1, 1_000_000) if args.steps else None,
+        xrange=pair(args.xrange, "--xrange"),
+        yrange=pair(args.yrange, "--yrange"),
+        training=training.from_args(args),
+    )
