@@ -29,7 +29,6 @@ from gradient_studio.scene.head_arrows import ArrowMode
 from gradient_studio.scene.labels import (
     LEFT_AXIS_WIDTH,
     Axis,
-    fit_title,
     frame_plot,
     style_axes,
 )
@@ -323,15 +322,6 @@ class PlotScene(Drawing):
         self.glyphs.resized()
         self._fit_title()
         self._place_overlays()  # the legend's room, and how much of the race it covers
-
-    def _fit_title(self) -> bool:
-        """Fit the title to the plot's width (also as a live window resizes); returns whether
-        its row changed height."""
-        height, self._title_height = (
-            self._title_height,
-            fit_title(self.plot, self.title, self._title_height),
-        )
-        return height != self._title_height
 
     def _evaluate(self) -> None:
         if self.objective is None:
