@@ -23,13 +23,13 @@ from gradient_studio.cli.arguments import (
     source_group,
 )
 from gradient_studio.cli.output import (
-    IMAGE_FORMATS,
     check_out,
     check_view,
     check_work,
     picture_options,
     write,
 )
+from gradient_studio.export import IMAGE_FORMATS
 
 if TYPE_CHECKING:
     from gradient_studio.engine import Race
