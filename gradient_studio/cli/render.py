@@ -94,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
 
     check_work(race, ext)
     if ext in IMAGE_FORMATS:
-        check_view(args)  # (after the engine is loaded: Qt first costs 30 MB more)
+        check_view(args)
     image_options |= session.picture_options(args, ext, race.steps)
     image_options = glyphs.with_glyphs(image_options, drawn, race)
     result = race.run()
