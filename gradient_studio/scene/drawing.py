@@ -15,12 +15,12 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor, QImage, QPainter
 
+from gradient_studio.scene.labels import TitledPlot
 from gradient_studio.scene.palette import BACKGROUND
 
 if TYPE_CHECKING:
     from gradient_studio.scene.arrows import ArrowItem
     from gradient_studio.scene.glyphs import Glyphs
-    from gradient_studio.scene.labels import Title
     from gradient_studio.scene.landscape import ContourLayer, LandscapeLayer
     from gradient_studio.scene.legend import Legend
     from gradient_studio.scene.markers import MinimaMarkers, StartMarkers
@@ -28,12 +28,11 @@ if TYPE_CHECKING:
     from gradient_studio.scene.paths import PathLayer
 
 
-class Drawing:
+class Drawing(TitledPlot):
     """Layout and painting, for a scene that has these parts."""
 
     widget: pg.PlotWidget
     plot: pg.PlotItem
-    title: Title
     landscape: LandscapeLayer
     contours: ContourLayer
     minima: MinimaMarkers
@@ -43,9 +42,6 @@ class Drawing:
     legend: Legend
     step_note: CornerNote
     paths: PathLayer
-
-    def _fit_title(self) -> bool:
-        raise NotImplementedError
 
     def view_pixels(self, width: float, height: float) -> tuple[int, int]:
         """The data area's size ``(cols, rows)`` in logical pixels when the whole picture is

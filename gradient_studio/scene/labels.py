@@ -104,6 +104,24 @@ def fit_title(plot: pg.PlotItem, title: Title, height: int) -> int:
     return needed
 
 
+class TitledPlot:
+    """A plot whose title, in row 0, fits the plot's width: the race picture, the maps and
+    the model pane share it."""
+
+    plot: pg.PlotItem
+    title: Title
+    _title_height: int
+
+    def _fit_title(self) -> bool:
+        """Fit the title to the plot's width (also as a live window resizes); returns
+        whether its row changed height."""
+        height, self._title_height = (
+            self._title_height,
+            fit_title(self.plot, self.title, self._title_height),
+        )
+        return height != self._title_height
+
+
 def style_axes(plot: pg.PlotItem, landscape: Any = None) -> None:
     """Fonts in pixels (so a picture scales as a whole) and ticks pointing inwards; the
     colour bar's too, given the ``landscape`` it belongs to."""

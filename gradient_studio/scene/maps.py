@@ -127,17 +127,6 @@ class MapFrame(Drawing):
     def _on_view_resized(self, *_: Any) -> None:
         self._fit_title()
 
-    def _fit_title(self) -> bool:
-        width = self.plot.geometry().width()
-        centre = self.plot.vb.geometry().center().x()
-        height = self.title.fit(2 * min(centre, width - centre) - 16)
-        if height == self._title_height:
-            return False
-        self._title_height = height
-        self.title.setMaximumHeight(height)
-        self.plot.layout.setRowFixedHeight(0, height)
-        return True
-
     def _set_legend(self, rows: LegendRows) -> None:
         self.legend.set_entries(rows)
 

@@ -21,7 +21,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 
 from gradient_studio.scene.drawing import render_painted
-from gradient_studio.scene.labels import TICK_PX, fit_title, frame_plot, style_axes
+from gradient_studio.scene.labels import TICK_PX, TitledPlot, frame_plot, style_axes
 from gradient_studio.scene.palette import BACKGROUND, CASING, TEXT, optimizer_style
 from gradient_studio.scene.paths import KEEP, Keep, TrajectoryLike
 from gradient_studio.scene.qt import ensure_app
@@ -55,7 +55,7 @@ class ModelLike(Protocol):
     def predict(self, points: ArrayLike, xs: ArrayLike) -> Array: ...
 
 
-class ModelView:
+class ModelView(TitledPlot):
     """The data and every run's fitted model at one step.
 
     Typical use::
@@ -270,14 +270,6 @@ class ModelView:
             self.plot.layout.activate()
         self._fit_legend()
         self.widget.scene().prepareForPaint()
-
-    def _fit_title(self) -> bool:
-        """Shrink or wrap the title to the pane's width; whether its row changed height."""
-        height, self._title_height = (
-            self._title_height,
-            fit_title(self.plot, self.title, self._title_height),
-        )
-        return height != self._title_height
 
     def paint(
         self, painter: QPainter, width: float, height: float, *, background: bool = True

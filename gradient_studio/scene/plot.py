@@ -15,6 +15,7 @@ import pyqtgraph as pg
 from numpy.typing import NDArray
 from PySide6.QtCore import QPointF
 
+from gradient_studio.engine.view import check_view
 from gradient_studio.scene.drawing import Drawing
 from gradient_studio.scene.glyphs import GlyphFlusher, Glyphs
 from gradient_studio.scene.gradient_colouring import (
@@ -28,7 +29,6 @@ from gradient_studio.scene.head_arrows import ArrowMode
 from gradient_studio.scene.labels import (
     LEFT_AXIS_WIDTH,
     Axis,
-    fit_title,
     frame_plot,
     style_axes,
 )
@@ -38,7 +38,6 @@ from gradient_studio.scene.overlays import Overlays
 from gradient_studio.scene.palette import BACKGROUND, CASING, COLORMAPS, TEXT, ColourScale
 from gradient_studio.scene.paths import KEEP, Keep, PathLayer, TrajectoryLike
 from gradient_studio.scene.qt import ensure_app
-from gradient_studio.scene.view import check_view
 
 Array = NDArray[np.float64]
 
@@ -323,15 +322,6 @@ class PlotScene(Drawing):
         self.glyphs.resized()
         self._fit_title()
         self._place_overlays()  # the legend's room, and how much of the race it covers
-
-    def _fit_title(self) -> bool:
-        """Fit the title to the plot's width (also as a live window resizes); returns whether
-        its row changed height."""
-        height, self._title_height = (
-            self._title_height,
-            fit_title(self.plot, self.title, self._title_height),
-        )
-        return height != self._title_height
 
     def _evaluate(self) -> None:
         if self.objective is None:

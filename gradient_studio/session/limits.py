@@ -1,13 +1,11 @@
 """What a session may hold: the ranges of its numbers and the sizes of its files, in one place.
 
 Every range is one the rest of the program already keeps — the engine's hyperparameter
-bounds (``Hyperparameter.low``/``high``), its schedules' options, ``export.limits`` for
-contour levels — or one the window keeps and cannot import from here without Qt; those are
-repeated below with where they come from, and ``tests/session/test_limits.py`` holds them
-equal to their sources:
+bounds (``Hyperparameter.low``/``high``), its schedules' options, the view's ranges
+(``engine.view``), ``export.limits`` for contour levels — or one the window keeps and
+cannot import from here without Qt; those are repeated below with where they come from,
+and ``tests/session/test_session_limits.py`` holds them equal to their sources:
 
-* the view's ranges: ``scene.view`` (``check_range``, ``MAX_COORDINATE`` and the narrowest
-  span), which imports nothing but ``math`` but sits in a package that loads pyqtgraph;
 * the colour maps: ``scene.palette.COLORMAPS``;
 * a parameter's value and slider bounds: ``ui.sliders.LIMIT``; a start: ``ui.readout``'s
   ``START_LIMIT``; the steps: ``ui.playback.MAX_STEPS``; the speed: the playback slider.
@@ -20,6 +18,9 @@ from __future__ import annotations
 
 import math
 from typing import Any
+
+from gradient_studio.engine import view
+from gradient_studio.engine.view import Range
 
 # -- files -------------------------------------------------------------------------------
 MAX_FILE_BYTES = 5_000_000  # a session is a few kB; a trajectories .json is read up to this
@@ -46,14 +47,9 @@ DEFAULT_STEPS = 200
 DEFAULT_BOUNDS = (-5.0, 5.0)  # a new parameter's slider (ui.parameter_panel.DEFAULT_BOUNDS)
 DEFAULT_VALUE = 1.0  # a new parameter's value
 
-# -- the picture (scene.view, scene.palette) ---------------------------------------------
-MAX_COORDINATE = 1e15
-MIN_RELATIVE_SPAN = 1e-9
-MIN_SPAN = 1e-100
+# -- the picture (scene.palette) ---------------------------------------------------------
 COLORMAPS: tuple[str, ...] = ("viridis", "cividis", "magma", "plasma", "inferno")
 COLOURINGS = ("automatic", "logarithmic", "linear")  # the View menu's Log colouring
-
-Range = tuple[float, float]
 
 
 def number(value: Any) -> float:
@@ -111,8 +107,8 @@ def text(value: Any, longest: int = MAX_STRING) -> str:
 
 
 def check_range(value: Any, what: str = "range") -> Range:
-    """A range a view can show, as ``scene.view.check_range`` takes it: two finite numbers,
-    low to high, within ±``MAX_COORDINATE``, wider than the float resolution there."""
+    """A range a view can show (:func:`gradient_studio.engine.view.check_range`), read from
+    a file: a list or pair of two numbers (no bools, no text)."""
     if not isinstance(value, list | tuple) or len(value) != 2:
         raise ValueError(f"the {what} must be two numbers [low, high], got {shown(value)}")
     if any(isinstance(v, bool) or not isinstance(v, int | float) for v in value):
@@ -121,17 +117,7 @@ def check_range(value: Any, what: str = "range") -> Range:
         low, high = float(value[0]), float(value[1])
     except OverflowError:
         raise ValueError(f"the {what} must be finite, got a huge number") from None
-    if not (math.isfinite(low) and math.isfinite(high)):
-        raise ValueError(f"the {what} must be finite, got {low:g} … {high:g}")
-    if not low < high:
-        raise ValueError(f"the {what} must go from low to high, got {low:g} … {high:g}")
-    if max(abs(low), abs(high)) > MAX_COORDINATE:
-        raise ValueError(
-            f"the {what} {low:g} … {high:g} reaches past ±{MAX_COORDINATE:g}, the most a view shows"
-        )
-    if high - low < max(MIN_SPAN, MIN_RELATIVE_SPAN * max(abs(low), abs(high))):
-        raise ValueError(f"the {what} {low:.17g} … {high:.17g} is too narrow to draw")
-    return low, high
+    return view.check_range((low, high), what)
 
 
 def check_point(value: Any) -> tuple[float, float]:

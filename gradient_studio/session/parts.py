@@ -14,10 +14,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from gradient_studio.engine.optimizers import OPTIMIZERS
+from gradient_studio.engine.view import Range
 from gradient_studio.export.limits import check_levels
 from gradient_studio.session import limits
 from gradient_studio.session.errors import SessionError
-from gradient_studio.session.limits import Range
 
 NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 COLOUR = re.compile(r"#[0-9A-Fa-f]{6}\Z")

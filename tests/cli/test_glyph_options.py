@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from PySide6.QtGui import QImage
 
 from gradient_studio import cli
+from gradient_studio.cli import glyphs
 
 RACE = ["--preset", "rosenbrock", "--optimizer", "sgd", "--optimizer", "adam:lr=0.05"]
 RACE += ["--steps", "40", "--size", "320x240"]
@@ -130,7 +131,7 @@ def test_glyphs_apply_only_to_pictures(tmp_path):
 
 
 def namespace(**kw):
-    return argparse.Namespace(**{**dict.fromkeys(cli._GLYPH_OPTIONS), **kw})
+    return argparse.Namespace(**{**dict.fromkeys(glyphs.GLYPH_OPTIONS), **kw})
 
 
 words = st.sampled_from(["readable", "true", "head", "grad", "f", "x", ",", "-", "1", "25", "e9"])
@@ -147,7 +148,7 @@ flag_text = st.lists(words | st.text(max_size=5), max_size=5).map("".join)
 def test_any_flag_strings_give_a_style_or_one_usage_line(arrows, field, curvature, colour_by):
     args = namespace(arrow_length=arrows, field=field, curvature=curvature, colour_by=colour_by)
     try:
-        options = cli._glyph_options(args, ".png")
+        options = glyphs.from_args(args, ".png")
     except cli.UsageError as e:
         assert str(e) and "\n" not in str(e)
         return

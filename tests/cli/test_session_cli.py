@@ -14,7 +14,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from gradient_studio import cli, session_cli
+from gradient_studio import cli
+from gradient_studio.cli import window
 from gradient_studio.engine.schedules import Schedule
 from gradient_studio.engine.transforms import Training
 from gradient_studio.session import Session, files
@@ -294,9 +295,9 @@ def test_a_good_file_is_handed_to_the_window(tmp_path, lecture, monkeypatch):
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
     assert cli.main([str(lecture)]) == 0
     assert opened == [lecture]
-    assert session_cli.file_to_open(["render"]) is None
-    assert session_cli.file_to_open(["--version"]) is None
-    assert session_cli.file_to_open([str(lecture), "x"]) is None
+    assert window.file_to_open(["render"]) is None
+    assert window.file_to_open(["--version"]) is None
+    assert window.file_to_open([str(lecture), "x"]) is None
 
 
 def test_a_window_that_cannot_open_files_yet_says_so(tmp_path, lecture):
@@ -304,5 +305,5 @@ def test_a_window_that_cannot_open_files_yet_says_so(tmp_path, lecture):
         return 0
 
     with pytest.raises(cli.UsageError, match="render --session"):
-        session_cli.window_arguments(old_main, lecture)
-    assert session_cli.window_arguments(old_main, None) == {}
+        window.window_arguments(old_main, lecture)
+    assert window.window_arguments(old_main, None) == {}

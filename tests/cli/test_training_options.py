@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gradient_studio import cli
+from gradient_studio.cli.training import from_args
 from gradient_studio.engine import Race, Training
 
 BOWL = ["--function", "x^2 + 3y^2", "--steps", "20", "--start", "1,1"]
@@ -111,9 +112,7 @@ option_text = st.lists(words | st.text(max_size=6), max_size=6).map("".join)
 )
 def test_any_option_strings_give_training_or_one_usage_line(schedule, clip, noise, seed):
     try:
-        training = cli._training(
-            namespace(schedule=schedule, clip_norm=clip, noise=noise, seed=seed)
-        )
+        training = from_args(namespace(schedule=schedule, clip_norm=clip, noise=noise, seed=seed))
     except cli.UsageError as e:
         assert str(e) and "\n" not in str(e)
         return

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gradient_studio.engine import race
+from gradient_studio.engine import race, view
 from gradient_studio.engine.expression import MAX_LENGTH
-from gradient_studio.scene import palette, view
+from gradient_studio.scene import palette
 from gradient_studio.session import limits, model
 from gradient_studio.session.parts import MARKERS
 from gradient_studio.ui import parameter_panel, sliders
@@ -18,11 +18,6 @@ from gradient_studio.ui import parameter_panel, sliders
 
 def test_the_repeated_numbers_equal_their_sources():
     assert limits.COLORMAPS == palette.COLORMAPS
-    assert (limits.MAX_COORDINATE, limits.MIN_RELATIVE_SPAN, limits.MIN_SPAN) == (
-        view.MAX_COORDINATE,
-        view.MIN_RELATIVE_SPAN,
-        view.MIN_SPAN,
-    )
     assert model.MAX_FUNCTION == MAX_LENGTH
     assert (limits.DEFAULT_RANGE, limits.DEFAULT_START, limits.DEFAULT_STEPS) == (
         race.DEFAULT_RANGE,

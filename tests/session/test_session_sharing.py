@@ -11,6 +11,7 @@ import zlib
 import pytest
 
 from gradient_studio import cli
+from gradient_studio.cli.arguments import join_negative_values
 from gradient_studio.engine.schedules import Schedule
 from gradient_studio.engine.transforms import Clipping, GradientNoise, Training
 from gradient_studio.session import Session, SessionError, files, limits
@@ -111,7 +112,7 @@ def test_the_command_line_reproduces_the_race(name, tmp_path, monkeypatch):
     assert cli.main(data_only) == 0
     written = json.loads((tmp_path / "race.json").read_text())["race"]
     assert written == s.race().to_dict()
-    args = cli._parser().parse_args(cli._join_negative_values(argv[1:]))
+    args = cli.parser().parse_args(join_negative_values(argv[1:]))
     if s.picture != type(s.picture)():
         assert args.colormap == s.picture.colour_map or s.picture.colour_map == "viridis"
     if s.playback.step is not None:

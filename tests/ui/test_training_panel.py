@@ -15,6 +15,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QSlider, QWidget
 
 from gradient_studio import cli
+from gradient_studio.cli.training import from_args
 from gradient_studio.engine.schedules import SCHEDULES, Schedule
 from gradient_studio.engine.transforms import Clipping, GradientNoise, Training
 from gradient_studio.session.exercise import Access, Exercise
@@ -46,8 +47,8 @@ def find(panel, name):
 
 def from_cli(*args: str) -> Training:
     """The Training ``gradient-studio render`` builds from these options."""
-    parsed = cli._parser().parse_args(["render", "--preset", "rosenbrock", "--out", "x.png", *args])
-    return cli._training(parsed)
+    parsed = cli.parser().parse_args(["render", "--preset", "rosenbrock", "--out", "x.png", *args])
+    return from_args(parsed)
 
 
 def emitted(qtbot, panel, action) -> Training:

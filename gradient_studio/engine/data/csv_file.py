@@ -35,6 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
+from gradient_studio.engine.data.columns import Column, pick_columns
 from gradient_studio.engine.data.dataset import Array, DataError, Dataset, cell_name
 
 __all__ = ["MAX_BYTES", "MAX_ROWS", "load_csv", "parse_csv"]
@@ -42,8 +43,6 @@ __all__ = ["MAX_BYTES", "MAX_ROWS", "load_csv", "parse_csv"]
 MAX_ROWS = 100_000
 MAX_BYTES = 10_000_000  # 10 MB: 100,000 rows of x,y at full precision take ~4 MB
 MAX_ROW_CHARS = 100_000  # a wide table's row fits; one row of millions of cells does not
-
-Column = str | int | None
 
 # What a number looks like; float() alone would also take "nan", "1_000" and "١٢".
 _NUMBER = re.compile(r"[ \t]*[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[ \t]*\Z")
@@ -248,7 +247,7 @@ class _Table:
         self.first_line = line
         if all(not _is_number(c) for c in row) and any(c.strip() for c in row):
             self.header = [c.strip() for c in row]
-        self.columns = _pick(self.header, self.width, line, x_column, y_column)
+        self.columns = pick_columns(self.header, self.width, line, x_column, y_column)
         if self.header is not None:
             self.names = (self.header[self.columns[0]], self.header[self.columns[1]])
         return self.width
@@ -284,84 +283,6 @@ def _quoting_problem(error: csv.Error) -> str:
 
 def _is_number(cell: str) -> bool:
     return _NUMBER.match(cell) is not None
-
-
-def _names(header: list[str]) -> str:
-    shown = [repr(n) if n else "(unnamed)" for n in header[:8]]
-    return ", ".join(shown) + (", …" if len(header) > 8 else "")
-
-
-def _pick(
-    header: list[str] | None, width: int, line: int, x_column: Column, y_column: Column
-) -> tuple[int, int]:
-    """The 0-based columns of x and y (see the module's rules)."""
-    if width < 2 and x_column is None and y_column is None:
-        message = (
-            f"line {line} has only one column; expected x and y separated by commas, "
-            "such as 1.5,2.0"
-        )
-        raise DataError(message, line)
-    picked = [
-        _picked(header, width, line, c, role) for c, role in ((x_column, "x"), (y_column, "y"))
-    ]
-    for i, role in enumerate("xy"):
-        if picked[i] is None and header is not None:
-            picked[i] = _named(header, line, role)
-    free = [c for c in range(width) if c not in picked]
-    for i, role in enumerate("xy"):
-        if picked[i] is None:
-            if header is not None and width != 2:
-                message = (
-                    f"line {line}: the header names no column {role!r} (it has: "
-                    f"{_names(header)}); name one column {role}, or choose the {role} column"
-                )
-                raise DataError(message, line)
-            if not free:
-                raise DataError(f"line {line} has no column left for {role}", line)
-            picked[i] = free.pop(0)
-    xi, yi = picked
-    assert xi is not None and yi is not None
-    if xi == yi:
-        raise DataError(f"line {line}: column {xi + 1} cannot be both x and y", line, xi + 1)
-    return xi, yi
-
-
-def _picked(
-    header: list[str] | None, width: int, line: int, column: Column, role: str
-) -> int | None:
-    if column is None:
-        return None
-    if isinstance(column, int) and not isinstance(column, bool):
-        if not 1 <= column <= width:
-            message = (
-                f"line {line}: there is no column {column} for {role}; the file has "
-                f"{width} column{'s' * (width != 1)} (counting from 1)"
-            )
-            raise DataError(message, line)
-        return column - 1
-    if header is None:
-        message = (
-            f"line {line}: the file has no header row, so the {role} column {column!r} "
-            "cannot be found by name; choose it by number (counting from 1)"
-        )
-        raise DataError(message, line)
-    found = _named(header, line, str(column), role)
-    if found is None:
-        message = f"line {line}: no column is named {column!r} (the header has: {_names(header)})"
-        raise DataError(message, line)
-    return found
-
-
-def _named(header: list[str], line: int, name: str, role: str | None = None) -> int | None:
-    matches = [i for i, n in enumerate(header) if n.lower() == name.strip().lower()]
-    if len(matches) > 1:
-        numbers = " and ".join(str(i + 1) for i in matches[:2])
-        message = (
-            f"line {line}: two columns are named {header[matches[0]]!r} (columns {numbers}); "
-            f"rename one, or choose the {role or name} column by number"
-        )
-        raise DataError(message, line, matches[1] + 1)
-    return matches[0] if matches else None
 
 
 def _numbers(cells: list[str]) -> Array | int:

@@ -31,6 +31,7 @@ from gradient_studio.scene.qt import ensure_app
 from gradient_studio.scene.surface import labels, runs
 from gradient_studio.scene.surface.availability import require_opengl
 from gradient_studio.scene.surface.camera import Camera, fitting_distance, project
+from gradient_studio.scene.surface.camera_controls import CameraControls
 from gradient_studio.scene.surface.frame import Frame, Strip
 from gradient_studio.scene.surface.geometry import (
     BOX_HEIGHT,
@@ -56,7 +57,7 @@ BALL_SIZE = 15.0
 DISC_SIZE = 9.0
 
 
-class SurfaceScene(QObject):
+class SurfaceScene(QObject, CameraControls):
     """f(x, y) as a shaded surface in the contour view's colour map, with every run as a line
     on it and a ball at its head.
 
@@ -202,51 +203,6 @@ class SurfaceScene(QObject):
         for r in self._runs:
             seen.setdefault(r.optimizer, (r.label, r.colour))
         return list(seen.values())
-
-    # -- the camera --------------------------------------------------------------------------
-    def set_camera(
-        self,
-        elevation: float | None = None,
-        azimuth: float | None = None,
-        distance: float | None = None,
-    ) -> None:
-        """Look from ``elevation`` degrees up and ``azimuth`` degrees round (from +x,
-        counter-clockwise); ``distance`` 1 fits the box, 2 stands twice as far."""
-        c = self.camera
-        if elevation is not None:
-            c = replace(c, elevation=max(-90.0, min(90.0, float(elevation))))
-        if azimuth is not None:
-            c = replace(c, azimuth=(float(azimuth) + 180.0) % 360.0 - 180.0)
-        if distance is not None:
-            if not distance > 0:
-                raise ValueError(f"the camera distance must be above 0, got {distance}")
-            c = replace(c, distance=float(distance))
-        self.camera = c
-        self.changed.emit()
-
-    def reset_camera(self) -> None:
-        """Back to the first view: 30° up, −60° round, the whole box in sight."""
-        self.camera = Camera()
-        self.changed.emit()
-
-    def orbit(self, d_azimuth: float, d_elevation: float) -> None:
-        self.camera = self.camera.orbited(d_azimuth, d_elevation)
-        self.changed.emit()
-
-    def zoom(self, factor: float) -> None:
-        self.camera = self.camera.zoomed(factor)
-        self.changed.emit()
-
-    def pan(self, dx: float, dy: float) -> None:
-        """Move the picture by ``dx, dy`` logical pixels (as the last picture was drawn)."""
-        if self._last_frame is None:
-            return
-        _, _, height = self._last_frame
-        fit = self._fit(self._last_frame[1] / max(height, 1.0))
-        per_pixel = 2.0 * np.tan(np.radians(self.camera.fov) / 2.0) * self.camera.distance * fit
-        per_pixel /= max(height, 1.0)
-        self.camera = self.camera.panned(-dx * per_pixel, dy * per_pixel)
-        self.changed.emit()
 
     # -- drawing -----------------------------------------------------------------------------
     def render(

@@ -18,7 +18,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from gradient_studio import cli as _cli
+from gradient_studio.cli import arguments, output, races, training
+from gradient_studio.cli.arguments import UsageError
 
 COMMANDS = ("basins", "sweep", "hypermap")
 MAX_SIDE = 1000  # the most starts (or values) along one side of a map
@@ -113,16 +114,8 @@ def add_parsers(commands: Any) -> None:
 
 
 def _source(parser: argparse.ArgumentParser) -> None:
-    source = parser.add_mutually_exclusive_group(required=True)
-    source.add_argument("--function", metavar="TEXT", help="f(x, y), e.g. 'x^2 + 10y^2'")
-    source.add_argument("--preset", metavar="NAME", help="a preset (see 'gradient-studio list')")
-    parser.add_argument(
-        "--param",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="set a parameter of the function (repeatable)",
-    )
+    arguments.source_group(parser)
+    arguments.param_option(parser)
 
 
 def _output(parser: argparse.ArgumentParser) -> None:
@@ -130,7 +123,7 @@ def _output(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--out", required=True, metavar="FILE", help="output: .png .svg .csv or .json"
     )
-    _cli._add_training_options(parser)
+    training.add_options(parser)
 
 
 def grid(text: str | None, default: tuple[int, int]) -> tuple[int, int]:
@@ -141,9 +134,9 @@ def grid(text: str | None, default: tuple[int, int]) -> tuple[int, int]:
     try:
         cols, rows = int(n), int(m)
     except ValueError:
-        raise _cli.UsageError(f"--grid: expected NxM like 200x200, got {text!r}") from None
+        raise UsageError(f"--grid: expected NxM like 200x200, got {text!r}") from None
     if not sep or not (1 <= cols <= MAX_SIDE and 1 <= rows <= MAX_SIDE):
-        raise _cli.UsageError(f"--grid: each side must be 1 to {MAX_SIDE}, got {text!r}")
+        raise UsageError(f"--grid: each side must be 1 to {MAX_SIDE}, got {text!r}")
     return rows, cols
 
 
@@ -154,55 +147,42 @@ def vary(text: str) -> Any:
     name, sep, rest = text.partition("=")
     span, colon, scale = rest.partition(":")
     if not sep or not name.strip() or (colon and scale.strip() not in ("log", "linear")):
-        raise _cli.UsageError(f"--vary: expected KEY=A,B or KEY=A,B:log, got {text!r}")
-    pair = _cli._pair(span, f"--vary {name.strip()}")
+        raise UsageError(f"--vary: expected KEY=A,B or KEY=A,B:log, got {text!r}")
+    pair = arguments.pair(span, f"--vary {name.strip()}")
     assert pair is not None
     return Axis(name.strip(), pair[0], pair[1], scale.strip() == "log")
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``basins``, ``sweep`` or ``hypermap`` with its parsed arguments."""
-    out = _cli._check_out(args.out)
+    out = output.check_out(args.out)
     ext = out.suffix.lower()
     if ext not in _FORMATS:
-        raise _cli.UsageError(f"--out: a map is written as {' '.join(_FORMATS)}, not {ext}")
+        raise UsageError(f"--out: a map is written as {' '.join(_FORMATS)}, not {ext}")
     if args.size is not None and ext not in (".png", ".svg"):
-        raise _cli.UsageError(f"--size applies only to pictures (.png .svg), not {ext}")
-    size = _cli._size(args.size, (1200, 900))
-    from gradient_studio.engine import ExpressionError, Race
+        raise UsageError(f"--size applies only to pictures (.png .svg), not {ext}")
+    size = arguments.size(args.size, (1200, 900))
 
-    parameters = dict(_cli._assignment(p, "--param") for p in args.param)
+    values = races.parameters(args)
     chosen = [args.optimizer] if isinstance(args.optimizer, str) else args.optimizer
-    choices = [_cli._optimizer(o) for o in chosen]
-    training = _cli._training(args)
-    try:
-        race = Race.create(
-            function=args.function,
-            preset=args.preset,
-            parameters=parameters,
-            optimizers=choices if args.command != "sweep" else [],
-            starts=[p for p in (_cli._pair(getattr(args, "start", None), "--start"),) if p],
-            xrange=_cli._pair(getattr(args, "xrange", None), "--xrange"),
-            yrange=_cli._pair(getattr(args, "yrange", None), "--yrange"),
-            training=training,
-        )
-    except ExpressionError as e:
-        raise _cli.UsageError(f"--function: {e.message}") from None
-    except (KeyError, ValueError) as e:
-        raise _cli.UsageError(str(e.args[0]) if e.args else str(e)) from None
+    choices = [arguments.optimizer(o) for o in chosen]
+    tools = training.from_args(args)
+    race = races.function_race(
+        args,
+        values,
+        optimizers=choices if args.command != "sweep" else [],
+        starts=[p for p in (arguments.pair(getattr(args, "start", None), "--start"),) if p],
+        xrange=arguments.pair(getattr(args, "xrange", None), "--xrange"),
+        yrange=arguments.pair(getattr(args, "yrange", None), "--yrange"),
+        training=tools,
+    )
     objective = race.objective()
-    unknown = sorted(set(parameters) - set(objective.parameters))
-    if unknown:
-        has = ", ".join(objective.parameters) or "none"
-        raise _cli.UsageError(
-            f"--param: the function has no parameter {unknown[0]!r} (it has: {has})"
-        )
     try:
         m = {"basins": _basins, "sweep": _sweep, "hypermap": _hypermap}[args.command](
             args, race, choices
         )
     except (KeyError, ValueError) as e:
-        raise _cli.UsageError(str(e.args[0]) if e.args else str(e)) from None
+        raise UsageError(str(e.args[0]) if e.args else str(e)) from None
     from gradient_studio.engine import PRESETS
     from gradient_studio.export.maps import write_map
 
@@ -212,14 +192,14 @@ def run(args: argparse.Namespace) -> int:
             out, m, objective, size=size, name=name, measure=getattr(args, "measure", "final_f")
         )
     except OSError as e:
-        raise _cli.UsageError(f"--out: could not write {str(out)!r}: {e.strerror or e}") from None
+        raise UsageError(f"--out: could not write {str(out)!r}: {e.strerror or e}") from None
     except ValueError as e:
-        raise _cli.UsageError(f"--out: could not write {str(out)!r}: {e}") from None
+        raise UsageError(f"--out: could not write {str(out)!r}: {e}") from None
     return 0
 
 
 def _steps(args: argparse.Namespace, default: int) -> int:
-    return _cli._integer(args.steps, "--steps", default, 1, 1_000_000)
+    return arguments.integer(args.steps, "--steps", default, 1, 1_000_000)
 
 
 def _compiled(runs: int, steps: int) -> bool:
@@ -255,11 +235,11 @@ def _sweep(args: argparse.Namespace, race: Any, choices: list[Any]) -> Any:
 
     for c in choices:
         if "lr" in c.hyperparameters:
-            raise _cli.UsageError(
+            raise UsageError(
                 f"--optimizer {c.name}: the sweep sets lr itself; give other hyperparameters only"
             )
-    lr_range = _cli._pair(args.lr_range, "--lr-range") or DEFAULT_LR_RANGE
-    points = _cli._integer(args.points, "--points", 60, 1, MAX_POINTS)
+    lr_range = arguments.pair(args.lr_range, "--lr-range") or DEFAULT_LR_RANGE
+    points = arguments.integer(args.points, "--points", 60, 1, MAX_POINTS)
     steps = _steps(args, 500)
     _work(check_work, points * len(choices), steps)
     try:
@@ -274,7 +254,7 @@ def _sweep(args: argparse.Namespace, race: Any, choices: list[Any]) -> Any:
             compiled=_compiled(points * len(choices), steps),
         )
     except ValueError as e:
-        raise _cli.UsageError(f"--lr-range: {e.args[0]}") from None
+        raise UsageError(f"--lr-range: {e.args[0]}") from None
 
 
 def _hypermap(args: argparse.Namespace, race: Any, choices: list[Any]) -> Any:
@@ -282,13 +262,13 @@ def _hypermap(args: argparse.Namespace, race: Any, choices: list[Any]) -> Any:
     from gradient_studio.engine.sweeps import check_axes, hyper_map
 
     if len(args.vary) != 2:
-        raise _cli.UsageError(f"--vary: give exactly two (x, then y), got {len(args.vary)}")
+        raise UsageError(f"--vary: give exactly two (x, then y), got {len(args.vary)}")
     x, y = (vary(v) for v in args.vary)
     choice = race.optimizers[0]
     try:
         check_axes(choice, x, y)
     except (KeyError, ValueError) as e:
-        raise _cli.UsageError(f"--vary: {e.args[0]}") from None
+        raise UsageError(f"--vary: {e.args[0]}") from None
     rows, cols = grid(args.grid, (100, 100))
     steps = _steps(args, 300)
     _work(check_work, rows * cols, steps)
@@ -309,4 +289,4 @@ def _work(check: Any, runs: int, steps: int) -> None:
     try:
         check(runs, steps)
     except ValueError as e:
-        raise _cli.UsageError(f"--steps: {e.args[0]}") from None
+        raise UsageError(f"--steps: {e.args[0]}") from None

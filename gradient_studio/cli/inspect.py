@@ -12,7 +12,8 @@ import json
 import math
 from typing import Any
 
-from gradient_studio import cli as _cli
+from gradient_studio.cli import arguments, races, training
+from gradient_studio.cli.arguments import UsageError
 
 
 def add_parser(commands: Any) -> None:
@@ -25,16 +26,8 @@ def add_parser(commands: Any) -> None:
         "one step of an optimiser's run written out with the numbers it used. Example: "
         "gradient-studio inspect --preset rosenbrock --at 1,1",
     )
-    source = inspect.add_mutually_exclusive_group(required=True)
-    source.add_argument("--function", metavar="TEXT", help="f(x, y), e.g. 'x^2 + 10y^2'")
-    source.add_argument("--preset", metavar="NAME", help="a preset (see 'gradient-studio list')")
-    inspect.add_argument(
-        "--param",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="set a parameter of the function (repeatable)",
-    )
+    arguments.source_group(inspect)
+    arguments.param_option(inspect)
     where = inspect.add_mutually_exclusive_group(required=True)
     where.add_argument("--at", metavar="X,Y", help="the point to look at")
     where.add_argument(
@@ -53,15 +46,13 @@ def add_parser(commands: Any) -> None:
     inspect.add_argument(
         "--format", choices=("text", "json"), default="text", help="text (default) or json"
     )
-    _cli._add_training_options(inspect)
+    training.add_options(inspect)
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``gradient-studio inspect`` with its parsed arguments."""
-    from gradient_studio.engine import ExpressionError, Race
-
-    parameters = dict(_cli._assignment(p, "--param") for p in args.param)
-    at = _cli._pair(args.at, "--at")
+    values = races.parameters(args)
+    at = arguments.pair(args.at, "--at")
     if at is not None:
         given = [f"--{n}" for n in ("optimizer", "start", "steps") if getattr(args, n) is not None]
         given += [
@@ -70,32 +61,20 @@ def run(args: argparse.Namespace) -> int:
             if getattr(args, o[2:].replace("-", "_")) is not None
         ]
         if given:
-            raise _cli.UsageError(f"{given[0]} applies only with --step")
-    step = _cli._integer(args.step, "--step", 0, 0, 1_000_000) if args.step is not None else 0
-    steps = _cli._integer(args.steps, "--steps", step + 1, 1, 1_000_000)
+            raise UsageError(f"{given[0]} applies only with --step")
+    step = arguments.integer(args.step, "--step", 0, 0, 1_000_000) if args.step is not None else 0
+    steps = arguments.integer(args.steps, "--steps", step + 1, 1, 1_000_000)
     if at is None and step >= steps:
-        raise _cli.UsageError(f"--step {step} needs a run of more steps than --steps {steps}")
-    try:
-        race = Race.create(
-            function=args.function,
-            preset=args.preset,
-            parameters=parameters,
-            optimizers=[_cli._optimizer(args.optimizer or "sgd")],
-            starts=[p for p in (_cli._pair(args.start, "--start"),) if p],
-            steps=steps,
-            training=_cli._training(args) if at is None else None,
-        )
-    except ExpressionError as e:
-        raise _cli.UsageError(f"--function: {e.message}") from None
-    except (KeyError, ValueError) as e:
-        raise _cli.UsageError(str(e.args[0]) if e.args else str(e)) from None
+        raise UsageError(f"--step {step} needs a run of more steps than --steps {steps}")
+    race = races.function_race(
+        args,
+        values,
+        optimizers=[arguments.optimizer(args.optimizer or "sgd")],
+        starts=[p for p in (arguments.pair(args.start, "--start"),) if p],
+        steps=steps,
+        training=training.from_args(args) if at is None else None,
+    )
     objective = race.objective()
-    unknown = sorted(set(parameters) - set(objective.parameters))
-    if unknown:
-        has = ", ".join(objective.parameters) or "none"
-        raise _cli.UsageError(
-            f"--param: the function has no parameter {unknown[0]!r} (it has: {has})"
-        )
     if at is not None:
         return _at(objective, at, args.format)
     return _step(race, step, args.format)
@@ -107,9 +86,9 @@ def _curvature(objective: Any, point: tuple[float, float], what: str) -> Any:
     c = curvature_at(objective, point)
     where = f"({point[0]:g}, {point[1]:g})"
     if math.isnan(c.f):
-        raise _cli.UsageError(f"{what}: f is undefined at {where}: the point is outside the domain")
+        raise UsageError(f"{what}: f is undefined at {where}: the point is outside the domain")
     if not c.defined:
-        raise _cli.UsageError(
+        raise UsageError(
             f"{what}: f, its gradient or its Hessian is not finite at {where} "
             "(the edge of the domain?)"
         )
@@ -134,7 +113,7 @@ def _step(race: Any, k: int, format: str) -> int:
     t = result.trajectory(0, 0)
     if k > t.stop:
         why = "; ".join(t.notes) or t.status
-        raise _cli.UsageError(f"--step: the run stopped at step {t.stop} ({why})")
+        raise UsageError(f"--step: the run stopped at step {t.stop} ({why})")
     inspection = inspector.at(k)
     if format == "json":
         print(json.dumps(_inspection_dict(inspection), indent=2, ensure_ascii=False))

@@ -20,6 +20,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from gradient_studio.cli import arguments, races, training
+from gradient_studio.cli.arguments import UsageError
+
 _MODEL_OPTIONS = ("loss", "data", "dataset", "axes", "batch_size", "x_column", "y_column")
 
 
@@ -61,7 +64,6 @@ def wants_model(args: argparse.Namespace) -> bool:
 def model_race(args: argparse.Namespace) -> Any:
     """The :class:`~gradient_studio.engine.models.ModelRace` the options ask for, or None
     for a race on a function (whose options may not include the model mode's)."""
-    from gradient_studio.cli import UsageError
     from gradient_studio.engine import PRESETS
     from gradient_studio.engine.models import MODEL_PRESETS
 
@@ -76,7 +78,6 @@ def model_race(args: argparse.Namespace) -> Any:
 
 def refuse_model_options(args: argparse.Namespace) -> None:
     """A usage error if a model mode option is given without a model to train."""
-    from gradient_studio.cli import UsageError
 
     given = [o for o in _MODEL_OPTIONS if getattr(args, o) is not None]
     given += ["normalize"] if args.normalize else []
@@ -86,8 +87,6 @@ def refuse_model_options(args: argparse.Namespace) -> None:
 
 
 def _build(args: argparse.Namespace) -> Any:
-    from gradient_studio import cli
-    from gradient_studio.cli import UsageError
     from gradient_studio.engine import ExpressionError
     from gradient_studio.engine.data import DataError
     from gradient_studio.engine.models import LOSSES, ModelRace
@@ -96,11 +95,11 @@ def _build(args: argparse.Namespace) -> Any:
         raise UsageError(f"--loss: unknown loss {args.loss!r} (choose from: {', '.join(LOSSES)})")
     data = _data(args)
     batch = None if args.batch_size is None else _batch_size(args.batch_size)
-    seed = cli._integer(args.seed, "--seed", 0, 0, 2**63 - 1)
+    seed = arguments.integer(args.seed, "--seed", 0, 0, 2**63 - 1)
     if args.seed is not None and batch is None and args.noise is None:
         raise UsageError("--seed applies only with --batch-size or --noise (the random parts)")
     plain = argparse.Namespace(**{**vars(args), "seed": args.seed if args.noise else None})
-    training = cli._training(plain)
+    tools = training.from_args(plain)
     try:
         race = ModelRace.create(
             model=args.model,
@@ -109,14 +108,14 @@ def _build(args: argparse.Namespace) -> Any:
             preset=args.preset,
             axes=_axes(args.axes),
             normalize=args.normalize,
-            parameters=dict(cli._assignment(p, "--param") for p in args.param),
-            optimizers=[cli._optimizer(o) for o in args.optimizer],
-            lr=cli._number(args.lr, "--lr") if args.lr is not None else None,
-            starts=[p for p in (cli._pair(s, "--start") for s in args.start) if p],
-            steps=cli._integer(args.steps, "--steps", 0, 1, 1_000_000) if args.steps else None,
-            xrange=cli._pair(args.xrange, "--xrange"),
-            yrange=cli._pair(args.yrange, "--yrange"),
-            training=training,
+            parameters=races.parameters(args),
+            optimizers=[arguments.optimizer(o) for o in args.optimizer],
+            lr=arguments.number(args.lr, "--lr") if args.lr is not None else None,
+            starts=[p for p in (arguments.pair(s, "--start") for s in args.start) if p],
+            steps=arguments.integer(args.steps, "--steps", 0, 1, 1_000_000) if args.steps else None,
+            xrange=arguments.pair(args.xrange, "--xrange"),
+            yrange=arguments.pair(args.yrange, "--yrange"),
+            training=tools,
             batch_size=batch,
             seed=seed,
         )
@@ -141,7 +140,6 @@ def _build(args: argparse.Namespace) -> Any:
 
 def _data(args: argparse.Namespace) -> Any:
     """The dataset named by ``--data`` or ``--dataset`` (None: the preset's)."""
-    from gradient_studio.cli import UsageError
     from gradient_studio.engine.data import DATASETS, DataError, load_csv
 
     if args.dataset is not None:
@@ -180,7 +178,6 @@ def _column(text: str | None) -> str | int | None:
 
 
 def _axes(text: str | None) -> tuple[str, str] | None:
-    from gradient_studio.cli import UsageError
 
     if text is None:
         return None
@@ -191,7 +188,6 @@ def _axes(text: str | None) -> tuple[str, str] | None:
 
 
 def _batch_size(text: str) -> int:
-    from gradient_studio.cli import UsageError
 
     try:
         value = int(text)
@@ -200,16 +196,3 @@ def _batch_size(text: str) -> int:
     if value < 1:
         raise UsageError(f"--batch-size must be at least 1, got {value}")
     return value
-
-
-def list_models() -> None:
-    """The model presets and the built-in datasets, for ``gradient-studio list``."""
-    from gradient_studio.engine.data import DATASETS
-    from gradient_studio.engine.models import MODEL_PRESETS
-
-    print("\nModel presets (--preset NAME):")
-    for p in MODEL_PRESETS.values():
-        print(f"  {p.name:<18} {p.text:<18} {p.loss:<9} on {p.dataset}")
-    print("\nDatasets (--dataset NAME):")
-    for d in DATASETS.values():
-        print(f"  {d.name:<18} {d.rows:>3} rows  {d.description}")

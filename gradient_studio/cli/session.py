@@ -1,5 +1,6 @@
-"""Sessions on the command line: ``render --session FILE``, the picture options ``render``
-takes from the View menu, and ``gradient-studio FILE.gstudio`` opening the window on a file.
+"""Sessions on the command line: ``render --session FILE`` and the picture options ``render``
+takes from the View menu (``gradient-studio FILE.gstudio``, the window opened on a file, is
+in :mod:`gradient_studio.cli.window`).
 
 ``render --session lecture.gstudio --out picture.png`` draws what the window shows for that
 file: its ticked optimisers with their settings, starts, steps, view, training, View
@@ -21,14 +22,13 @@ line naming the file and the field.
 from __future__ import annotations
 
 import argparse
-import inspect
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gradient_studio import cli
-from gradient_studio.cli import UsageError
+from gradient_studio.cli import glyphs, output
+from gradient_studio.cli.arguments import UsageError, assignment, integer, number, optimizer, pair
+from gradient_studio.cli.training import from_args as training_from_args
 
 if TYPE_CHECKING:
     from gradient_studio.engine.transforms import Training
@@ -89,7 +89,7 @@ def _picture_changes(args: argparse.Namespace) -> dict[str, Any]:
     if args.colormap is not None:
         changes["colour_map"] = args.colormap
     if args.levels is not None:
-        changes["levels"] = cli._integer(args.levels, "--levels", 20, 1, 100)
+        changes["levels"] = integer(args.levels, "--levels", 20, 1, 100)
     if args.colouring is not None:
         changes["colouring"] = args.colouring
     if args.arrows:
@@ -104,7 +104,7 @@ def _with_picture(s: Session, args: argparse.Namespace) -> Session:
     try:
         s = s.with_picture(**_picture_changes(args))
         if args.at_step is not None:
-            s = s.with_playhead(cli._number(args.at_step, "--at-step"))
+            s = s.with_playhead(number(args.at_step, "--at-step"))
     except SessionError as e:
         raise UsageError(f"{_option_of(e.path)}: {e.message}") from None
     return s
@@ -128,7 +128,7 @@ def picture_options(args: argparse.Namespace, ext: str, steps: int) -> dict[str,
         picture = Picture(**_picture_changes(args))
     except SessionError as e:
         raise UsageError(f"{_option_of(e.path)}: {e.message}") from None
-    step = None if args.at_step is None else cli._number(args.at_step, "--at-step")
+    step = None if args.at_step is None else number(args.at_step, "--at-step")
     if step is not None and not 0 <= step <= steps:
         raise UsageError(f"--at-step: {step:g} is outside the race's steps, 0…{steps}")
     from gradient_studio.export import PictureStyle
@@ -149,11 +149,11 @@ def _drawing(s: Session, ext: str) -> dict[str, Any]:
 # -- render --session --------------------------------------------------------------------
 def render(args: argparse.Namespace) -> int:
     """``render --session FILE``: the session's picture (or numbers), options laid over."""
-    out = cli._check_out(args.out)
+    out = output.check_out(args.out)
     ext = out.suffix.lower()
-    image_options = cli._picture_options(args, ext)
+    image_options = output.picture_options(args, ext)
     _check_picture_target(args, ext)
-    glyphs = cli._glyph_options(args, ext)
+    drawn = glyphs.from_args(args, ext)
     s = _overridden(opened(args.session, "--session"), args)
     from gradient_studio.session import SessionError
 
@@ -163,9 +163,9 @@ def render(args: argparse.Namespace) -> int:
         raise UsageError(f"--session: {e.message} (or give --optimizer)") from None
     except ValueError as e:  # the function, compiled (the file's text has been parsed)
         raise UsageError(f"--session: {args.session}: function: {e}") from None
-    cli._check_work(race, ext)
-    options = cli._with_glyphs({**image_options, **_drawing(s, ext)}, glyphs, race)
-    cli._write(out, race.run(), options)
+    output.check_work(race, ext)
+    options = glyphs.with_glyphs({**image_options, **_drawing(s, ext)}, drawn, race)
+    output.write(out, race.run(), options)
     return 0
 
 
@@ -187,21 +187,21 @@ def _overridden(s: Session, args: argparse.Namespace) -> Session:
 
     try:
         option = "--optimizer"
-        s = _with_optimizers(s, [cli._optimizer(o) for o in args.optimizer], args.lr)
+        s = _with_optimizers(s, [optimizer(o) for o in args.optimizer], args.lr)
         option = "--param"
-        for name, value in (cli._assignment(p, "--param") for p in args.param):
+        for name, value in (assignment(p, "--param") for p in args.param):
             if name not in s.parameter_names:
                 has = ", ".join(s.parameter_names) or "none"
                 raise UsageError(f"--param: the function has no parameter {name!r} (it has: {has})")
             s = s.with_parameter(name, value)
         option = "--start"
         if args.start:
-            s = s.with_starts([p for p in (cli._pair(t, "--start") for t in args.start) if p])
+            s = s.with_starts([p for p in (pair(t, "--start") for t in args.start) if p])
         option = "--steps"
         if args.steps is not None:
-            s = s.with_steps(cli._integer(args.steps, "--steps", 0, 1, 1_000_000))
+            s = s.with_steps(integer(args.steps, "--steps", 0, 1, 1_000_000))
         option = "--xrange/--yrange"
-        x, y = cli._pair(args.xrange, "--xrange"), cli._pair(args.yrange, "--yrange")
+        x, y = pair(args.xrange, "--xrange"), pair(args.yrange, "--yrange")
         s = s.with_view(x or s.view.x, y or s.view.y)
         option = "--schedule/--clip/--noise"
         s = s.with_training(_training(s.training, args))
@@ -223,7 +223,7 @@ def _with_optimizers(s: Session, chosen: Sequence[Any], lr: str | None) -> Sessi
         for key, value in c.hyperparameters.items():
             s = s.with_hyperparameter(c.name, key, value)
     if lr is not None:
-        value = cli._number(lr, "--lr")
+        value = number(lr, "--lr")
         given = {c.name for c in chosen if "lr" in c.hyperparameters}
         for name in s.ticked:
             if name not in given:
@@ -233,7 +233,7 @@ def _with_optimizers(s: Session, chosen: Sequence[Any], lr: str | None) -> Sessi
 
 def _training(training: Training, args: argparse.Namespace) -> Training:
     """The session's training with each part the options give replaced."""
-    given = cli._training(args)
+    given = training_from_args(args)
     return replace(
         training,
         schedule=given.schedule if args.schedule is not None else training.schedule,
@@ -242,25 +242,3 @@ def _training(training: Training, args: argparse.Namespace) -> Training:
         else training.clip,
         noise=given.noise if args.noise is not None else training.noise,
     )
-
-
-# -- gradient-studio FILE ----------------------------------------------------------------
-def file_to_open(argv: Sequence[str]) -> Path | None:
-    """The session file in ``gradient-studio FILE.gstudio`` (what a file manager runs),
-    checked before any window opens; None if ``argv`` is not that."""
-    if len(argv) != 1 or argv[0].startswith("-") or not argv[0].lower().endswith(SESSION_SUFFIXES):
-        return None
-    opened(argv[0], "cannot open")
-    return Path(argv[0])
-
-
-def window_arguments(main: Callable[..., int], path: Path | None) -> dict[str, Any]:
-    """What to hand the window's ``main`` so it opens ``path``."""
-    if path is None:
-        return {}
-    if "session_path" not in inspect.signature(main).parameters:
-        raise UsageError(
-            f"this version's window cannot open session files yet; draw {str(path)!r} with "
-            f"'{cli.PROG} render --session {path} --out picture.png'"
-        )
-    return {"session_path": path}
