@@ -8,6 +8,11 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
+# The compiled kernels the tests make stay in the checkout (kept between runs: compiling
+# them all takes ~40 s), never in the person's own ~/.cache.
+os.environ.setdefault(
+    "GRADIENT_STUDIO_CACHE", os.path.join(os.path.dirname(os.path.dirname(__file__)), ".kernels")
+)
 
 from hypothesis import HealthCheck, settings
 

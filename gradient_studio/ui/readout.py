@@ -129,6 +129,8 @@ class StartEntry(QWidget):
                 )
                 box.setText(f"{shown:.6g}")
                 value = shown
+            elif box.text() != box.text().strip():  # spaces or control characters around it
+                box.setText(box.text().strip())
             typed.append(value)
         x, y = typed
         if (x, y) != self._start:

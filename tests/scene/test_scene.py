@@ -292,7 +292,8 @@ def test_the_legend_fits_inside_the_plot_even_with_all_fourteen(qapp):
     assert not PlotScene().legend.collapsed
 
 
-def test_a_legend_too_big_for_its_view_folds_and_a_click_opens_it(qapp):
+def _folded_fourteen(qapp):
+    """A 360x260 scene with all fourteen racing: too small for the open legend."""
     from gradient_studio.scene import PlotScene
 
     scene = PlotScene(grid=(40, 40))
@@ -301,6 +302,11 @@ def test_a_legend_too_big_for_its_view_folds_and_a_click_opens_it(qapp):
     scene.view_pixels(360, 260)
     scene.set_trajectories(result.trajectories)
     scene.lay_out(360, 260)
+    return scene, result
+
+
+def test_a_legend_too_big_for_its_view_folds_and_a_click_opens_it(qapp):
+    scene, _ = _folded_fourteen(qapp)
     legend = scene.legend
     assert legend.collapsed and legend.heading.text == "▸ legend (14)"
     heading = legend.heading.geometry()
@@ -314,14 +320,7 @@ def test_a_legend_too_big_for_its_view_folds_and_a_click_opens_it(qapp):
 def test_new_rows_for_a_folded_legend_replace_the_old_without_a_qt_warning(qapp):
     from PySide6.QtCore import qInstallMessageHandler
 
-    from gradient_studio.scene import PlotScene
-
-    scene = PlotScene(grid=(40, 40))
-    result = _fourteen()
-    scene.set_view(result.race.xrange, result.race.yrange)
-    scene.view_pixels(360, 260)
-    scene.set_trajectories(result.trajectories)
-    scene.lay_out(360, 260)
+    scene, result = _folded_fourteen(qapp)
     assert scene.legend.collapsed
     said: list[str] = []
     previous = qInstallMessageHandler(lambda _kind, _where, text: said.append(text))

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from monkey import send_wheel
 from PySide6.QtCore import QPointF, Qt
@@ -304,6 +304,7 @@ def test_a_function_without_a_minimum_is_said_so_not_ran_out_of_steps():
 
 
 @given(st.lists(st.tuples(st.booleans(), NUMBERS), max_size=6))
+@example([(False, "0\x1f")])  # a control character after the number: shown without it
 def test_any_text_typed_as_the_start_is_a_start_or_refused(qapp, typed):
     entry = StartEntry()
     starts = []

@@ -102,7 +102,10 @@ def test_the_gui_keeps_ticking_during_a_100000_step_run(qtbot, window):
     gaps = [b - a for a, b in itertools.pairwise(ticks)]
     assert took > 0.1  # long enough for the heartbeat to mean something
     assert len(ticks) > took / 0.05
-    assert max(gaps) < 0.1, f"the GUI thread stalled for {max(gaps) * 1e3:.0f} ms"
+    # Not a speed figure (bench_load.py measures stalls beside a busy machine's own): the
+    # run is off the GUI thread, so no gap comes near the seconds it would take on it, even
+    # on a loaded machine.
+    assert max(gaps) < 0.5, f"the GUI thread stalled for {max(gaps) * 1e3:.0f} ms"
     assert window.playback.last >= 40_000
 
 
