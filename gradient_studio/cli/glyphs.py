@@ -7,7 +7,7 @@ import argparse
 from typing import Any
 
 from gradient_studio.cli.arguments import UsageError, pair
-from gradient_studio.cli.output import IMAGE_FORMATS
+from gradient_studio.export import IMAGE_FORMATS
 
 GLYPH_OPTIONS = ("arrow_length", "field", "curvature", "colour_by")
 

@@ -11,12 +11,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gradient_studio.cli.arguments import UsageError, integer, pair, size
+from gradient_studio.export import DATA_FORMATS, FORMATS, IMAGE_FORMATS
 
 if TYPE_CHECKING:
     from gradient_studio.engine.results import RunResult
-
-IMAGE_FORMATS = {".png", ".svg", ".gif"}
-DATA_FORMATS = {".csv", ".json"}
 
 
 def check_out(text: str) -> Path:
@@ -29,8 +27,8 @@ def check_out(text: str) -> Path:
         raise UsageError(f"--out: {text!r} names a folder, not a file")
     out = Path(text)
     ext = out.suffix.lower()
-    if ext not in IMAGE_FORMATS | DATA_FORMATS:
-        known = " ".join(sorted(IMAGE_FORMATS | DATA_FORMATS))
+    if ext not in FORMATS:
+        known = " ".join(sorted(FORMATS))
         raise UsageError(f"--out: unknown file type {out.suffix or '(none)'!r}; use one of {known}")
     folder = out.parent
     if not folder.is_dir():

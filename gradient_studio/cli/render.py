@@ -23,13 +23,13 @@ from gradient_studio.cli.arguments import (
     source_group,
 )
 from gradient_studio.cli.output import (
-    IMAGE_FORMATS,
     check_out,
     check_view,
     check_work,
     picture_options,
     write,
 )
+from gradient_studio.export import IMAGE_FORMATS
 
 if TYPE_CHECKING:
     from gradient_studio.engine import Race
@@ -94,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
 
     check_work(race, ext)
     if ext in IMAGE_FORMATS:
-        check_view(args)  # (after the engine is loaded: Qt first costs 30 MB more)
+        check_view(args)
     image_options |= session.picture_options(args, ext, race.steps)
     image_options = glyphs.with_glyphs(image_options, drawn, race)
     result = race.run()

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from gradient_studio.cli import glyphs, output
 from gradient_studio.cli.arguments import UsageError, assignment, integer, number, optimizer, pair
 from gradient_studio.cli.training import from_args as training_from_args
+from gradient_studio.export import IMAGE_FORMATS
 
 if TYPE_CHECKING:
     from gradient_studio.engine.transforms import Training
@@ -77,7 +78,7 @@ def _picture_given(args: argparse.Namespace) -> list[str]:
 
 def _check_picture_target(args: argparse.Namespace, ext: str) -> None:
     given = _picture_given(args)
-    if given and ext not in (".png", ".svg", ".gif"):
+    if given and ext not in IMAGE_FORMATS:
         raise UsageError(f"{given[0]} applies only to images (.png .svg .gif), not {ext}")
     if args.at_step is not None and ext == ".gif":
         raise UsageError("--at-step applies only to .png and .svg (an animation shows every step)")
@@ -120,7 +121,7 @@ def picture_options(args: argparse.Namespace, ext: str, steps: int) -> dict[str,
     """The writer's ``style`` and ``step`` for a plain ``render`` given picture options
     (a race of ``steps`` steps)."""
     _check_picture_target(args, ext)
-    if not _picture_given(args) or ext not in (".png", ".svg", ".gif"):
+    if not _picture_given(args) or ext not in IMAGE_FORMATS:
         return {}
     from gradient_studio.session import Picture, SessionError
 
@@ -138,7 +139,7 @@ def picture_options(args: argparse.Namespace, ext: str, steps: int) -> dict[str,
 
 
 def _drawing(s: Session, ext: str) -> dict[str, Any]:
-    if ext not in (".png", ".svg", ".gif"):
+    if ext not in IMAGE_FORMATS:
         return {}
     options: dict[str, Any] = {"style": s.picture_style()}
     if ext != ".gif" and s.playback.step is not None:

@@ -12,8 +12,8 @@ overflows to inf (``a^400`` with a = 10) instead of raising as Python's floats d
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Protocol
 
 import numpy as np
 import symengine as se
@@ -238,9 +238,17 @@ MATH_NAMESPACE: dict[str, Any] = {
 }
 
 
+class CompiledFunction(Protocol):
+    """Generated numpy code, ``fn(x, y, *parameters) -> [values...]``, with its text."""
+
+    source: str
+
+    def __call__(self, *args: Any) -> list[Any]: ...
+
+
 def numpy_function(
     exprs: Sequence[se.Basic], x: str, y: str, parameters: Sequence[str]
-) -> Callable[..., list[Any]]:
+) -> CompiledFunction:
     """Compile ``exprs`` into ``fn(x, y, *parameters) -> [values...]`` over numpy arrays."""
     own = [f"_p{i}" for i in range(len(parameters))]
     names = {x: "x", y: "y", **dict(zip(parameters, own, strict=True))}
@@ -254,6 +262,6 @@ def numpy_function(
     )
     namespace: dict[str, Any] = {"np": np, "inf": np.inf, "nan": np.nan, "_float": np.float64}
     exec(compile(source, "<objective>", "exec"), namespace)  # printed by Printer, see above
-    function: Callable[..., list[Any]] = namespace["compiled"]
-    function.source = source  # type: ignore[attr-defined]
+    function: CompiledFunction = namespace["compiled"]
+    function.source = source
     return function

@@ -18,7 +18,7 @@ noise all starts move together, in chunks of steps, through numpy.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -141,10 +141,10 @@ def final_states(
     choice: str | OptimizerChoice,
     starts: ArrayLike,
     steps: int,
-    **options: object,
+    **options: Any,
 ) -> FinalStates:
     """:func:`iter_final_states` run to the end (options as there)."""
-    *_, out = iter_final_states(objective, choice, starts, steps, **options)  # type: ignore[arg-type]
+    *_, out = iter_final_states(objective, choice, starts, steps, **options)
     return out
 
 

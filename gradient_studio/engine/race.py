@@ -25,11 +25,12 @@ DEFAULT_START = (-1.5, 1.5)  # well inside the default view, up and to the left
 DEFAULT_STEPS = 200
 
 
-@dataclass(frozen=True)
-class Race:
-    """The inputs of a run. Build one with :meth:`create`, which fills in the defaults."""
+@dataclass(frozen=True, kw_only=True)
+class RaceInputs:
+    """What every race holds besides what it runs on (a function, or a model and its data):
+    parameter values, optimiser choices, starts, steps, view, preset and training tools.
+    :class:`Race` and :class:`~gradient_studio.engine.models.ModelRace` are the two kinds."""
 
-    function: str
     parameters: Mapping[str, float]
     optimizers: tuple[OptimizerChoice, ...]
     starts: tuple[tuple[float, float], ...]
@@ -38,6 +39,35 @@ class Race:
     yrange: tuple[float, float]
     preset: str | None = None
     training: Training = field(default_factory=Training)
+
+    def objective(self) -> Objective:
+        """What the race runs on, with its parameter values."""
+        raise NotImplementedError
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record that runs the race again."""
+        raise NotImplementedError
+
+    def run(self) -> RunResult:
+        """Every optimiser from every start, the result knowing the race it came from."""
+        result = run(
+            self.objective(), self.optimizers, self.starts, self.steps, training=self.training
+        )
+        result.race = self
+        return result
+
+    def _check_steps(self) -> None:
+        """Refuse no steps at all, and a schedule the run's length does not fit."""
+        if self.steps < 1:
+            raise ValueError("the number of steps must be at least 1")
+        self.training.schedule.resolved(self.steps)  # a one-cycle shorter than the run
+
+
+@dataclass(frozen=True, kw_only=True)
+class Race(RaceInputs):
+    """The inputs of a run. Build one with :meth:`create`, which fills in the defaults."""
+
+    function: str
     _objective: list[Objective] = field(default_factory=list, compare=False, repr=False)
 
     @classmethod
@@ -82,9 +112,7 @@ class Race:
             preset=preset,
             training=training or Training(),
         )
-        if race.steps < 1:
-            raise ValueError("the number of steps must be at least 1")
-        race.training.schedule.resolved(race.steps)  # a one-cycle shorter than the run
+        race._check_steps()
         race.objective()  # parse now: an ExpressionError belongs to the person's input
         return race
 
@@ -95,10 +123,7 @@ class Race:
         return self._objective[0]
 
     def run(self) -> RunResult:
-        result = run(
-            self.objective(), self.optimizers, self.starts, self.steps, training=self.training
-        )
-        result.race = self
+        result = super().run()
         if self.preset is not None:  # a stalled run measured against the known minimum
             compare(result, PRESETS[self.preset].minimum_value, PRESETS[self.preset].minima)
         return result
@@ -111,7 +136,7 @@ class Race:
         return cls.create(function=data["function"], **inputs_from_record(data))
 
 
-def inputs_record(race: Any) -> dict[str, Any]:
+def inputs_record(race: RaceInputs) -> dict[str, Any]:
     """A race's inputs besides what it runs on (the function, or a model and its data), as
     JSON takes them: a Race's and a model's race share this part of their records."""
     return {

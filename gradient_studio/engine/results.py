@@ -23,7 +23,7 @@ from gradient_studio.engine.rows import Rows, Scheduled, build_rows, columns, sc
 from gradient_studio.engine.transforms import Training
 
 if TYPE_CHECKING:
-    from gradient_studio.engine.race import Race
+    from gradient_studio.engine.race import RaceInputs
 
 Array = NDArray[np.float64]
 
@@ -251,7 +251,7 @@ class RunResult:
         self.steps = steps
         self.training = training or Training()
         self.batches = [Batch(c, starts, steps, self.training) for c in self.choices]
-        self.race: Race | None = None  # the Race this came from, when it came from one
+        self.race: RaceInputs | None = None  # the race this came from, when it came from one
 
     @property
     def steps_done(self) -> int:

@@ -24,6 +24,7 @@ from gradient_studio.export.style import PictureStyle
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from contextlib import AbstractContextManager
 
     from PySide6.QtGui import QImage
 
@@ -46,6 +47,25 @@ class ResultLike(Protocol):
     def trajectories(self) -> Sequence[TrajectoryLike]: ...
 
     race: Any
+
+
+class Picture(Protocol):
+    """What the writers draw and step through: a :class:`~gradient_studio.scene.PlotScene`,
+    or a model's landscape with its pane beside it (``model_picture.ModelFigure``)."""
+
+    @property
+    def last_step(self) -> int: ...
+    @property
+    def plot(self) -> Any: ...  # the landscape's pyqtgraph PlotItem (untyped)
+
+    def set_step(self, step: float | None) -> None: ...
+    def set_step_counter(self, show: bool) -> None: ...
+    def path_colours(self) -> list[str]: ...
+    def without(self, part: str) -> AbstractContextManager[None]: ...
+    def lay_out(self, width: float, height: float) -> None: ...
+    def render(
+        self, width: int, height: int, *, scale: float = 1.0, over: QImage | None = None
+    ) -> QImage: ...
 
 
 def write_png(
@@ -117,7 +137,7 @@ def build_scene(
     scale: float | None = None,
     model_pane: bool = True,
     **keywords: Any,
-) -> tuple[PlotScene, float]:
+) -> tuple[Picture, float]:
     """The scene the writers draw for ``result`` at ``size`` and ``step``, laid out, and its
     scale (device pixels per logical pixel; ``scale`` imposes one): for a window's own
     exports, and for checking pictures. A race on a model's loss gives, with
@@ -130,7 +150,7 @@ def build_scene(
         figure, scale = model_picture.build_model_figure(
             result, build_scene, size=size, step=step, style=style
         )
-        return figure, scale  # type: ignore[return-value]  # (it draws as a PlotScene does)
+        return figure, scale
     width, height = check_size(size)
     scale = scale or picture_scale(width, height)
     scene = PlotScene(

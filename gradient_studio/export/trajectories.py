@@ -46,9 +46,11 @@ def _columns(result: RunResult) -> tuple[str, str]:
     """The coordinate columns: the axes' names, or ``axis_<name>`` for a name that is
     already a column's (a weight called ``f`` or ``lr``)."""
     a, b = axis_names(result)
-    return tuple(  # type: ignore[return-value]
-        f"axis_{n}" if n in _COLUMNS or n.startswith("start_") else n for n in (a, b)
-    )
+
+    def column(n: str) -> str:
+        return f"axis_{n}" if n in _COLUMNS or n.startswith("start_") else n
+
+    return column(a), column(b)
 
 
 def write_csv(path: str | Path, result: RunResult) -> Path:

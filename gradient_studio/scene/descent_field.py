@@ -48,17 +48,15 @@ def check_shape(shape: object) -> tuple[int, int]:
     """``shape`` as (rows, cols) of a field that can be drawn: whole numbers from 2, at
     most :data:`~gradient_studio.engine.field.MAX_ARROWS` arrows in all; else a
     ``ValueError`` saying what would do."""
-    ok = (
-        isinstance(shape, tuple)
-        and len(shape) == 2
-        and all(isinstance(n, int) and not isinstance(n, bool) and n >= 2 for n in shape)
+    if isinstance(shape, tuple) and len(shape) == 2:
+        rows, cols = shape
+        whole = all(isinstance(n, int) and not isinstance(n, bool) and n >= 2 for n in shape)
+        if whole and rows * cols <= MAX_ARROWS:
+            return (int(rows), int(cols))
+    raise ValueError(
+        f"field: {shape!r} is not a grid of arrows; give (rows, cols), each at least 2, "
+        f"at most {MAX_ARROWS} arrows in all"
     )
-    if not ok or shape[0] * shape[1] > MAX_ARROWS:  # type: ignore[index]  # (checked above)
-        raise ValueError(
-            f"field: {shape!r} is not a grid of arrows; give (rows, cols), each at least 2, "
-            f"at most {MAX_ARROWS} arrows in all"
-        )
-    return (int(shape[0]), int(shape[1]))  # type: ignore[index]
 
 
 @dataclass(frozen=True)

@@ -26,34 +26,26 @@ from gradient_studio.engine.race import (
     DEFAULT_RANGE,
     DEFAULT_START,
     DEFAULT_STEPS,
+    RaceInputs,
     _range,
     _with_lr,
     inputs_from_record,
     inputs_record,
 )
-from gradient_studio.engine.results import OptimizerChoice, RunResult
-from gradient_studio.engine.runner import run
+from gradient_studio.engine.results import OptimizerChoice
 from gradient_studio.engine.transforms import Training
 
 # Rows × steps × runs a race on the row path may cost (~20 ns each): a minute at most.
 MAX_ROW_STEPS = 2_000_000_000
 
 
-@dataclass(frozen=True)
-class ModelRace:
+@dataclass(frozen=True, kw_only=True)
+class ModelRace(RaceInputs):
     """The inputs of a run on a model's loss. Build one with :meth:`create`."""
 
     model: Model
     data: Dataset  # as loaded: raw x, before any normalisation
     normalize: bool
-    parameters: Mapping[str, float]
-    optimizers: tuple[OptimizerChoice, ...]
-    starts: tuple[tuple[float, float], ...]
-    steps: int
-    xrange: tuple[float, float]
-    yrange: tuple[float, float]
-    preset: str | None = None
-    training: Training = field(default_factory=Training)
     batch_size: int | None = None  # None: every row at every step
     seed: int = 0
     _objective: list[ModelObjective] = field(default_factory=list, compare=False, repr=False)
@@ -117,9 +109,7 @@ class ModelRace:
             batch_size=batch_size,
             seed=int(seed),
         )
-        if race.steps < 1:
-            raise ValueError("the number of steps must be at least 1")
-        race.training.schedule.resolved(race.steps)
+        race._check_steps()
         objective = race.objective()  # the labels checked, the batches checked: now
         if p is None and xrange is None and yrange is None:
             race = _framing(race, objective.least_squares_minimum())
@@ -158,13 +148,6 @@ class ModelRace:
             built = ModelObjective.build(self.model, self.dataset, self.parameters, self.batches)
             self._objective.append(built)
         return self._objective[0]
-
-    def run(self) -> RunResult:
-        result = run(
-            self.objective(), self.optimizers, self.starts, self.steps, training=self.training
-        )
-        result.race = self  # type: ignore[assignment]
-        return result
 
     def to_dict(self) -> dict[str, Any]:
         return {
